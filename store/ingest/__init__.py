@@ -1,0 +1,1 @@
+"""Ingestion: seed files, feeds and article pages into the store."""

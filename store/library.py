@@ -1,0 +1,213 @@
+"""The article cache: metadata in TinyDB (in memory, flushed in batches), bodies one file each.
+
+``Library`` is the one way in for every front (command line, TUI, scripts). It is safe to use
+from worker threads: every access to the metadata goes through one re-entrant lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+from types import TracebackType
+
+from tinydb import TinyDB
+
+from store.db import (
+    CorruptStoreError,
+    WriterLock,
+    open_cached_db,
+    set_aside_corrupt,
+    write_atomically,
+)
+from store.models import Article
+from store.paths import DataPaths, resolve_home
+from store.text import content_hash, word_count
+
+
+class SaveOutcome(Enum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+def utc_now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class Library:
+    """Articles and their bodies under one data directory."""
+
+    def __init__(self, paths: DataPaths, *, writable: bool = True) -> None:
+        self.paths = paths
+        self.writable = writable
+        self.recovered_from: Path | None = None
+        """Set when a corrupt cache file was moved aside and an empty one started."""
+        self._lock = threading.RLock()
+        self._writer_lock = WriterLock(paths.lock_file) if writable else None
+        if self._writer_lock is not None:
+            self._writer_lock.acquire()
+        try:
+            self._db = self._open_metadata()
+        except BaseException:
+            if self._writer_lock is not None:
+                self._writer_lock.release()
+            raise
+        # The dict is the truth while the library is open; TinyDB is how it reaches disk.
+        # TinyDB's per-document writes cost O(table) each, so changes are batched and the
+        # table is written whole on flush.
+        self._articles: dict[str, Article] = {
+            article.id: article
+            for article in map(Article.from_dict, self._db.table("articles").all())
+        }
+        self._dirty = False
+
+    @classmethod
+    def open(cls, home: str | Path | None = None, *, writable: bool = True) -> Library:
+        return cls(DataPaths(resolve_home(home)), writable=writable)
+
+    def _open_metadata(self) -> TinyDB:
+        path = self.paths.articles_db
+        database = open_cached_db(path)
+        try:
+            database.table("articles").all()
+        except CorruptStoreError:
+            if not self.writable:
+                raise
+            # The metadata is a cache that imports and refreshes rebuild, so keep the bad file
+            # for inspection and start afresh rather than refusing to run.
+            database.close()
+            self.recovered_from = set_aside_corrupt(path)
+            database = open_cached_db(path)
+        return database
+
+    # Reading
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    def __iter__(self) -> Iterator[Article]:
+        return iter(self.articles())
+
+    def articles(self) -> list[Article]:
+        """Every article, newest first."""
+        with self._lock:
+            snapshot = list(self._articles.values())
+        return sorted(snapshot, key=lambda article: (article.sort_key, article.id), reverse=True)
+
+    def get(self, article_id: str) -> Article | None:
+        with self._lock:
+            return self._articles.get(article_id)
+
+    def find(self, predicate_field: str, value: str) -> Article | None:
+        """The first article whose ``predicate_field`` equals ``value`` (e.g. "url", "guid")."""
+        with self._lock:
+            for article in self._articles.values():
+                if getattr(article, predicate_field) == value:
+                    return article
+        return None
+
+    def body(self, article: Article) -> str:
+        """The canonical text of an article (empty if its body file has gone missing)."""
+        try:
+            return self.paths.body_file(article.body_hash).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return ""
+
+    # Writing
+
+    def _require_writable(self) -> None:
+        if not self.writable:
+            raise PermissionError("this library was opened read-only")
+
+    def save(self, article: Article, body: str) -> tuple[Article, SaveOutcome]:
+        """Store an article and its canonical body; keep read/starred state of an existing one.
+
+        The article's ``body_hash`` and ``word_count`` are derived from ``body`` here, so callers
+        cannot store metadata that disagrees with the text.
+        """
+        self._require_writable()
+        body_hash = content_hash(body)
+        body_file = self.paths.body_file(body_hash)
+        if not body_file.exists():
+            write_atomically(body_file, body.encode("utf-8"))
+        with self._lock:
+            existing = self._articles.get(article.id)
+            article = replace(
+                article,
+                body_hash=body_hash,
+                word_count=word_count(body),
+                added=existing.added if existing else (article.added or utc_now_iso()),
+            )
+            if existing is not None:
+                article = replace(article, read=existing.read, starred=existing.starred)
+                if article == existing:
+                    return existing, SaveOutcome.UNCHANGED
+                outcome = SaveOutcome.UPDATED
+            else:
+                outcome = SaveOutcome.NEW
+            self._put(article)
+        return article, outcome
+
+    def update(self, article: Article) -> None:
+        """Replace an article's metadata (its body is unchanged)."""
+        self._require_writable()
+        with self._lock:
+            if article.id not in self._articles:
+                raise KeyError(article.id)
+            self._put(article)
+
+    def set_read(self, article_id: str, read: bool = True) -> Article | None:
+        with self._lock:
+            article = self._articles.get(article_id)
+            if article is None or article.read == read:
+                return article
+            article = replace(article, read=read)
+            self.update(article)
+            return article
+
+    def remove(self, article_id: str) -> bool:
+        """Forget an article's metadata. Its body file stays: highlights may still quote it."""
+        self._require_writable()
+        with self._lock:
+            if self._articles.pop(article_id, None) is None:
+                return False
+            self._dirty = True
+        return True
+
+    def _put(self, article: Article) -> None:
+        self._articles[article.id] = article
+        self._dirty = True
+
+    def flush(self) -> None:
+        """Write pending metadata changes to disk, atomically."""
+        with self._lock:
+            if not self._dirty:
+                return
+            table = self._db.table("articles")
+            table.truncate()
+            table.insert_multiple(article.to_dict() for article in self._articles.values())
+            self._db.storage.flush()
+            self._dirty = False
+
+    def close(self) -> None:
+        with self._lock:
+            if self.writable:
+                self.flush()
+            self._db.close()
+            if self._writer_lock is not None and self._writer_lock.held:
+                self._writer_lock.release()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,79 @@
+"""The canonical article text, and the hygiene every piece of external text goes through.
+
+The canonical text of an article is its body paragraphs, each normalised to NFC with control
+characters removed and inner whitespace folded to single spaces, joined by one blank line
+("\\n\\n"). Highlight offsets index this exact string, so every ingest path (seed files, feed
+content, extracted pages) must build bodies with :func:`canonical_text` and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC
+# (ESC P/X/^/_ ... ST), then any other two-byte escape. The 8-bit C1 forms are covered by the
+# control-character pass below, which runs after these are gone.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]                 # CSI
+    | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?     # OSC, terminated by BEL or ST (or cut short)
+    | \x1b[PX^_][^\x1b]*(?:\x1b\\)?          # DCS, SOS, PM, APC
+    | \x1b[@-Z\\-_]                          # other Fe escapes
+    | \x9b[0-?]*[ -/]*[@-~]                  # 8-bit CSI
+    | \x9d[^\x07\x9c]*(?:\x07|\x9c)?         # 8-bit OSC
+    """,
+    re.VERBOSE,
+)
+# C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides/isolates that
+# can make text display in an order other than the one it is stored in.
+_CONTROL_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_INNER_WHITESPACE = re.compile(r"[ \t\r\n\u00a0\u2000-\u200a\u2028\u2029\u3000]+")
+
+
+def strip_controls(text: str) -> str:
+    """Remove terminal escape sequences and control characters; keep tabs and newlines."""
+    return _CONTROL_CHARACTERS.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+def clean_inline(text: str) -> str:
+    """Normalise one line or paragraph: NFC, no controls, whitespace folded, trimmed."""
+    text = unicodedata.normalize("NFC", strip_controls(text))
+    return _INNER_WHITESPACE.sub(" ", text).strip()
+
+
+def canonical_text(paragraphs: Iterable[str]) -> str:
+    """Build the canonical text from paragraphs; empty paragraphs are dropped."""
+    cleaned = (clean_inline(paragraph) for paragraph in paragraphs)
+    return PARAGRAPH_SEPARATOR.join(paragraph for paragraph in cleaned if paragraph)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """The paragraphs of a canonical text."""
+    return [paragraph for paragraph in text.split(PARAGRAPH_SEPARATOR) if paragraph]
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each paragraph within a canonical text."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for paragraph in text.split(PARAGRAPH_SEPARATOR):
+        if paragraph:
+            spans.append((position, position + len(paragraph)))
+        position += len(paragraph) + len(PARAGRAPH_SEPARATOR)
+    return spans
+
+
+def content_hash(text: str) -> str:
+    """A stable hex digest of a text (sha256 of its UTF-8 bytes)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def word_count(text: str) -> int:
+    return len(text.split())

@@ -1,0 +1,25 @@
+"""URL hygiene: external text may only ever point at http(s) resources."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from store.text import strip_controls
+
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL, trimmed and stripped of controls, if it is absolute http(s); otherwise None."""
+    if not url:
+        return None
+    candidate = strip_controls(url).strip()
+    if any(character.isspace() for character in candidate):
+        return None
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ALLOWED_SCHEMES or not parts.netloc:
+        return None
+    return candidate
