@@ -16,6 +16,7 @@ from types import TracebackType
 
 from tinydb import TinyDB
 
+from store import entities
 from store.db import (
     CorruptStoreError,
     WriterLock,
@@ -126,8 +127,8 @@ class Library:
     def save(self, article: Article, body: str) -> tuple[Article, SaveOutcome]:
         """Store an article and its canonical body; keep read/starred state of an existing one.
 
-        The article's ``body_hash`` and ``word_count`` are derived from ``body`` here, so callers
-        cannot store metadata that disagrees with the text.
+        The article's ``body_hash``, ``word_count`` and entity summary are derived from ``body``
+        here, so callers cannot store metadata that disagrees with the text.
         """
         self._require_writable()
         body_hash = content_hash(body)
@@ -136,10 +137,18 @@ class Library:
             write_atomically(body_file, body.encode("utf-8"))
         with self._lock:
             existing = self._articles.get(article.id)
+            if existing is None or existing.body_hash != body_hash or (
+                existing.entities_version != entities.EXTRACTOR_VERSION
+            ):
+                summary = entities.summarize(entities.extract(body), article.title)
+            else:
+                summary = existing.entities
             article = replace(
                 article,
                 body_hash=body_hash,
                 word_count=word_count(body),
+                entities=summary,
+                entities_version=entities.EXTRACTOR_VERSION,
                 added=existing.added if existing else (article.added or utc_now_iso()),
             )
             if existing is not None:

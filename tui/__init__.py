@@ -1,0 +1,1 @@
+"""Broadsheet's fronts: the Textual app and the ``broadsheet`` command line."""

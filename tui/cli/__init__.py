@@ -1,0 +1,64 @@
+"""The ``broadsheet`` command: no subcommand opens the app; subcommands serve scripts.
+
+Each command group lives in its own module with a ``register(subcommands)`` function that adds
+its parsers and sets ``handler`` to a function taking the parsed arguments and returning the
+exit code: 0 done, 1 partly failed (said which), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from store.db import StoreError
+from tui.cli.common import EXIT_FAILED, error
+
+COMMAND_MODULES = (
+    "tui.cli.library_commands",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="broadsheet",
+        description="A keyboard-driven newsreader for the terminal. "
+        "Run without a command to open the reader.",
+    )
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help="where Broadsheet keeps its data (default: $BROADSHEET_HOME, "
+        "else the platform's user data directory)",
+    )
+    subcommands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subcommands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from tui.launch import run_app
+
+            return run_app(args.home)
+        return int(handler(args))
+    except StoreError as problem:
+        return error(str(problem), EXIT_FAILED)
+    except KeyboardInterrupt:
+        return error("interrupted", EXIT_FAILED)
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`); nothing more to say.
+        sys.stderr.close()
+        return EXIT_FAILED
+    except OSError as problem:
+        return error(f"{problem.strerror or problem}: {problem.filename or ''}".strip(": "), 1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""What every subcommand shares: opening the library, printing JSON, reporting errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+import orjson
+
+from store.library import Library
+from store.paths import DataPaths, resolve_home
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def data_paths(args: argparse.Namespace) -> DataPaths:
+    return DataPaths(resolve_home(args.home))
+
+
+def open_library(args: argparse.Namespace, *, writable: bool) -> Library:
+    library = Library(data_paths(args), writable=writable)
+    if library.recovered_from is not None:
+        warn(f"the article cache was unreadable; kept it as {library.recovered_from}")
+    return library
+
+
+def print_json(value: Any) -> None:
+    """Print JSON for scripts: UTF-8, indented, keys in a stable order."""
+    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def warn(message: str) -> None:
+    print(f"broadsheet: {message}", file=sys.stderr)
+
+
+def error(message: str, code: int = EXIT_FAILED) -> int:
+    print(f"broadsheet: error: {message}", file=sys.stderr)
+    return code
