@@ -191,10 +191,10 @@ class Library:
         self._articles[article.id] = article
         self._dirty = True
 
-    def flush(self) -> None:
-        """Write pending metadata changes to disk, atomically."""
+    def flush(self, *, force: bool = False) -> None:
+        """Write pending metadata changes (or, with ``force``, the whole table) to disk."""
         with self._lock:
-            if not self._dirty:
+            if not (self._dirty or force):
                 return
             table = self._db.table("articles")
             table.truncate()

@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 
+from store.ingest.importer import import_bundled_seeds_on_first_run
 from store.library import Library
 from store.paths import DataPaths, resolve_home
 
@@ -21,7 +22,12 @@ def data_paths(args: argparse.Namespace) -> DataPaths:
 
 
 def open_library(args: argparse.Namespace, *, writable: bool) -> Library:
-    library = Library(data_paths(args), writable=writable)
+    """The library at ``--home``; a home used for the first time gets the bundled seeds."""
+    paths = data_paths(args)
+    if not paths.articles_db.exists():
+        with Library(paths, writable=True) as fresh:
+            import_bundled_seeds_on_first_run(fresh)
+    library = Library(paths, writable=writable)
     if library.recovered_from is not None:
         warn(f"the article cache was unreadable; kept it as {library.recovered_from}")
     return library

@@ -1,0 +1,80 @@
+"""Turning the bytes of a local text file into text, or a clear refusal."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+MAX_TEXT_FILE_BYTES = 5 * 1024 * 1024
+
+# Controls that never occur in real prose; tab, newline, carriage return and form feed do.
+_BINARY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+class UnreadableTextError(ValueError):
+    """The file is not text Broadsheet can read; the message says why, in plain words."""
+
+
+def decode_text(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16 (BOM, or plainly UTF-16 text) or cp1252."""
+    if len(data) > MAX_TEXT_FILE_BYTES:
+        raise UnreadableTextError(
+            f"too large ({len(data) / 1_048_576:.1f} MB; the limit is "
+            f"{MAX_TEXT_FILE_BYTES // 1_048_576} MB)"
+        )
+    if not data.strip():
+        raise UnreadableTextError("empty file")
+    text = _decode(data)
+    if not text.strip():
+        raise UnreadableTextError("empty file")
+    if len(_BINARY_CONTROLS.findall(text[:65536])) > max(2, len(text[:65536]) // 1000):
+        raise UnreadableTextError("looks like a binary file, not text")
+    return text
+
+
+def _decode(data: bytes) -> str:
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return _strict(data[len(bom) :], encoding)
+    utf16 = _bomless_utf16(data)
+    if utf16 is not None:
+        return _strict(data, utf16)
+    if b"\x00" in data:
+        raise UnreadableTextError("looks like a binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        # The five bytes cp1252 leaves undefined: latin-1 reads every byte, and the control
+        # check that follows decides whether what came out is text.
+        return data.decode("latin-1")
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM shows as a NUL in every other byte of ASCII-heavy text."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0) / len(sample[0::2])
+    odd_nuls = sample[1::2].count(0) / len(sample[1::2])
+    if odd_nuls > 0.4 and even_nuls < 0.05:
+        return "utf-16-le"
+    if even_nuls > 0.4 and odd_nuls < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _strict(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as problem:
+        raise UnreadableTextError(
+            f"not valid {encoding.upper()} (bad bytes at offset {problem.start})"
+        ) from None

@@ -1,0 +1,230 @@
+"""Seed files: articles as plain text, or Markdown with an optional front-matter block.
+
+Plain text comes in the shapes people paste from the web: no headline line, a standfirst that
+the body repeats, sentences broken across lines, and site furniture ("End of Article") at the
+end. ``parse_seed`` turns all of that into an article's metadata and canonical paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from store.dates import normalise_date
+from store.ingest.decoding import UnreadableTextError, decode_text
+from store.text import clean_inline, strip_controls
+from store.urls import safe_url
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown"})
+HEADLINE_MAX_CHARS = 100
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+# A line that ends on one of these words cannot be the end of a sentence: it was broken.
+_CONTINUATION_WORDS = frozenset(
+    "a an the and or but nor of to in on at by for from with between into onto over under "
+    "about after before as than that which who whose whom its their his her our your my "
+    "is are was were be been has have had will would can could should may might must "
+    "not this these those".split()
+)
+_TRAILER_CREDIT = re.compile(
+    r"^(?:with (?:inputs?|reporting) from|(?:additional )?reporting by|written by|edited by"
+    r"|compiled by)\b",
+    re.IGNORECASE,
+)
+_TRAILER_FURNITURE = re.compile(
+    r"^(?:end of (?:the )?(?:article|story|report)|advertisement|also read\b|read more\b"
+    r"|(?:click|tap) here\b|subscribe\b|sign up\b|share (?:this|on)\b|follow us\b"
+    r"|(?:©|\(c\)|copyright)\s|all rights reserved)",
+    re.IGNORECASE,
+)
+_TRAILER_MAX_CHARS = 160
+
+
+class SeedError(ValueError):
+    """A seed file that cannot be imported; the message says why."""
+
+
+@dataclass(frozen=True)
+class ParsedSeed:
+    title: str
+    paragraphs: list[str]
+    standfirst: str = ""
+    title_derived: bool = False
+    source: str = ""
+    url: str | None = None
+    author: str | None = None
+    published: str | None = None
+    credit: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def parse_seed(data: bytes, name: str = "") -> ParsedSeed:
+    """Parse a seed file's bytes; ``name`` (the file name) only decides Markdown or not."""
+    try:
+        text = decode_text(data)
+    except UnreadableTextError as problem:
+        raise SeedError(str(problem)) from None
+    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    metadata, text = _split_front_matter(text)
+    is_markdown = bool(metadata) or name.lower().endswith(tuple(MARKDOWN_SUFFIXES))
+
+    title = clean_inline(str(metadata.get("title") or ""))
+    lines = text.split("\n")
+    if is_markdown and not title:
+        title, lines = _take_markdown_title(lines)
+    paragraphs = _paragraphs(lines, is_markdown)
+    paragraphs, credit = _drop_trailer(paragraphs)
+    if not paragraphs:
+        raise SeedError("no article text in the file")
+
+    standfirst = clean_inline(str(metadata.get("standfirst") or metadata.get("summary") or ""))
+    if not title and _looks_like_headline(paragraphs):
+        title, paragraphs = paragraphs[0], paragraphs[1:]
+    if not standfirst and len(paragraphs) > 1:
+        standfirst, paragraphs = _take_repeated_standfirst(paragraphs)
+    title_derived = not title
+    if title_derived:
+        title = derive_headline(paragraphs[0] if paragraphs else standfirst)
+    if not paragraphs:
+        paragraphs, standfirst = [standfirst], ""
+
+    return ParsedSeed(
+        title=title,
+        paragraphs=paragraphs,
+        standfirst=standfirst,
+        title_derived=title_derived,
+        source=clean_inline(str(metadata.get("source") or "")),
+        url=safe_url(str(metadata.get("url") or "")),
+        author=clean_inline(str(metadata.get("author") or "")) or None,
+        published=normalise_date(metadata.get("published") or metadata.get("date")),
+        credit=clean_inline(str(metadata.get("credit") or "")) or credit,
+    )
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
+    if match is None:
+        return {}, text
+    try:
+        metadata = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as problem:
+        mark = getattr(problem, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        raise SeedError(f"the front matter block is not valid YAML{where}") from None
+    if metadata is None:
+        metadata = {}
+    if not isinstance(metadata, dict):
+        raise SeedError("the front matter block must be 'key: value' lines")
+    return {str(key).lower(): value for key, value in metadata.items()}, text[match.end() :]
+
+
+def _take_markdown_title(lines: list[str]) -> tuple[str, list[str]]:
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        heading = _MARKDOWN_HEADING.match(line)
+        if heading and line.lstrip().startswith("# "):
+            return clean_inline(heading.group(1)), lines[index + 1 :]
+        break
+    return "", lines
+
+
+def _paragraphs(lines: list[str], is_markdown: bool) -> list[str]:
+    """Blank-line separated blocks are paragraphs whose lines were wrapped; a text with no blank
+    lines at all has a paragraph per line, except where a sentence was broken across two."""
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            if is_markdown:
+                heading = _MARKDOWN_HEADING.match(line)
+                line = heading.group(1) if heading else line
+            blocks[-1].append(line.strip())
+        elif blocks[-1]:
+            blocks.append([])
+    blocks = [block for block in blocks if block]
+    if len(blocks) == 1 and not is_markdown:
+        return [p for p in (clean_inline(p) for p in _rejoin_broken_lines(blocks[0])) if p]
+    return [p for p in (clean_inline(" ".join(block)) for block in blocks) if p]
+
+
+def _rejoin_broken_lines(lines: list[str]) -> list[str]:
+    paragraphs: list[str] = []
+    for line in lines:
+        if paragraphs and _is_broken(paragraphs[-1], line):
+            paragraphs[-1] = f"{paragraphs[-1]} {line}"
+        else:
+            paragraphs.append(line)
+    return paragraphs
+
+
+def _is_broken(previous: str, line: str) -> bool:
+    if _SENTENCE_END.search(previous):
+        return False
+    last_word = previous.rsplit(None, 1)[-1].lower() if previous.split() else ""
+    return (
+        previous.endswith((",", ";", "-", "–", "—"))
+        or last_word in _CONTINUATION_WORDS
+        or line[:1].islower()
+    )
+
+
+def _drop_trailer(paragraphs: list[str]) -> tuple[list[str], str | None]:
+    """Remove site furniture from the end; a credit line ("With inputs from …") is kept apart."""
+    credit: str | None = None
+    paragraphs = list(paragraphs)
+    while paragraphs and len(paragraphs[-1]) <= _TRAILER_MAX_CHARS:
+        last = paragraphs[-1].strip(" .")
+        if _TRAILER_CREDIT.match(last):
+            credit = credit or last
+        elif not _TRAILER_FURNITURE.match(last):
+            break
+        paragraphs.pop()
+    return paragraphs, credit
+
+
+def _looks_like_headline(paragraphs: list[str]) -> bool:
+    first = paragraphs[0]
+    return (
+        len(paragraphs) > 1
+        and len(first) <= 150
+        and not _SENTENCE_END.search(first)
+        and not any(_starts_with(later, first) for later in paragraphs[1:])
+    )
+
+
+def _take_repeated_standfirst(paragraphs: list[str]) -> tuple[str, list[str]]:
+    """A first paragraph that a later one repeats is the standfirst: show it once, on top."""
+    first, rest = paragraphs[0], paragraphs[1:]
+    for index, later in enumerate(rest):
+        if _starts_with(later, first):
+            remainder = later[len(first.rstrip(" .!?…")) :].lstrip(" .,;:!?”’\"'")
+            rest = rest[:index] + ([remainder] if remainder else []) + rest[index + 1 :]
+            return first, rest
+        if _comparable(later) == _comparable(first):
+            return first, rest[:index] + rest[index + 1 :]
+    return "", paragraphs
+
+
+def _comparable(text: str) -> str:
+    return text.rstrip(" .!?…").casefold()
+
+
+def _starts_with(paragraph: str, prefix: str) -> bool:
+    key = _comparable(prefix)
+    return len(key) >= 20 and paragraph.casefold().startswith(key)
+
+
+def derive_headline(paragraph: str) -> str:
+    """A headline from the article's lead: its first sentence, cut to a readable length."""
+    sentence = re.split(r"(?<=[.!?])\s+", paragraph, maxsplit=1)[0].rstrip(" .")
+    clause = sentence.split(", ", 1)[0]
+    headline = clause if len(clause) >= 40 else sentence
+    if len(headline) <= HEADLINE_MAX_CHARS:
+        return headline
+    cut = headline[: HEADLINE_MAX_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return f"{cut}…"

@@ -1,0 +1,129 @@
+"""Commands on the article library: import, list, show, where."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from store.ingest.importer import import_seeds
+from store.models import Article
+from tui.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    data_paths,
+    error,
+    open_library,
+    print_json,
+    warn,
+)
+
+
+def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    importing = subcommands.add_parser(
+        "import",
+        help="import seed files (plain text or Markdown) or folders of them",
+        description="Import articles from text files. Importing the same file twice changes "
+        "nothing: an article's id derives from its content.",
+    )
+    importing.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    importing.add_argument("--json", action="store_true", help="print a JSON summary")
+    importing.set_defaults(handler=run_import)
+
+    listing = subcommands.add_parser("list", help="list articles, newest first")
+    listing.add_argument("--json", action="store_true", help="print JSON (see docs/json.md)")
+    listing.add_argument("--unread", action="store_true", help="only unread articles")
+    listing.set_defaults(handler=run_list)
+
+    showing = subcommands.add_parser("show", help="print one article's text")
+    showing.add_argument("article_id", metavar="ARTICLE_ID", help="an id, or a unique prefix")
+    showing.add_argument("--json", action="store_true", help="print JSON (see docs/json.md)")
+    showing.set_defaults(handler=run_show)
+
+    where = subcommands.add_parser("where", help="print the paths Broadsheet uses")
+    where.add_argument("--json", action="store_true", help="print JSON")
+    where.set_defaults(handler=run_where)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    missing = [path for path in args.paths if not path.exists()]
+    for path in missing:
+        warn(f"{path}: no such file or folder")
+    with open_library(args, writable=True) as library:
+        report = import_seeds(library, [path for path in args.paths if path.exists()])
+    failures = [(str(path), reason) for path, reason in report.failures]
+    failures += [(str(path), "no such file or folder") for path in missing]
+    if args.json:
+        print_json(
+            {
+                "new": [article.id for article in report.new],
+                "updated": [article.id for article in report.updated],
+                "unchanged": [article.id for article in report.unchanged],
+                "failed": [{"path": path, "reason": reason} for path, reason in failures],
+            }
+        )
+    else:
+        for path, reason in report.failures:
+            warn(f"{path}: skipped: {reason}")
+        print(
+            f"imported {len(report.new)} new, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged; {len(failures)} failed"
+        )
+    return EXIT_FAILED if failures else EXIT_OK
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    data = article.to_dict()
+    data.pop("entities_version", None)
+    return data
+
+
+def run_list(args: argparse.Namespace) -> int:
+    with open_library(args, writable=False) as library:
+        articles = [a for a in library.articles() if not (args.unread and a.read)]
+    if args.json:
+        print_json([article_json(article) for article in articles])
+        return EXIT_OK
+    for article in articles:
+        mark = " " if article.read else "•"
+        date = (article.published or "")[:10] or "undated"
+        print(f"{mark} {article.id}  {date:10}  {article.source[:20]:20}  {article.title}")
+    return EXIT_OK
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with open_library(args, writable=False) as library:
+        matches = [a for a in library.articles() if a.id.startswith(args.article_id)]
+        if len(matches) != 1:
+            problem = "no article has" if not matches else f"{len(matches)} articles have"
+            return error(f"{problem} an id starting with {args.article_id!r}", EXIT_USAGE)
+        article, body = matches[0], library.body(matches[0])
+    if args.json:
+        print_json({**article_json(article), "text": body})
+        return EXIT_OK
+    out = sys.stdout
+    out.write(f"{article.title}\n\n")
+    if article.standfirst:
+        out.write(f"{article.standfirst}\n\n")
+    out.write(f"{body}\n")
+    return EXIT_OK
+
+
+def run_where(args: argparse.Namespace) -> int:
+    paths = data_paths(args)
+    places = {
+        "home": paths.home,
+        "articles": paths.articles_db,
+        "bodies": paths.bodies_dir,
+        "feeds": paths.feeds_db,
+        "annotations": paths.annotations_db,
+        "exports": paths.exports_dir,
+    }
+    if args.json:
+        print_json({name: str(path) for name, path in places.items()})
+    else:
+        for name, path in places.items():
+            print(f"{name:12} {path}")
+    return EXIT_OK
