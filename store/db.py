@@ -68,7 +68,7 @@ def fsync_directory(directory: Path) -> None:
         os.close(descriptor)
 
 
-class AtomicJSONStorage(Storage):  # type: ignore[misc]
+class AtomicJSONStorage(Storage):
     """A TinyDB storage that reads with orjson and writes atomically and durably."""
 
     def __init__(self, path: str | Path) -> None:
@@ -107,9 +107,16 @@ def open_cached_db(path: Path) -> TinyDB:
     TinyDB rewrites the whole file on every write, which costs seconds at 50,000 articles, so
     cache writes are batched and flushed once per import or refresh.
     """
-    middleware = CachingMiddleware(AtomicJSONStorage)
+    middleware = CachingMiddleware(AtomicJSONStorage)  # type: ignore[no-untyped-call]
     middleware.WRITE_CACHE_SIZE = 1_000_000  # flush when we say so, not every N writes
     return TinyDB(path, storage=middleware)
+
+
+def flush_cached_db(database: TinyDB) -> None:
+    """Write a cached TinyDB's pending changes to disk (atomically, via its storage)."""
+    storage = database.storage
+    if isinstance(storage, CachingMiddleware):
+        storage.flush()  # type: ignore[no-untyped-call]
 
 
 def set_aside_corrupt(path: Path) -> Path:

@@ -20,6 +20,7 @@ from store import entities
 from store.db import (
     CorruptStoreError,
     WriterLock,
+    flush_cached_db,
     open_cached_db,
     set_aside_corrupt,
     write_atomically,
@@ -137,8 +138,10 @@ class Library:
             write_atomically(body_file, body.encode("utf-8"))
         with self._lock:
             existing = self._articles.get(article.id)
-            if existing is None or existing.body_hash != body_hash or (
-                existing.entities_version != entities.EXTRACTOR_VERSION
+            if (
+                existing is None
+                or existing.body_hash != body_hash
+                or (existing.entities_version != entities.EXTRACTOR_VERSION)
             ):
                 summary = entities.summarize(entities.extract(body), article.title)
             else:
@@ -152,7 +155,13 @@ class Library:
                 added=existing.added if existing else (article.added or utc_now_iso()),
             )
             if existing is not None:
-                article = replace(article, read=existing.read, starred=existing.starred)
+                # Reading state belongs to the user; the origin is where it was first seen.
+                article = replace(
+                    article,
+                    read=existing.read,
+                    starred=existing.starred,
+                    origin=existing.origin or article.origin,
+                )
                 if article == existing:
                     return existing, SaveOutcome.UNCHANGED
                 outcome = SaveOutcome.UPDATED
@@ -199,7 +208,7 @@ class Library:
             table = self._db.table("articles")
             table.truncate()
             table.insert_multiple(article.to_dict() for article in self._articles.values())
-            self._db.storage.flush()
+            flush_cached_db(self._db)
             self._dirty = False
 
     def close(self) -> None:

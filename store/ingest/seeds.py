@@ -77,8 +77,8 @@ def parse_seed(data: bytes, name: str = "") -> ParsedSeed:
     lines = text.split("\n")
     if is_markdown and not title:
         title, lines = _take_markdown_title(lines)
+    lines, credit = _drop_trailer(lines)
     paragraphs = _paragraphs(lines, is_markdown)
-    paragraphs, credit = _drop_trailer(paragraphs)
     if not paragraphs:
         raise SeedError("no article text in the file")
 
@@ -173,18 +173,23 @@ def _is_broken(previous: str, line: str) -> bool:
     )
 
 
-def _drop_trailer(paragraphs: list[str]) -> tuple[list[str], str | None]:
+def _drop_trailer(lines: list[str]) -> tuple[list[str], str | None]:
     """Remove site furniture from the end; a credit line ("With inputs from …") is kept apart."""
     credit: str | None = None
-    paragraphs = list(paragraphs)
-    while paragraphs and len(paragraphs[-1]) <= _TRAILER_MAX_CHARS:
-        last = paragraphs[-1].strip(" .")
+    lines = list(lines)
+    while lines:
+        last = clean_inline(lines[-1]).strip(" .")
+        if not last:
+            lines.pop()
+            continue
+        if len(last) > _TRAILER_MAX_CHARS:
+            break
         if _TRAILER_CREDIT.match(last):
             credit = credit or last
         elif not _TRAILER_FURNITURE.match(last):
             break
-        paragraphs.pop()
-    return paragraphs, credit
+        lines.pop()
+    return lines, credit
 
 
 def _looks_like_headline(paragraphs: list[str]) -> bool:

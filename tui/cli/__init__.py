@@ -15,9 +15,7 @@ from collections.abc import Sequence
 from store.db import StoreError
 from tui.cli.common import EXIT_FAILED, error
 
-COMMAND_MODULES = (
-    "tui.cli.library_commands",
-)
+COMMAND_MODULES = ("tui.cli.library_commands",)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,45 @@
+"""Shared fixtures. Every test runs with its own data home and no user directories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from store.ingest.importer import import_bundled_seeds_on_first_run
+from store.library import Library
+from store.paths import DataPaths
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_SEED = REPO_ROOT / "seeds" / "000_9ecd6304ede0a06b.txt"
+SEED_DATA = Path(__file__).resolve().parent / "data" / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("BROADSHEET_HOME", str(home))
+    for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(variable, str(tmp_path / variable.lower()))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return home
+
+
+@pytest.fixture
+def paths(isolated_home: Path) -> DataPaths:
+    return DataPaths(isolated_home)
+
+
+@pytest.fixture
+def library(paths: DataPaths) -> Iterator[Library]:
+    opened = Library(paths)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def seeded_library(library: Library) -> Library:
+    """A library holding the bundled seed article, as on a user's first start."""
+    import_bundled_seeds_on_first_run(library)
+    return library

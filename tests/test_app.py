@@ -1,0 +1,213 @@
+"""The app driven from the keyboard with Pilot: panes, focus, sidebar, help, palette."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+
+from store.ingest.importer import import_seeds
+from store.library import Library
+from tests.conftest import SEED_DATA
+from tui.app import BroadsheetApp
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.widgets.article_list import ArticleList
+from tui.widgets.entity_sidebar import EntitySidebar
+from tui.widgets.reader import ArticleReader
+
+
+@pytest.fixture
+def app(seeded_library: Library) -> BroadsheetApp:
+    import_seeds(seeded_library, [SEED_DATA])
+    return BroadsheetApp(seeded_library)
+
+
+@pytest.fixture
+async def pilot(app: BroadsheetApp) -> AsyncIterator[Pilot[None]]:
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        yield pilot
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let workers finish and their messages be handled."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def widgets(pilot: Pilot[None]) -> tuple[ArticleList, ArticleReader, EntitySidebar]:
+    screen = pilot.app.screen
+    return (
+        screen.query_one(ArticleList),
+        screen.query_one(ArticleReader),
+        screen.query_one(EntitySidebar),
+    )
+
+
+async def test_three_panes_show_the_newest_article(pilot: Pilot[None]) -> None:
+    article_list, reader, sidebar = widgets(pilot)
+    assert isinstance(pilot.app.screen, MainScreen)
+    assert pilot.app.focused is article_list
+    assert len(article_list.articles) == pilot.app.library.__len__()  # type: ignore[attr-defined]
+    current = article_list.current
+    assert current is not None
+    assert reader.text.startswith(current.title)
+    assert sidebar.display
+    assert sidebar.option_count > 0
+
+
+async def test_j_k_move_and_enter_opens_and_marks_read(pilot: Pilot[None]) -> None:
+    article_list, reader, _ = widgets(pilot)
+    await pilot.press("j", "j")
+    await settle(pilot)
+    assert article_list.cursor == 2
+    chosen = article_list.current
+    assert chosen is not None and not chosen.read
+    await pilot.press("k")
+    await pilot.press("down")
+    await pilot.press("enter")
+    await settle(pilot)
+    assert pilot.app.focused is reader
+    assert reader.document_view.article is not None
+    assert reader.document_view.article.id == chosen.id
+    stored = pilot.app.library.get(chosen.id)  # type: ignore[attr-defined]
+    assert stored is not None and stored.read
+    assert article_list.articles[2].read
+    await pilot.press("escape")
+    assert pilot.app.focused is article_list
+
+
+async def test_g_and_G_jump_to_the_ends(pilot: Pilot[None]) -> None:
+    article_list, _, _ = widgets(pilot)
+    await pilot.press("G")
+    assert article_list.cursor == len(article_list.articles) - 1
+    await pilot.press("g")
+    assert article_list.cursor == 0
+
+
+async def test_tab_moves_between_panes(pilot: Pilot[None]) -> None:
+    article_list, reader, sidebar = widgets(pilot)
+    await pilot.press("tab")
+    assert pilot.app.focused is reader
+    await pilot.press("tab")
+    assert pilot.app.focused is sidebar
+    await pilot.press("shift+tab", "shift+tab")
+    assert pilot.app.focused is article_list
+
+
+async def test_space_reads_on_in_the_reader(pilot: Pilot[None]) -> None:
+    article_list, reader, _ = widgets(pilot)
+    article_list.select_article(next(a.id for a in article_list.articles if a.word_count > 200))
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    before = reader.cursor_location[0]
+    await pilot.press("space")
+    assert reader.cursor_location[0] > before
+
+
+async def test_s_toggles_the_sidebar(pilot: Pilot[None]) -> None:
+    _, _, sidebar = widgets(pilot)
+    assert sidebar.display
+    await pilot.press("s")
+    assert not sidebar.display
+    await pilot.press("s")
+    assert sidebar.display
+
+
+async def test_question_mark_lists_every_key(pilot: Pilot[None]) -> None:
+    await pilot.press("question_mark")
+    assert isinstance(pilot.app.screen, HelpScreen)
+    text = str(pilot.app.screen.query_one("#help-text").render())
+    app = pilot.app
+    assert isinstance(app, BroadsheetApp)
+    for _, bindings in app.help_sections():
+        for binding in bindings:
+            assert binding.description in text  # type: ignore[union-attr]
+    await pilot.press("escape")
+    assert isinstance(pilot.app.screen, MainScreen)
+
+
+async def test_every_binding_has_a_description_and_an_id(app: BroadsheetApp) -> None:
+    for _, bindings in app.help_sections():
+        for binding in bindings:
+            assert binding.description  # type: ignore[union-attr]
+    for widget_class in (
+        BroadsheetApp,
+        MainScreen,
+        ArticleList,
+        ArticleReader,
+        EntitySidebar,
+        HelpScreen,
+    ):
+        for binding in widget_class.BINDINGS:
+            assert binding.id, f"{widget_class.__name__} {binding.key} has no id"  # type: ignore[union-attr]
+
+
+async def test_ctrl_p_opens_the_palette(pilot: Pilot[None]) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, CommandPalette)
+
+
+async def test_q_quits(pilot: Pilot[None]) -> None:
+    await pilot.press("q")
+    await pilot.pause()
+    assert not pilot.app.is_running
+
+
+async def test_narrow_terminal_folds_the_sidebar_and_s_brings_it_back(app: BroadsheetApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        _, reader, sidebar = widgets(pilot)
+        assert not sidebar.display
+        await pilot.press("s")
+        assert sidebar.display
+        # The sidebar lies over the reader rather than squeezing it to nothing.
+        assert reader.size.width >= 30
+
+
+async def test_markup_in_articles_is_shown_literally(app: BroadsheetApp) -> None:
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        article_list, reader, _ = widgets(pilot)
+        article_list.select_article(
+            next(a.id for a in article_list.articles if a.title.startswith("Markup test"))
+        )
+        await settle(pilot)
+        assert "[bold red]x[/]" in reader.text
+        row = article_list.render_line(article_list.cursor * 2 - article_list.scroll_offset.y)
+        assert "[bold red]x[/]" in row.text
+        rendered = "".join(reader.render_line(y).text for y in range(reader.size.height))
+        assert "[link=https://evil.example]y[/link]" in rendered
+
+
+async def test_entity_sidebar_focus_highlights_mentions_and_enter_filters(
+    pilot: Pilot[None],
+) -> None:
+    article_list, reader, sidebar = widgets(pilot)
+    article_list.select_article(next(a.id for a in article_list.articles if "Takaichi" in a.title))
+    await settle(pilot)
+    sidebar.focus()
+    await pilot.press("down")
+    await pilot.pause()
+    entity = sidebar.current_entity
+    assert entity is not None
+    assert reader.mention_spans
+    body = reader.text[reader.document_view.body_start :]
+    assert all(body[a:b] for a, b in reader.mention_spans)
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen)
+    assert screen.entity_filter == entity
+    assert all(any(e.key == entity.key for e in a.entities) for a in article_list.articles)
+    assert pilot.app.focused is article_list
+    await pilot.press("escape")
+    assert screen.entity_filter is None
+    assert len(article_list.articles) == len(screen.articles)

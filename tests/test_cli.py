@@ -1,0 +1,104 @@
+"""The command line, as scripts use it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT, SEED_DATA
+from tui.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_first_use_of_a_home_imports_the_bundled_seed(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "list", "--json")
+    assert code == 0
+    articles = json.loads(out)
+    assert len(articles) == 1
+    assert articles[0]["title"].startswith("Japanese Prime Minister Sanae Takaichi")
+    assert articles[0]["read"] is False
+    assert set(articles[0]) >= {"id", "title", "source", "url", "published", "standfirst"}
+
+
+def test_home_flag_overrides_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "elsewhere"
+    code, out, _ = run(capsys, "--home", str(other), "where", "--json")
+    assert code == 0
+    assert json.loads(out)["home"] == str(other)
+    code, out, _ = run(capsys, "where", "--json")
+    assert json.loads(out)["home"] == os.environ["BROADSHEET_HOME"]
+
+
+def test_import_twice_adds_nothing_the_second_time(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "import", str(SEED_DATA / "front_matter.md"), "--json")
+    assert code == 0
+    assert len(json.loads(out)["new"]) == 1
+    code, out, _ = run(capsys, "import", str(SEED_DATA / "front_matter.md"), "--json")
+    summary = json.loads(out)
+    assert summary["new"] == [] and len(summary["unchanged"]) == 1
+    code, out, _ = run(capsys, "list", "--json")
+    assert len(json.loads(out)) == 2
+
+
+def test_import_with_bad_files_exits_1_and_says_which(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(
+        capsys,
+        "import",
+        str(SEED_DATA / "empty.txt"),
+        str(SEED_DATA / "hard_wrapped.txt"),
+        "nowhere.txt",
+    )
+    assert code == 1
+    assert "empty.txt: skipped: empty file" in err
+    assert "nowhere.txt: no such file or folder" in err
+    assert "imported 1 new" in out
+
+
+def test_show_prints_the_text(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "list", "--json")
+    article_id = json.loads(out)[0]["id"]
+    code, out, _ = run(capsys, "show", article_id[:6])
+    assert code == 0
+    assert "diplomatic row between China and Japan continues" in out
+    code, _, err = run(capsys, "show", "zzzz")
+    assert code == 2 and "no article has an id starting with 'zzzz'" in err
+
+
+def test_locked_home_gives_a_message_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], isolated_home: Path
+) -> None:
+    from store.library import Library
+    from store.paths import DataPaths
+
+    with Library(DataPaths(isolated_home)):
+        code, _, err = run(capsys, "import", str(SEED_DATA / "hard_wrapped.txt"))
+    assert code == 1
+    assert "another Broadsheet is already using" in err
+    assert "Traceback" not in err
+
+
+def test_installed_command_runs(isolated_home: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    for command in ("import", "list", "where", "show"):
+        assert command in result.stdout

@@ -1,0 +1,55 @@
+"""SVG snapshots of what a person sees, at 80x24 (SSH) and 160x48.
+
+Only dated articles and the bundled seed are used, so the order of the list is fixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from store.ingest.importer import import_seeds
+from store.library import Library
+from tests.conftest import SEED_DATA
+from tui.app import BroadsheetApp
+
+SnapCompare = Callable[..., bool]
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture
+def app(seeded_library: Library) -> BroadsheetApp:
+    import_seeds(seeded_library, [SEED_DATA / "front_matter.md"])
+    return BroadsheetApp(seeded_library)
+
+
+def test_80x24_first_start(app: BroadsheetApp, snap_compare: SnapCompare) -> None:
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+def test_80x24_reading_with_sidebar(app: BroadsheetApp, snap_compare: SnapCompare) -> None:
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle, press=["enter", "s"])
+
+
+def test_80x24_help(app: BroadsheetApp, snap_compare: SnapCompare) -> None:
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle, press=["question_mark"])
+
+
+def test_160x48_three_panes(app: BroadsheetApp, snap_compare: SnapCompare) -> None:
+    assert snap_compare(app, terminal_size=(160, 48), run_before=settle)
+
+
+def test_80x24_no_color(
+    seeded_library: Library, snap_compare: SnapCompare, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(BroadsheetApp(seeded_library), terminal_size=(80, 24), run_before=settle)

@@ -1,0 +1,33 @@
+"""The canonical text and external-text hygiene."""
+
+from __future__ import annotations
+
+from store.text import canonical_text, paragraph_spans, split_paragraphs, strip_controls
+from store.urls import safe_url
+
+
+def test_canonical_text_joins_clean_paragraphs_with_blank_lines() -> None:
+    text = canonical_text(["  Cafe\u0301  owners\tmet. ", "", "Second\u00a0one."])
+    assert text == "Café owners met.\n\nSecond one."
+    assert split_paragraphs(text) == ["Café owners met.", "Second one."]
+    assert [text[a:b] for a, b in paragraph_spans(text)] == ["Café owners met.", "Second one."]
+
+
+def test_strip_controls_removes_escapes_but_keeps_newlines() -> None:
+    hostile = "a\x1b[2Jb\x1b]52;c;ZXZpbA==\x07c\x9b1md\u202ee\nf\tg"
+    assert strip_controls(hostile) == "abcde\nf\tg"
+
+
+def test_safe_url_allows_only_absolute_http() -> None:
+    assert safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
+    assert safe_url(" http://example.org ") == "http://example.org"
+    for bad in (
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "/relative",
+        "ftp://x.org",
+        "",
+        None,
+        "https://exa mple.org",
+    ):
+        assert safe_url(bad) is None

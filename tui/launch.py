@@ -1,0 +1,27 @@
+"""Starting the app: open the library (or say plainly why not), then run the TUI."""
+
+from __future__ import annotations
+
+import sys
+
+from store.db import StoreError
+from store.ingest.importer import import_bundled_seeds_on_first_run
+from store.library import Library
+from store.paths import DataPaths, resolve_home
+
+
+def run_app(home: str | None) -> int:
+    try:
+        library = Library(DataPaths(resolve_home(home)), writable=True)
+    except StoreError as problem:
+        print(f"broadsheet: {problem}", file=sys.stderr)
+        return 1
+    try:
+        import_bundled_seeds_on_first_run(library)
+        from tui.app import BroadsheetApp
+
+        app = BroadsheetApp(library)
+        app.run()
+        return app.return_code or 0
+    finally:
+        library.close()

@@ -1,0 +1,1 @@
+"""Broadsheet's screens."""
