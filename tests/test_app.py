@@ -8,6 +8,7 @@ import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
+from store.annotations import HighlightStore
 from store.ingest.importer import import_seeds
 from store.library import Library
 from tests.conftest import SEED_DATA
@@ -22,7 +23,7 @@ from tui.widgets.reader import ArticleReader
 @pytest.fixture
 def app(seeded_library: Library) -> BroadsheetApp:
     import_seeds(seeded_library, [SEED_DATA])
-    return BroadsheetApp(seeded_library)
+    return BroadsheetApp(seeded_library, HighlightStore(seeded_library.paths))
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from store.annotations import HighlightStore
 from store.ingest.importer import import_seeds
 from store.library import Library
 from tests.conftest import SEED_DATA
@@ -29,7 +30,7 @@ async def settle(pilot: Pilot[Any]) -> None:
 @pytest.fixture
 def app(seeded_library: Library) -> BroadsheetApp:
     import_seeds(seeded_library, [SEED_DATA / "front_matter.md"])
-    return BroadsheetApp(seeded_library)
+    return BroadsheetApp(seeded_library, HighlightStore(seeded_library.paths))
 
 
 def test_80x24_first_start(app: BroadsheetApp, snap_compare: SnapCompare) -> None:
@@ -52,4 +53,5 @@ def test_80x24_no_color(
     seeded_library: Library, snap_compare: SnapCompare, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
-    assert snap_compare(BroadsheetApp(seeded_library), terminal_size=(80, 24), run_before=settle)
+    app = BroadsheetApp(seeded_library, HighlightStore(seeded_library.paths))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)

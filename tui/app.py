@@ -9,9 +9,12 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from store.annotations import HighlightStore
 from store.library import Library
 from tui.screens.help import HelpScreen
+from tui.screens.highlights import HighlightsScreen
 from tui.screens.main import MainScreen
+from tui.screens.note_editor import NoteEditor
 from tui.widgets.article_list import ArticleList
 from tui.widgets.entity_sidebar import EntitySidebar
 from tui.widgets.reader import ArticleReader
@@ -28,12 +31,13 @@ class BroadsheetApp(App[None]):
         Binding("question_mark", "help", "Help", id="app.help"),
     ]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, highlights: HighlightStore) -> None:
         super().__init__()
         self.library = library
+        self.highlights = highlights
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.library))
+        self.push_screen(MainScreen(self.library, self.highlights))
         if self.library.recovered_from is not None:
             self.notify(
                 f"The article cache was unreadable and has been set aside as "
@@ -49,6 +53,8 @@ class BroadsheetApp(App[None]):
             ("Everywhere", [*self.BINDINGS, *MainScreen.BINDINGS, *_FOCUS_BINDINGS]),
             ("Article list", list(ArticleList.BINDINGS)),
             ("Reader", list(ArticleReader.BINDINGS)),
+            ("Highlights screen", list(HighlightsScreen.BINDINGS)),
+            ("Note editor", list(NoteEditor.BINDINGS)),
             ("Entity sidebar", list(EntitySidebar.BINDINGS)),
         ]
 
@@ -64,6 +70,11 @@ class BroadsheetApp(App[None]):
                 "view: toggle entity sidebar",
                 "Show or hide the people, places and organisations pane",
                 screen.action_toggle_sidebar,
+            )
+            yield SystemCommand(
+                "view: highlights",
+                "Every highlight across articles, newest first",
+                screen.action_show_highlights,
             )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -16,8 +17,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from store import entities
+from store.annotations import Highlight, HighlightStore
+from store.db import StoreError
 from store.library import Library
 from store.models import Article, EntitySummary, Mention
+from tui.screens.highlights import HighlightsScreen
+from tui.screens.note_editor import NoteEditor
 from tui.widgets.article_list import ArticleList
 from tui.widgets.entity_sidebar import EntitySidebar
 from tui.widgets.reader import ArticleReader
@@ -28,11 +33,23 @@ WIDE_LAYOUT_MIN_WIDTH = 120
 
 @dataclass
 class ArticleLoaded(Message):
-    """A worker read an article's body and mentions."""
+    """A worker read an article's body, mentions and highlights."""
 
     article: Article
     body: str
     mentions: list[Mention]
+    highlights: list[Highlight]
+    go_to: int | None = None
+    """A body offset to put the reading cursor on (opening at a highlight)."""
+
+
+@dataclass
+class HighlightsSaved(Message):
+    """A highlight change is on disk; ``message`` says what happened, for the user."""
+
+    article_id: str
+    message: str
+    edit_note_of: Highlight | None = None
 
 
 class MainScreen(Screen[None]):
@@ -40,6 +57,7 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "toggle_sidebar", "Sidebar", id="view.sidebar"),
+        Binding("H", "show_highlights", "Highlights", id="view.highlights"),
         Binding("escape", "clear_filter", "Clear filter", id="list.clear_filter", show=False),
     ]
 
@@ -50,9 +68,10 @@ class MainScreen(Screen[None]):
     current_mentions: var[list[Mention]] = var(list)
     sidebar_open: var[bool] = var(True)
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, highlights: HighlightStore) -> None:
         super().__init__()
         self.library = library
+        self.highlight_store = highlights
         self._sidebar_chosen_by_user = False
 
     def compose(self) -> ComposeResult:
@@ -72,10 +91,19 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="articles", exit_on_error=False)
     def load_articles(self) -> None:
-        self.app.call_from_thread(self._set_articles, self.library.articles())
+        articles = self.library.articles()
+        counts = self._highlight_counts()
+        self.app.call_from_thread(self._set_articles, articles, counts)
 
-    def _set_articles(self, articles: list[Article]) -> None:
+    def _highlight_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for highlight in self.highlight_store.all():
+            counts[highlight.article_id] = counts.get(highlight.article_id, 0) + 1
+        return counts
+
+    def _set_articles(self, articles: list[Article], counts: dict[str, int]) -> None:
         self.articles = articles
+        self.query_one(ArticleList).highlight_counts = counts
 
     # State flowing down
 
@@ -149,14 +177,122 @@ class MainScreen(Screen[None]):
     def _article_loaded(self, event: ArticleLoaded) -> None:
         self.current = event.article
         self.current_mentions = event.mentions
-        self.query_one(ArticleReader).show_article(event.article, event.body)
+        reader = self.query_one(ArticleReader)
+        reader.show_article(event.article, event.body)
+        reader.highlights = [h for h in event.highlights if not h.orphaned]
+        if event.go_to is not None:
+            reader.focus()
+            reader.move_to_offset(event.go_to)
+
+    # Highlights: the reader asks, a worker writes durably, then the UI says it is saved.
+
+    @on(ArticleReader.HighlightRequested)
+    def _add_highlight(self, event: ArticleReader.HighlightRequested) -> None:
+        reader = self.query_one(ArticleReader)
+        article = reader.document_view.article
+        if article is not None:
+            self.write_highlights(
+                article.id,
+                lambda store: store.add(article, reader.body, event.start, event.end, event.colour),
+                "Highlight saved",
+                then_edit_note=event.then_note,
+            )
+
+    @on(ArticleReader.NoteRequested)
+    def _edit_note(self, event: ArticleReader.NoteRequested) -> None:
+        self.open_note_editor(event.highlight)
+
+    @on(ArticleReader.DeleteRequested)
+    def _delete_highlight(self, event: ArticleReader.DeleteRequested) -> None:
+        highlight_id = event.highlight.id
+        self.write_highlights(
+            event.highlight.article_id,
+            lambda store: store.delete(highlight_id),
+            "Highlight deleted (u undoes)",
+        )
+
+    @on(ArticleReader.RecolourRequested)
+    def _recolour(self, event: ArticleReader.RecolourRequested) -> None:
+        highlight_id, colour = event.highlight.id, event.colour
+        self.write_highlights(
+            event.highlight.article_id,
+            lambda store: store.set_colour(highlight_id, colour),
+            f"Highlight is now {colour}",
+        )
+
+    @on(ArticleReader.UndoRequested)
+    def _undo(self) -> None:
+        article_id = self.current.id if self.current else ""
+        self.write_highlights(article_id, lambda store: store.undo(), "Undone")
+
+    def open_note_editor(self, highlight: Highlight) -> None:
+        def save(note: str | None) -> None:
+            if note is not None and note != highlight.note:
+                self.write_highlights(
+                    highlight.article_id,
+                    lambda store: store.set_note(highlight.id, note),
+                    "Note saved",
+                )
+
+        self.app.push_screen(NoteEditor(highlight), save)
+
+    @work(thread=True, group="writes", exit_on_error=False)
+    def write_highlights(
+        self,
+        article_id: str,
+        change: Callable[[HighlightStore], object],
+        done: str,
+        *,
+        then_edit_note: bool = False,
+    ) -> None:
+        try:
+            result = change(self.highlight_store)
+        except (StoreError, ValueError) as problem:
+            self.app.call_from_thread(
+                self.notify, str(problem), title="Not saved", severity="error"
+            )
+            return
+        if result is None and done == "Undone":
+            done = "Nothing to undo"
+        elif isinstance(result, str):
+            done = f"Undone: {result}"
+        edit = result if then_edit_note and isinstance(result, Highlight) else None
+        self.post_message(HighlightsSaved(article_id, done, edit))
+
+    @on(HighlightsSaved)
+    def _highlights_saved(self, event: HighlightsSaved) -> None:
+        self.notify(event.message, timeout=3)
+        self.refresh_highlights()
+        if event.edit_note_of is not None:
+            self.open_note_editor(event.edit_note_of)
+
+    @work(thread=True, exclusive=True, group="highlights", exit_on_error=False)
+    def refresh_highlights(self) -> None:
+        counts = self._highlight_counts()
+        current = self.current
+        placed = (
+            [h for h in self.highlight_store.for_article(current.id) if not h.orphaned]
+            if current
+            else []
+        )
+        self.app.call_from_thread(self._show_highlights, counts, placed)
+
+    def _show_highlights(self, counts: dict[str, int], placed: list[Highlight]) -> None:
+        self.query_one(ArticleList).highlight_counts = counts
+        self.query_one(ArticleReader).highlights = placed
 
     # Workers
 
     @work(thread=True, exclusive=True, group="reader", exit_on_error=False)
-    def load_article(self, article: Article) -> None:
+    def load_article(self, article: Article, go_to: int | None = None) -> None:
         body = self.library.body(article)
-        self.post_message(ArticleLoaded(article, body, entities.extract(body)))
+        stored = self.highlight_store.for_article(article.id)
+        if any(h.body_hash != article.body_hash for h in stored):
+            # The text changed since these were made (a re-fetch, a better extraction):
+            # place them again now, before they are shown.
+            self.highlight_store.reanchor_article(article.id, body, article.body_hash)
+            stored = self.highlight_store.for_article(article.id)
+        self.post_message(ArticleLoaded(article, body, entities.extract(body), stored, go_to))
 
     @work(thread=True, group="writes", exit_on_error=False)
     def mark_read(self, article: Article) -> None:
@@ -178,3 +314,24 @@ class MainScreen(Screen[None]):
 
     def action_clear_filter(self) -> None:
         self.entity_filter = None
+
+    def action_show_highlights(self) -> None:
+        self.open_highlights_screen()
+
+    @work(thread=True, exclusive=True, group="highlights", exit_on_error=False)
+    def open_highlights_screen(self) -> None:
+        every = self.highlight_store.all()
+        self.app.call_from_thread(
+            self.app.push_screen, HighlightsScreen(every), self._open_at_highlight
+        )
+
+    def _open_at_highlight(self, highlight: Highlight | None) -> None:
+        if highlight is None:
+            return
+        article = self.library.get(highlight.article_id)
+        if article is None:
+            self.notify("That article is no longer in the library", severity="warning")
+            return
+        self.entity_filter = None
+        self.query_one(ArticleList).select_article(article.id)
+        self.load_article(article, go_to=None if highlight.orphaned else highlight.start)

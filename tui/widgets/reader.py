@@ -15,10 +15,14 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
 
+from store.annotations import COLOURS, Colour, Highlight
 from store.models import Article
+from store.text import paragraph_spans
+from tui import motions
 from tui.widgets.article_list import display_date
 
 Span = tuple[int, int]
@@ -73,16 +77,53 @@ class ReaderDocument:
 
 
 class ArticleReader(TextArea):
-    """A read-only TextArea that paints headline, highlights and mentions from the theme."""
+    """A read-only TextArea with a reading cursor, painting headline, highlights and mentions.
+
+    Highlight commands are reported up as messages; the screen does the (durable) writing and
+    hands the result back through ``highlights``.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back to list", id="reader.back"),
+        Binding("space,pagedown", "read_on", "Read on", id="reader.page_down"),
+        Binding("pageup", "read_back", "Page up", id="reader.page_up", show=False),
         Binding("j", "cursor_down", "Line down", id="reader.line_down", show=False),
         Binding("k", "cursor_up", "Line up", id="reader.line_up", show=False),
-        Binding("space,pagedown", "read_on", "Read on", id="reader.page_down"),
-        Binding("b,pageup", "read_back", "Page up", id="reader.page_up", show=False),
+        Binding("w", "word(1)", "Next word", id="reader.next_word", show=False),
+        Binding("b", "word(-1)", "Previous word", id="reader.previous_word", show=False),
+        Binding(")", "sentence(1)", "Next sentence", id="reader.next_sentence", show=False),
+        Binding(
+            "(", "sentence(-1)", "Previous sentence", id="reader.previous_sentence", show=False
+        ),
+        Binding("}", "paragraph(1)", "Next paragraph", id="reader.next_paragraph", show=False),
+        Binding(
+            "{", "paragraph(-1)", "Previous paragraph", id="reader.previous_paragraph", show=False
+        ),
         Binding("g", "top", "Top", id="reader.top", show=False),
         Binding("G", "bottom", "Bottom", id="reader.bottom", show=False),
+        Binding("v", "toggle_selecting", "Select", id="reader.select"),
+        Binding("h", "highlight", "Highlight", id="reader.highlight"),
+        Binding("a", "note", "Note", id="reader.note"),
+        Binding("x", "delete_highlight", "Delete highlight", id="reader.delete", show=False),
+        Binding("u", "undo", "Undo", id="reader.undo", show=False),
+        Binding("]", "jump_highlight(1)", "Next highlight", id="reader.next_highlight", show=False),
+        Binding(
+            "[",
+            "jump_highlight(-1)",
+            "Previous highlight",
+            id="reader.previous_highlight",
+            show=False,
+        ),
+        *[
+            Binding(
+                str(number),
+                f"colour('{colour}')",
+                f"Colour: {colour}",
+                id=f"reader.colour_{number}",
+                show=False,
+            )
+            for number, colour in enumerate(COLOURS, 1)
+        ],
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -90,10 +131,41 @@ class ArticleReader(TextArea):
         "reader--standfirst",
         "reader--meta",
         "reader--mention",
+        "reader--sentence",
+        *(f"reader--highlight-{colour}" for colour in COLOURS),
     }
+
+    highlights: var[list[Highlight]] = var(list, always_update=True)
+    """The current article's placed highlights (offsets into the canonical text)."""
+    colour: var[Colour] = var[Colour]("yellow")
+    """The colour the next highlight gets (keys 1–5)."""
+    selecting: var[bool] = var(False)
 
     class Back(Message):
         """The user wants to return to the article list."""
+
+    @dataclass
+    class HighlightRequested(Message):
+        start: int
+        end: int
+        colour: Colour
+        then_note: bool = False
+
+    @dataclass
+    class NoteRequested(Message):
+        highlight: Highlight
+
+    @dataclass
+    class DeleteRequested(Message):
+        highlight: Highlight
+
+    @dataclass
+    class RecolourRequested(Message):
+        highlight: Highlight
+        colour: Colour
+
+    class UndoRequested(Message):
+        """Undo the last highlight change."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
@@ -105,14 +177,19 @@ class ArticleReader(TextArea):
             id=id,
         )
         self.document_view = ReaderDocument.empty()
+        self.body = ""
         self.mention_spans: list[Span] = []
         """Canonical-text spans of the entity chosen in the sidebar."""
+        self.sentences: list[Span] = []
 
     def show_article(self, article: Article | None, body: str) -> None:
         self.document_view = (
             ReaderDocument.build(article, body) if article else ReaderDocument.empty()
         )
+        self.body = body if article else ""
+        self.sentences = motions.sentence_spans(self.body)
         self.mention_spans = []
+        self.selecting = False
         self.load_text(self.document_view.text)
         self.move_cursor((0, 0))
         self.scroll_home(animate=False)
@@ -125,6 +202,17 @@ class ArticleReader(TextArea):
         self._line_cache.clear()
         self.refresh()
 
+    def watch_highlights(self) -> None:
+        self.restyle()
+
+    def watch_colour(self, colour: Colour) -> None:
+        self.border_subtitle = f"next highlight: {colour}"
+
+    def watch_selecting(self, selecting: bool) -> None:
+        self.set_class(selecting, "-selecting")
+        if not selecting:
+            self.selection = Selection.cursor(self.selection.end)
+
     # Offsets between the document and the canonical text
 
     def body_offset_at(self, location: tuple[int, int]) -> int:
@@ -133,8 +221,39 @@ class ArticleReader(TextArea):
     def location_of(self, body_offset: int) -> tuple[int, int]:
         return self.document_view.location_of(self.document_view.body_start + body_offset)
 
-    def select_body_span(self, start: int, end: int) -> None:
-        self.selection = Selection(self.location_of(start), self.location_of(end))
+    @property
+    def cursor_offset(self) -> int:
+        """The reading cursor as an offset into the body (clamped to the body)."""
+        return min(max(self._raw_cursor_offset, 0), len(self.body))
+
+    @property
+    def _raw_cursor_offset(self) -> int:
+        """Negative while the cursor is in the header, so "next" motions land on the body."""
+        return self.body_offset_at(self.cursor_location)
+
+    @property
+    def selected_span(self) -> Span | None:
+        start, end = sorted(
+            (self.body_offset_at(self.selection.start), self.body_offset_at(self.selection.end))
+        )
+        start, end = max(start, 0), min(end, len(self.body))
+        return (start, end) if end > start else None
+
+    @property
+    def current_sentence(self) -> Span | None:
+        return motions.span_at(self.sentences, self.cursor_offset) if self.body else None
+
+    @property
+    def highlight_under_cursor(self) -> Highlight | None:
+        offset = self.cursor_offset
+        for highlight in self.highlights:
+            if highlight.start <= offset < highlight.end:
+                return highlight
+        return None
+
+    def move_to_offset(self, offset: int) -> None:
+        self.move_cursor(self.location_of(offset), select=self.selecting, center=True)
+        self.restyle()
 
     # Painting
 
@@ -148,10 +267,20 @@ class ArticleReader(TextArea):
         elif line_index == view.meta_row:
             line.stylize(self.get_component_rich_style("reader--meta"))
         else:
-            self._paint_spans(line, line_index, self.mention_spans, "reader--mention")
+            sentence = self.current_sentence if self.has_focus and not self.selecting else None
+            if sentence is not None:
+                self._paint(line, line_index, [sentence], "reader--sentence")
+            for highlight in self.highlights:
+                self._paint(
+                    line,
+                    line_index,
+                    [(highlight.start, highlight.end)],
+                    f"reader--highlight-{highlight.colour}",
+                )
+            self._paint(line, line_index, self.mention_spans, "reader--mention")
         return line
 
-    def _paint_spans(self, line: Text, line_index: int, spans: list[Span], component: str) -> None:
+    def _paint(self, line: Text, line_index: int, spans: list[Span], component: str) -> None:
         if not spans:
             return
         line_start = self.document_view.index_of((line_index, 0))
@@ -162,14 +291,25 @@ class ArticleReader(TextArea):
             start, end = start + body_start, end + body_start
             if end <= line_start or start >= line_end:
                 continue
-            line.stylize(
-                style, max(start, line_start) - line_start, min(end, line_end) - line_start
-            )
+            line.stylize(style, max(start - line_start, 0), min(end, line_end) - line_start)
 
-    # Actions
+    def on_text_area_selection_changed(self) -> None:
+        # The marked sentence follows the cursor.
+        self.restyle()
+
+    def on_focus(self) -> None:
+        self.restyle()
+
+    def on_blur(self) -> None:
+        self.restyle()
+
+    # Motions
 
     def action_back(self) -> None:
-        self.post_message(self.Back())
+        if self.selecting:
+            self.selecting = False
+        else:
+            self.post_message(self.Back())
 
     def action_read_on(self) -> None:
         self.action_cursor_page_down()
@@ -177,9 +317,83 @@ class ArticleReader(TextArea):
     def action_read_back(self) -> None:
         self.action_cursor_page_up()
 
+    def action_word(self, direction: int) -> None:
+        step = motions.next_word if direction > 0 else motions.previous_word
+        self.move_to_offset(max(step(self.body, self._raw_cursor_offset), 0))
+
+    def action_sentence(self, direction: int) -> None:
+        self._jump(self.sentences, direction)
+
+    def action_paragraph(self, direction: int) -> None:
+        self._jump(paragraph_spans(self.body), direction)
+
+    def _jump(self, spans: list[Span], direction: int) -> None:
+        offset = self._raw_cursor_offset
+        if direction > 0:
+            target = motions.next_start(spans, offset)
+            if target is None:
+                target = len(self.body)
+        else:
+            target = motions.previous_start(spans, offset)
+            if target is None:
+                target = 0
+        self.move_to_offset(target)
+
     def action_top(self) -> None:
-        self.move_cursor((0, 0))
+        self.move_cursor((0, 0), select=self.selecting)
         self.scroll_home(animate=False)
 
     def action_bottom(self) -> None:
-        self.move_cursor(self.document.end)
+        self.move_cursor(self.document.end, select=self.selecting)
+
+    def action_toggle_selecting(self) -> None:
+        self.selecting = not self.selecting
+
+    # Highlight commands, reported up
+
+    def _target_span(self) -> Span | None:
+        return self.selected_span or self.current_sentence
+
+    def action_highlight(self) -> None:
+        span = self._target_span()
+        if span is not None and self.document_view.article is not None:
+            self.post_message(self.HighlightRequested(*span, self.colour))
+            self.selecting = False
+
+    def action_note(self) -> None:
+        highlight = None if self.selected_span else self.highlight_under_cursor
+        if highlight is not None:
+            self.post_message(self.NoteRequested(highlight))
+            return
+        span = self._target_span()
+        if span is not None and self.document_view.article is not None:
+            self.post_message(self.HighlightRequested(*span, self.colour, then_note=True))
+            self.selecting = False
+
+    def action_delete_highlight(self) -> None:
+        highlight = self.highlight_under_cursor
+        if highlight is not None:
+            self.post_message(self.DeleteRequested(highlight))
+        else:
+            self.notify("No highlight under the cursor", severity="warning")
+
+    def action_undo(self) -> None:
+        self.post_message(self.UndoRequested())
+
+    def action_colour(self, colour: Colour) -> None:
+        self.colour = colour
+        highlight = self.highlight_under_cursor
+        if highlight is not None and highlight.colour != colour:
+            self.post_message(self.RecolourRequested(highlight, colour))
+
+    def action_jump_highlight(self, direction: int) -> None:
+        offset = self._raw_cursor_offset
+        starts = sorted(h.start for h in self.highlights)
+        if direction > 0:
+            target = next((s for s in starts if s > offset), None)
+        else:
+            target = next((s for s in reversed(starts) if s < offset), None)
+        if target is None:
+            self.notify("No more highlights this way", timeout=2)
+        else:
+            self.move_to_offset(target)

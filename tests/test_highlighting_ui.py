@@ -1,0 +1,161 @@
+"""Highlighting and notes from the keyboard, checked against what is stored on disk."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from textual.pilot import Pilot
+
+from store.annotations import HighlightStore
+from store.library import Library
+from tui.app import BroadsheetApp
+from tui.screens.highlights import HighlightsScreen
+from tui.screens.main import MainScreen
+from tui.screens.note_editor import ConfirmDiscard, NoteEditor
+from tui.widgets.article_list import ArticleList
+from tui.widgets.reader import ArticleReader
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def stored(library: Library) -> HighlightStore:
+    """A second, independent view of the annotations file: what is really on disk."""
+    return HighlightStore(library.paths)
+
+
+@pytest.fixture
+async def pilot(seeded_library: Library) -> AsyncIterator[Pilot[None]]:
+    app = BroadsheetApp(seeded_library, HighlightStore(seeded_library.paths))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        yield pilot
+
+
+def reader_of(pilot: Pilot[None]) -> ArticleReader:
+    return pilot.app.screen.query_one(ArticleReader)
+
+
+async def test_h_highlights_the_current_sentence(
+    pilot: Pilot[None], seeded_library: Library
+) -> None:
+    reader = reader_of(pilot)
+    await pilot.press(")")  # onto the first sentence of the body
+    sentence = reader.current_sentence
+    assert sentence is not None
+    await pilot.press("h")
+    await settle(pilot)
+    saved = stored(seeded_library).all()
+    assert len(saved) == 1
+    assert saved[0].exact == reader.body[sentence[0] : sentence[1]]
+    assert saved[0].exact.startswith("Japanese Prime Minister Sanae Takaichi held")
+    assert saved[0].colour == "yellow"
+    assert [h.id for h in reader.highlights] == [saved[0].id]
+    article_list = pilot.app.screen.query_one(ArticleList)
+    assert article_list.highlight_counts == {saved[0].article_id: 1}
+
+
+async def test_v_selects_by_word_and_colour_key_applies(
+    pilot: Pilot[None], seeded_library: Library
+) -> None:
+    await pilot.press(")", "2", "v", "w", "w", "w", "h")
+    await settle(pilot)
+    (highlight,) = stored(seeded_library).all()
+    assert highlight.exact == "Japanese Prime Minister"
+    assert highlight.colour == "green"
+
+
+async def test_note_with_tags_is_saved(pilot: Pilot[None], seeded_library: Library) -> None:
+    await pilot.press(")", "h")
+    await settle(pilot)
+    await pilot.press("a")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, NoteEditor)
+    await pilot.press(*"Key quote", "enter", *"#japan #diplomacy")
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, MainScreen)
+    (highlight,) = stored(seeded_library).all()
+    assert highlight.note == "Key quote\n#japan #diplomacy"
+    assert highlight.tags == ("japan", "diplomacy")
+
+
+async def test_a_without_a_highlight_highlights_then_asks_for_the_note(
+    pilot: Pilot[None], seeded_library: Library
+) -> None:
+    await pilot.press(")", ")", "a")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, NoteEditor)
+    assert len(stored(seeded_library)) == 1
+
+
+async def test_escape_with_typed_text_asks_before_discarding(
+    pilot: Pilot[None], seeded_library: Library
+) -> None:
+    await pilot.press(")", "h")
+    await settle(pilot)
+    await pilot.press("a", *"draft", "escape")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ConfirmDiscard)
+    await pilot.press("n")
+    assert isinstance(pilot.app.screen, NoteEditor)
+    await pilot.press("escape", "y")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, MainScreen)
+    (highlight,) = stored(seeded_library).all()
+    assert highlight.note == ""
+
+
+async def test_x_deletes_and_u_undoes(pilot: Pilot[None], seeded_library: Library) -> None:
+    await pilot.press(")", "h")
+    await settle(pilot)
+    (made,) = stored(seeded_library).all()
+    await pilot.press("x")
+    await settle(pilot)
+    assert len(stored(seeded_library)) == 0
+    assert reader_of(pilot).highlights == []
+    await pilot.press("u")
+    await settle(pilot)
+    (restored,) = stored(seeded_library).all()
+    assert restored == made
+
+
+async def test_brackets_jump_between_highlights(pilot: Pilot[None]) -> None:
+    reader = reader_of(pilot)
+    await pilot.press(")", "h", ")", ")", "h")
+    await settle(pilot)
+    starts = sorted(h.start for h in reader.highlights)
+    assert len(starts) == 2
+    await pilot.press("g", "]")
+    assert reader.cursor_offset == starts[0]
+    await pilot.press("]")
+    assert reader.cursor_offset == starts[1]
+    await pilot.press("[")
+    assert reader.cursor_offset == starts[0]
+
+
+async def test_highlights_screen_filters_and_opens_the_article(pilot: Pilot[None]) -> None:
+    reader = reader_of(pilot)
+    await pilot.press(")", "h", "}", "}", "h")
+    await settle(pilot)
+    await pilot.press("escape", "H")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, HighlightsScreen)
+    assert len(screen.shown) == 2
+    await pilot.press(*"Strait")
+    await pilot.pause()
+    assert len(screen.shown) == 1
+    target = screen.shown[0]
+    assert "Taiwan Strait" in target.exact
+    await pilot.press("enter", "enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, MainScreen)
+    assert pilot.app.focused is reader
+    assert reader.cursor_offset == target.start
