@@ -52,6 +52,10 @@ class DataPaths:
         return self.home / "exports"
 
     @property
+    def settings_file(self) -> Path:
+        return self.home / "settings.toml"
+
+    @property
     def lock_file(self) -> Path:
         return self.home / "broadsheet.lock"
 

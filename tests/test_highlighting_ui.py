@@ -159,3 +159,23 @@ async def test_highlights_screen_filters_and_opens_the_article(pilot: Pilot[None
     assert isinstance(pilot.app.screen, MainScreen)
     assert pilot.app.focused is reader
     assert reader.cursor_offset == target.start
+
+
+async def test_export_from_the_highlights_screen_writes_markdown(
+    pilot: Pilot[None], seeded_library: Library
+) -> None:
+    await pilot.press(")", "h")
+    await settle(pilot)
+    await pilot.press("a", *"Worth keeping #japan", "ctrl+s")
+    await settle(pilot)
+    await pilot.press("escape", "H")
+    await settle(pilot)
+    await pilot.press("ctrl+e")
+    await settle(pilot)
+    exported = list((seeded_library.paths.exports_dir).glob("*.md"))
+    assert len(exported) == 1
+    text = exported[0].read_text(encoding="utf-8")
+    assert "> Japanese Prime Minister Sanae Takaichi held" in text
+    assert "Worth keeping #japan" in text
+    messages = [n.message for n in pilot.app._notifications]
+    assert any(str(exported[0]) in message for message in messages)

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from store.annotations import HighlightStore
+from store.annotations import Highlight, HighlightStore
+from store.db import StoreError
+from store.export import EXPORT_FORMATS, ExportFormat, export_to_folder
 from store.library import Library
+from store.settings import load_settings
 from tui.screens.help import HelpScreen
 from tui.screens.highlights import HighlightsScreen
 from tui.screens.main import MainScreen
@@ -76,7 +80,48 @@ class BroadsheetApp(App[None]):
                 "Every highlight across articles, newest first",
                 screen.action_show_highlights,
             )
+        for export_format in EXPORT_FORMATS:
+            yield SystemCommand(
+                f"export: {EXPORT_LABELS[export_format]}",
+                f"Write every highlight to the export folder as {EXPORT_LABELS[export_format]}",
+                lambda chosen=export_format: self.export_highlights(chosen, None),
+            )
 
+    @on(HighlightsScreen.ExportRequested)
+    def _export_shown(self, event: HighlightsScreen.ExportRequested) -> None:
+        self.export_highlights(event.export_format, event.highlights)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def export_highlights(
+        self, export_format: ExportFormat, highlights: list[Highlight] | None
+    ) -> None:
+        """Export (all highlights when ``highlights`` is None) and say where the file went."""
+        try:
+            chosen = self.highlights.all() if highlights is None else highlights
+            if not chosen:
+                self.call_from_thread(
+                    self.notify, "There are no highlights to export yet", severity="warning"
+                )
+                return
+            folder = load_settings(self.library.paths).export_dir
+            articles = {article.id: article for article in self.library.articles()}
+            target = export_to_folder(export_format, chosen, folder, articles)
+        except (StoreError, OSError) as problem:
+            self.call_from_thread(
+                self.notify, str(problem), title="Export failed", severity="error", timeout=10
+            )
+            return
+        count = f"{len(chosen)} highlight{'s' if len(chosen) != 1 else ''}"
+        self.call_from_thread(
+            self.notify, f"Exported {count} to {target}", title="Exported", timeout=8
+        )
+
+
+EXPORT_LABELS: dict[ExportFormat, str] = {
+    "markdown": "Markdown",
+    "json": "W3C Web Annotation JSON",
+    "csv": "Readwise CSV",
+}
 
 # Textual's own focus keys, listed so that the help screen is complete.
 _FOCUS_BINDINGS: list[BindingType] = [

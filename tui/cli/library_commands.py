@@ -120,6 +120,7 @@ def run_where(args: argparse.Namespace) -> int:
         "feeds": paths.feeds_db,
         "annotations": paths.annotations_db,
         "exports": paths.exports_dir,
+        "settings": paths.settings_file,
     }
     if args.json:
         print_json({name: str(path) for name, path in places.items()})

@@ -55,7 +55,10 @@ class HighlightsScreen(Screen[Highlight | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="highlights.close"),
         Binding("down", "focus_list", "To the list", id="highlights.to_list", show=False),
-        Binding("ctrl+e", "export('markdown')", "Export Markdown", id="highlights.export"),
+        # A priority binding, so that it works while typing in the filter too.
+        Binding(
+            "ctrl+e", "export('markdown')", "Export Markdown", id="highlights.export", priority=True
+        ),
     ]
 
     highlights: var[list[Highlight]] = var(list, always_update=True)

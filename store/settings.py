@@ -1,0 +1,39 @@
+"""User settings, read from ``settings.toml`` in the data directory (all optional).
+
+```toml
+export_dir = "~/notes/broadsheet"   # where the app writes exports (default: <home>/exports)
+entity_backend = "rules"            # or "spacy", when spaCy and a model are installed
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from store.db import StoreError
+from store.paths import DataPaths
+
+
+@dataclass(frozen=True)
+class Settings:
+    export_dir: Path
+    entity_backend: str = "rules"
+
+
+def load_settings(paths: DataPaths) -> Settings:
+    """The settings in force; a missing file means the defaults, a broken one is an error."""
+    values: dict[str, object] = {}
+    try:
+        values = tomllib.loads(paths.settings_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        pass
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as problem:
+        raise StoreError(f"{paths.settings_file} is not valid TOML: {problem}") from None
+    export_dir = values.get("export_dir")
+    backend = values.get("entity_backend", "rules")
+    return Settings(
+        export_dir=Path(str(export_dir)).expanduser() if export_dir else paths.exports_dir,
+        entity_backend=str(backend),
+    )
