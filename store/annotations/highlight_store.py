@@ -1,0 +1,432 @@
+"""Highlights and notes on disk: their own TinyDB file, every change durable when a call returns.
+
+The file is ``DataPaths.annotations_db``; refresh and cache cleanup never touch it. Each change
+is one whole-file atomic replace with fsync (``store.db.open_durable_db``), so a kill at any
+moment loses at most the change in flight. Changes from several processes (the app and a
+``broadsheet import-annotations`` run, say) are serialised by a lock file held for the length
+of one read-modify-write; within a process a lock serialises the TUI's worker threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from types import TracebackType
+
+import filelock
+from tinydb import TinyDB
+
+from store.annotations.anchoring import Anchor, anchor_span, place
+from store.annotations.model import (
+    DEFAULT_COLOUR,
+    ORPHAN_ARTICLE_DELETED,
+    ORPHAN_TEXT_CHANGED,
+    Colour,
+    Highlight,
+    as_colour,
+    hashtags,
+    merge_tags,
+    new_highlight_id,
+    utc_timestamp,
+)
+from store.db import StoreError, open_durable_db
+from store.models import Article
+from store.paths import DataPaths
+from store.text import content_hash
+
+SCHEMA_VERSION = 1
+UNDO_DEPTH = 100
+LOCK_TIMEOUT_SECONDS = 10.0
+_WHITESPACE = " \t\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One record's state before and after a change (None: it did not exist)."""
+
+    before: Highlight | None
+    after: Highlight | None
+
+
+@dataclass(frozen=True, slots=True)
+class UndoStep:
+    description: str
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReanchorReport:
+    kept: int = 0
+    moved: int = 0
+    recovered: int = 0
+    """Orphans that were placed again."""
+    orphaned: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class HighlightNotFoundError(StoreError, KeyError):
+    def __init__(self, highlight_id: str) -> None:
+        super().__init__(f"no highlight with id {highlight_id}")
+        self.highlight_id = highlight_id
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def matches_query(highlight: Highlight, query: str) -> bool:
+    """True when every word of ``query`` appears (ignoring case) in the quote, note, tags or
+    headline."""
+    haystack = " ".join(
+        (highlight.exact, highlight.note, highlight.article_title, *highlight.tags)
+    ).casefold()
+    return all(word in haystack for word in query.casefold().split())
+
+
+class HighlightStore:
+    """Every highlight under one data directory. Safe to call from worker threads."""
+
+    def __init__(self, paths: DataPaths) -> None:
+        self.paths = paths
+        self.path = paths.annotations_db
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._file_lock = filelock.FileLock(
+            str(self.path.with_name(self.path.name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS
+        )
+        self._db: TinyDB = open_durable_db(self.path)
+        self._undo: list[UndoStep] = []
+        with self._writing():
+            self._remove_stale_temporary_files()
+            self._read_all()  # fail now, with a clear message, on a corrupt file
+
+    # Reading
+
+    def _read_all(self) -> dict[str, Highlight]:
+        with self._lock:
+            return {
+                document["id"]: Highlight.from_dict(dict(document))
+                for document in self._db.table("highlights").all()
+            }
+
+    def get(self, highlight_id: str) -> Highlight | None:
+        return self._read_all().get(highlight_id)
+
+    def __len__(self) -> int:
+        return len(self._read_all())
+
+    def all(self) -> list[Highlight]:
+        """Every highlight, newest first."""
+        return sorted(self._read_all().values(), key=lambda h: h.newest_first, reverse=True)
+
+    def find(
+        self,
+        *,
+        article_id: str | None = None,
+        query: str | None = None,
+        tag: str | None = None,
+        orphans_only: bool = False,
+    ) -> list[Highlight]:
+        """Highlights newest first across articles, or in reading order for one article."""
+        chosen = self.all()
+        if article_id is not None:
+            chosen = sorted(
+                (h for h in chosen if h.article_id == article_id), key=lambda h: h.reading_order
+            )
+        if query:
+            chosen = [h for h in chosen if matches_query(h, query)]
+        if tag:
+            wanted = merge_tags([tag])
+            chosen = [h for h in chosen if set(wanted) <= set(h.tags)]
+        if orphans_only:
+            chosen = [h for h in chosen if h.orphaned]
+        return chosen
+
+    def for_article(self, article_id: str) -> list[Highlight]:
+        """One article's highlights in reading order (placed ones first, then its orphans)."""
+        return self.find(article_id=article_id)
+
+    def orphans(self) -> list[Highlight]:
+        return self.find(orphans_only=True)
+
+    # Writing
+
+    def add(
+        self,
+        article: Article,
+        body: str,
+        start: int,
+        end: int,
+        colour: Colour = DEFAULT_COLOUR,
+        note: str = "",
+        tags: Iterable[str] = (),
+    ) -> Highlight:
+        """Highlight ``body[start:end]`` (whitespace at either end is left out)."""
+        while start < end and body[start] in _WHITESPACE:
+            start += 1
+        while end > start and body[end - 1] in _WHITESPACE:
+            end -= 1
+        if not 0 <= start < end <= len(body):
+            raise ValueError("a highlight needs some text: the selection is empty")
+        anchor = anchor_span(body, start, end)
+        now = utc_timestamp()
+        highlight = Highlight(
+            id=new_highlight_id(),
+            article_id=article.id,
+            article_title=article.title,
+            article_url=article.url,
+            start=anchor.start,
+            end=anchor.end,
+            exact=anchor.exact,
+            prefix=anchor.prefix,
+            suffix=anchor.suffix,
+            body_hash=content_hash(body),
+            created=now,
+            modified=now,
+            note=note,
+            tags=merge_tags(tags, hashtags(note)),
+            colour=as_colour(colour),
+        )
+        self._apply("add highlight", [Change(None, highlight)])
+        return highlight
+
+    def set_note(
+        self, highlight_id: str, note: str, tags: Iterable[str] | None = None
+    ) -> Highlight:
+        """Replace the note; tags become ``tags`` (default: the current ones) plus the note's
+        #tags, so a #tag removed from the note stays a tag until it is removed explicitly."""
+        with self._lock:
+            current = self._require(highlight_id)
+            kept = current.tags if tags is None else tags
+            return self._modify(
+                "edit note", current, note=note, tags=merge_tags(kept, hashtags(note))
+            )
+
+    def set_tags(self, highlight_id: str, tags: Iterable[str]) -> Highlight:
+        with self._lock:
+            current = self._require(highlight_id)
+            return self._modify("edit tags", current, tags=merge_tags(tags))
+
+    def set_colour(self, highlight_id: str, colour: Colour) -> Highlight:
+        chosen = as_colour(colour)
+        with self._lock:
+            current = self._require(highlight_id)
+            return self._modify("change colour", current, colour=chosen)
+
+    def delete(self, highlight_id: str) -> Highlight:
+        with self._lock:
+            current = self._require(highlight_id)
+            self._apply("delete highlight", [Change(current, None)])
+            return current
+
+    def delete_for_article(self, article_id: str) -> int:
+        """Delete an article's highlights, when the user has said to (see detach_article)."""
+        with self._lock:
+            doomed = [h for h in self._read_all().values() if h.article_id == article_id]
+            self._apply("delete the article's highlights", [Change(h, None) for h in doomed])
+            return len(doomed)
+
+    def detach_article(self, article_id: str) -> int:
+        """The article was deleted: keep its highlights, as orphans that say so."""
+        with self._lock:
+            changes = [
+                Change(h, self._stamped(h, orphaned=True, orphan_reason=ORPHAN_ARTICLE_DELETED))
+                for h in self._read_all().values()
+                if h.article_id == article_id and not h.orphaned
+            ]
+            self._apply("orphan the article's highlights", changes)
+            return len(changes)
+
+    def reanchor_article(
+        self, article_id: str, new_text: str, new_body_hash: str | None = None
+    ) -> ReanchorReport:
+        """Place an article's highlights (orphans included) on its new canonical text."""
+        body_hash = new_body_hash or content_hash(new_text)
+        kept = moved = recovered = orphaned = 0
+        with self._lock:
+            changes: list[Change] = []
+            for highlight in self._read_all().values():
+                if highlight.article_id != article_id:
+                    continue
+                if highlight.body_hash == body_hash and not highlight.orphaned:
+                    kept += 1
+                    continue
+                placement = place(_anchor_of(highlight), new_text)
+                if placement is None:
+                    orphaned += 1
+                    if not highlight.orphaned:
+                        changes.append(
+                            Change(
+                                highlight,
+                                self._stamped(
+                                    highlight, orphaned=True, orphan_reason=ORPHAN_TEXT_CHANGED
+                                ),
+                            )
+                        )
+                    continue
+                anchor = anchor_span(new_text, placement.start, placement.end)
+                if highlight.orphaned:
+                    recovered += 1
+                elif (anchor.start, anchor.end, anchor.exact) == (
+                    highlight.start,
+                    highlight.end,
+                    highlight.exact,
+                ):
+                    kept += 1
+                else:
+                    moved += 1
+                # Moving with the text is not an edit by the user: ``modified`` stays.
+                changes.append(
+                    Change(
+                        highlight,
+                        replace(
+                            highlight,
+                            start=anchor.start,
+                            end=anchor.end,
+                            exact=anchor.exact,
+                            prefix=anchor.prefix,
+                            suffix=anchor.suffix,
+                            body_hash=body_hash,
+                            orphaned=False,
+                            orphan_reason=None,
+                        ),
+                    )
+                )
+            self._apply("re-anchor highlights", changes, undoable=False)
+        return ReanchorReport(kept=kept, moved=moved, recovered=recovered, orphaned=orphaned)
+
+    def import_highlights(self, highlights: Sequence[Highlight]) -> ImportReport:
+        """Add highlights read from an export; one already here is replaced only by a copy
+        modified later."""
+        added = updated = unchanged = 0
+        with self._lock:
+            existing = self._read_all()
+            changes: list[Change] = []
+            for highlight in highlights:
+                current = existing.get(highlight.id)
+                if current is None:
+                    added += 1
+                elif current != highlight and highlight.modified > current.modified:
+                    updated += 1
+                else:
+                    unchanged += 1
+                    continue
+                changes.append(Change(current, highlight))
+                existing[highlight.id] = highlight
+            self._apply("import highlights", changes)
+        return ImportReport(added=added, updated=updated, unchanged=unchanged)
+
+    # Undo
+
+    @property
+    def can_undo(self) -> bool:
+        with self._lock:
+            return bool(self._undo)
+
+    def undo(self) -> str | None:
+        """Reverse the last change made through this store; its description, or None."""
+        with self._lock:
+            if not self._undo:
+                return None
+            step = self._undo.pop()
+            reverse = [Change(c.after, c.before) for c in reversed(step.changes)]
+            self._apply(step.description, reverse, undoable=False)
+            return step.description
+
+    # Internals
+
+    def _require(self, highlight_id: str) -> Highlight:
+        highlight = self.get(highlight_id)
+        if highlight is None:
+            raise HighlightNotFoundError(highlight_id)
+        return highlight
+
+    @staticmethod
+    def _stamped(highlight: Highlight, **changes: object) -> Highlight:
+        return replace(highlight, modified=utc_timestamp(), **changes)  # type: ignore[arg-type]
+
+    def _modify(self, description: str, current: Highlight, **changes: object) -> Highlight:
+        updated = self._stamped(current, **changes)
+        if updated == replace(current, modified=updated.modified):
+            return current
+        self._apply(description, [Change(current, updated)])
+        return updated
+
+    def _apply(self, description: str, changes: Sequence[Change], undoable: bool = True) -> None:
+        """Write ``changes`` in one atomic, durable replace of the file."""
+        if not changes:
+            return
+        with self._lock, self._writing():
+            table = self._db.table("highlights")
+            documents = {document["id"]: dict(document) for document in table.all()}
+            for change in changes:
+                if change.after is None:
+                    if change.before is not None:
+                        documents.pop(change.before.id, None)
+                else:
+                    documents[change.after.id] = change.after.to_dict()
+            # One storage write for the whole batch: TinyDB's truncate + insert_multiple
+            # would write twice, and a kill between them would lose everything.
+            self._db.storage.write(
+                {
+                    "meta": {"1": {"schema": SCHEMA_VERSION}},
+                    "highlights": {
+                        str(number): document
+                        for number, document in enumerate(
+                            sorted(documents.values(), key=lambda d: (d["created"], d["id"])), 1
+                        )
+                    },
+                }
+            )
+            table.clear_cache()
+            if undoable:
+                self._undo.append(UndoStep(description, tuple(changes)))
+                del self._undo[:-UNDO_DEPTH]
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        try:
+            with self._file_lock:
+                yield
+        except filelock.Timeout:
+            raise StoreError(
+                f"{self.path} is being written by another Broadsheet; try again in a moment"
+            ) from None
+
+    def _remove_stale_temporary_files(self) -> None:
+        """Temporary files left by a process killed mid-write (we hold the write lock)."""
+        for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> HighlightStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _anchor_of(highlight: Highlight) -> Anchor:
+    return Anchor(
+        start=highlight.start,
+        end=highlight.end,
+        exact=highlight.exact,
+        prefix=highlight.prefix,
+        suffix=highlight.suffix,
+    )
