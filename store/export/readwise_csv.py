@@ -1,0 +1,79 @@
+"""CSV in Readwise's import layout: Highlight, Title, Author, URL, Note, Location, Date.
+
+- Location is the highlight's place in its article's reading order (1, 2, 3 …), which is what
+  Readwise sorts by.
+- Tags go at the start of the note in Readwise's ".tag" form, so they arrive as tags.
+- Date is the highlight's creation time, "YYYY-MM-DD HH:MM:SS" in UTC.
+- Excel-friendly: UTF-8 with a byte-order mark, CRLF line ends; cells a spreadsheet would run
+  as a formula (starting with =, +, -, @, tab or carriage return) get a leading apostrophe;
+  cells are cut at Excel's 32,767-character limit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+
+from store.annotations.model import Highlight
+from store.export.select import group_by_article
+from store.models import Article
+from store.text import strip_controls
+
+HEADER = ("Highlight", "Title", "Author", "URL", "Note", "Location", "Date")
+EXCEL_CELL_LIMIT = 32_767
+TRUNCATION_MARK = " […]"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """A cell that no spreadsheet will evaluate, within Excel's cell size."""
+    cell = strip_controls(cell)
+    if cell.startswith(_FORMULA_STARTS) or cell.lstrip().startswith(_FORMULA_STARTS):
+        cell = "'" + cell
+    if len(cell) > EXCEL_CELL_LIMIT:
+        cell = cell[: EXCEL_CELL_LIMIT - len(TRUNCATION_MARK)] + TRUNCATION_MARK
+    return cell
+
+
+def rows(
+    highlights: Iterable[Highlight], articles: Mapping[str, Article] | None = None
+) -> list[tuple[str, ...]]:
+    table: list[tuple[str, ...]] = [HEADER]
+    for info, group in group_by_article(highlights, articles or {}):
+        for location, highlight in enumerate(group, 1):
+            tags = " ".join(f".{tag}" for tag in highlight.tags)
+            note = " ".join(part for part in (tags, highlight.note.strip()) if part)
+            table.append(
+                tuple(
+                    neutralise(cell)
+                    for cell in (
+                        highlight.exact,
+                        info.title,
+                        info.author or "",
+                        info.url or "",
+                        note,
+                        str(location),
+                        _readwise_date(highlight.created),
+                    )
+                )
+            )
+    return table
+
+
+def render(highlights: Iterable[Highlight], articles: Mapping[str, Article] | None = None) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerows(rows(highlights, articles))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _readwise_date(timestamp: str) -> str:
+    try:
+        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    except ValueError:
+        return timestamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")

@@ -1,0 +1,135 @@
+"""Choosing which highlights to export, and gathering what each article's export says about it.
+
+Filters: an article (id or URL), a tag, an entity (an ``EntitySummary.key`` of the article,
+matched ignoring case), a date range on when the highlight was made (``since``/``until``,
+inclusive, UTC days), and a text query (every word in the quote, note, tags or headline).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from store.annotations.highlight_store import matches_query
+from store.annotations.model import Highlight, merge_tags
+from store.models import Article
+from store.text import clean_inline
+from store.urls import safe_url
+
+
+@dataclass(frozen=True, slots=True)
+class HighlightFilter:
+    article: str | None = None
+    tag: str | None = None
+    entity: str | None = None
+    since: date | None = None
+    until: date | None = None
+    query: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """What an export says about an article: the library's record if it still has one, else
+    the copies kept on the highlights. Every field is cleaned for use in a document, and the
+    URL is kept only if it is http(s)."""
+
+    id: str
+    title: str
+    url: str | None
+    source: str
+    author: str | None
+    published: str | None
+
+
+def parse_day(text: str) -> date:
+    """A day from "2025-01-31" or a full ISO 8601 timestamp (its UTC day)."""
+    cleaned = text.strip()
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        return datetime.fromisoformat(cleaned.replace("Z", "+00:00")).date()
+
+
+def select_highlights(
+    highlights: Iterable[Highlight],
+    articles: Mapping[str, Article],
+    chosen: HighlightFilter,
+) -> list[Highlight]:
+    wanted_tags = set(merge_tags([chosen.tag])) if chosen.tag else set()
+    entity = chosen.entity.casefold() if chosen.entity else None
+    selected: list[Highlight] = []
+    for highlight in highlights:
+        article = articles.get(highlight.article_id)
+        if chosen.article and chosen.article not in (highlight.article_id, highlight.article_url):
+            continue
+        if wanted_tags and not wanted_tags <= set(highlight.tags):
+            continue
+        if entity is not None and (
+            article is None or all(summary.key.casefold() != entity for summary in article.entities)
+        ):
+            continue
+        day = parse_day(highlight.created)
+        if chosen.since and day < chosen.since:
+            continue
+        if chosen.until and day > chosen.until:
+            continue
+        if chosen.query and not matches_query(highlight, chosen.query):
+            continue
+        selected.append(highlight)
+    return selected
+
+
+def article_info(highlight: Highlight, articles: Mapping[str, Article]) -> ArticleInfo:
+    article = articles.get(highlight.article_id)
+    if article is None:
+        return ArticleInfo(
+            id=highlight.article_id,
+            title=clean_inline(highlight.article_title),
+            url=safe_url(highlight.article_url),
+            source="",
+            author=None,
+            published=None,
+        )
+    return ArticleInfo(
+        id=article.id,
+        title=clean_inline(article.title),
+        url=safe_url(article.url),
+        source=clean_inline(article.source),
+        author=clean_inline(article.author) if article.author else None,
+        published=article.published,
+    )
+
+
+def group_by_article(
+    highlights: Iterable[Highlight], articles: Mapping[str, Article]
+) -> list[tuple[ArticleInfo, list[Highlight]]]:
+    """Highlights grouped by article, articles by headline, highlights in reading order.
+
+    The order depends only on the highlights and articles given, so exports are reproducible.
+    """
+    groups: dict[str, list[Highlight]] = {}
+    for highlight in highlights:
+        groups.setdefault(highlight.article_id, []).append(highlight)
+    result = [
+        (article_info(group[0], articles), sorted(group, key=lambda h: h.reading_order))
+        for group in groups.values()
+    ]
+    result.sort(key=lambda item: (item[0].title.casefold(), item[0].title, item[0].id))
+    return result
+
+
+def in_export_order(
+    highlights: Iterable[Highlight], articles: Mapping[str, Article]
+) -> list[tuple[ArticleInfo, Highlight]]:
+    return [
+        (info, highlight)
+        for info, group in group_by_article(highlights, articles)
+        for highlight in group
+    ]
+
+
+def exported_time(highlights: Iterable[Highlight]) -> str | None:
+    """The "exported" stamp: the latest modification among the highlights, not the clock, so
+    exporting the same highlights twice gives byte-identical files."""
+    return max((highlight.modified for highlight in highlights), default=None)

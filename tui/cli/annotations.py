@@ -1,0 +1,172 @@
+"""``broadsheet highlights``, ``export`` and ``import-annotations``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from store.annotations.highlight_store import HighlightStore
+from store.annotations.model import Highlight
+from store.export import (
+    EXPORT_FORMATS,
+    ExportFormat,
+    HighlightFilter,
+    export_to_path,
+    parse_day,
+    render,
+    select_highlights,
+)
+from store.export.w3c import parse as parse_annotations
+from store.models import Article
+from tui.cli.common import EXIT_OK, EXIT_USAGE, data_paths, error, open_library, print_json
+
+QUOTE_PREVIEW = 70
+
+
+def register(subcommands: Any) -> None:
+    listing = subcommands.add_parser(
+        "highlights", help="list highlights, newest first (or one article's, in reading order)"
+    )
+    listing.add_argument("--json", action="store_true", help="print JSON (see docs/json.md)")
+    listing.add_argument("--article", metavar="ID", help="only this article's highlights")
+    listing.add_argument("--tag", help="only highlights with this tag")
+    listing.add_argument("--query", metavar="TEXT", help="only highlights containing these words")
+    listing.add_argument(
+        "--orphans",
+        action="store_true",
+        help="only highlights that could not be placed in their article's text",
+    )
+    listing.set_defaults(handler=list_highlights)
+
+    export = subcommands.add_parser("export", help="export highlights and notes")
+    export.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        default="markdown",
+        help="markdown (default), json (W3C Web Annotation) or csv (Readwise)",
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="a file, or a directory (Markdown: one file per article); default: standard output",
+    )
+    export.add_argument("--article", metavar="ID", help="only this article (id or URL)")
+    export.add_argument("--tag", help="only highlights with this tag")
+    export.add_argument("--entity", metavar="NAME", help="only articles that mention this entity")
+    export.add_argument("--since", metavar="DATE", type=_day, help="highlights made on or after")
+    export.add_argument("--until", metavar="DATE", type=_day, help="highlights made on or before")
+    export.add_argument("--query", metavar="TEXT", help="only highlights containing these words")
+    export.set_defaults(handler=export_highlights)
+
+    importer = subcommands.add_parser(
+        "import-annotations", help="read highlights back from a W3C Web Annotation JSON file"
+    )
+    importer.add_argument("file", metavar="FILE.json", type=Path)
+    importer.set_defaults(handler=import_annotations)
+
+
+def _day(text: str) -> Any:
+    try:
+        return parse_day(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
+def _articles(args: argparse.Namespace) -> dict[str, Article]:
+    with open_library(args, writable=False) as library:
+        return {article.id: article for article in library.articles()}
+
+
+def highlight_json(highlight: Highlight) -> dict[str, Any]:
+    return highlight.to_dict()
+
+
+def list_highlights(args: argparse.Namespace) -> int:
+    with HighlightStore(data_paths(args)) as store:
+        found = store.find(
+            article_id=args.article, query=args.query, tag=args.tag, orphans_only=args.orphans
+        )
+    if args.json:
+        print_json([highlight_json(h) for h in found])
+        return EXIT_OK
+    for highlight in found:
+        quote = " ".join(highlight.exact.split())
+        if len(quote) > QUOTE_PREVIEW:
+            quote = quote[: QUOTE_PREVIEW - 1] + "…"
+        marks = [highlight.colour] + (["orphan"] if highlight.orphaned else [])
+        print(f"{highlight.created[:10]}  {highlight.article_title}  [{', '.join(marks)}]")
+        print(f"    “{quote}”")
+        if highlight.note:
+            print(f"    note: {' '.join(highlight.note.split())}")
+        if highlight.tags:
+            print(f"    tags: {' '.join('#' + tag for tag in highlight.tags)}")
+    return EXIT_OK
+
+
+def export_highlights(args: argparse.Namespace) -> int:
+    export_format: ExportFormat = args.format
+    articles = _articles(args)
+    with HighlightStore(data_paths(args)) as store:
+        everything = store.all()
+    chosen = select_highlights(
+        everything,
+        articles,
+        HighlightFilter(
+            article=args.article,
+            tag=args.tag,
+            entity=args.entity,
+            since=args.since,
+            until=args.until,
+            query=args.query,
+        ),
+    )
+    if args.output is None:
+        sys.stdout.buffer.write(render(export_format, chosen, articles))
+        sys.stdout.flush()
+        return EXIT_OK
+    as_folder = args.output.endswith(("/", os.sep))
+    written = export_to_path(
+        export_format, chosen, Path(args.output), articles, as_folder=as_folder
+    )
+    print(
+        f"exported {len(chosen)} highlight{'s' if len(chosen) != 1 else ''} to {written}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def import_annotations(args: argparse.Namespace) -> int:
+    try:
+        data = args.file.read_bytes()
+    except FileNotFoundError:
+        return error(f"no such file: {args.file}", EXIT_USAGE)
+    placed = 0
+    with open_library(args, writable=False) as library, HighlightStore(data_paths(args)) as store:
+        highlights = parse_annotations(data, lambda url: library.find("url", url))
+        report = store.import_highlights(highlights)
+        # Highlights made on another text of an article we have are placed on ours now.
+        for article_id in sorted({h.article_id for h in highlights}):
+            article = library.get(article_id)
+            stale = (
+                any(
+                    h.article_id == article_id and h.body_hash != article.body_hash
+                    for h in highlights
+                )
+                if article is not None
+                else False
+            )
+            if article is not None and stale:
+                body = library.body(article)
+                if body:
+                    result = store.reanchor_article(article_id, body, article.body_hash)
+                    placed += result.moved + result.recovered
+    summary = (
+        f"imported {len(highlights)} highlights: {report.added} new, {report.updated} updated, "
+        f"{report.unchanged} already here"
+    )
+    print(summary + (f"; {placed} placed on the current text" if placed else ""))
+    return EXIT_OK
