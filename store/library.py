@@ -22,6 +22,7 @@ from store.db import (
     WriterLock,
     flush_cached_db,
     open_cached_db,
+    remove_stale_temporaries,
     set_aside_corrupt,
     write_atomically,
 )
@@ -52,6 +53,7 @@ class Library:
         self._writer_lock = WriterLock(paths.lock_file) if writable else None
         if self._writer_lock is not None:
             self._writer_lock.acquire()
+            remove_stale_temporaries(paths.articles_db)
         try:
             self._db = self._open_metadata()
         except BaseException:

@@ -135,3 +135,12 @@ def test_flush_replaces_the_file_atomically(paths: DataPaths) -> None:
         assert paths.articles_db.stat().st_ino != inode_before
     leftovers = [p.name for p in paths.home.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+def test_temporary_files_of_a_killed_writer_are_cleaned_up(paths: DataPaths) -> None:
+    paths.home.mkdir(parents=True)
+    leftover = paths.home / ".articles.json.abc123.tmp"
+    leftover.write_bytes(b'{"articles": {')
+    with Library(paths):
+        pass
+    assert not leftover.exists()
