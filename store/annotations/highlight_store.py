@@ -31,7 +31,7 @@ from store.annotations.model import (
     new_highlight_id,
     utc_timestamp,
 )
-from store.db import StoreError, open_durable_db
+from store.db import StoreError, open_durable_db, remove_stale_temporaries
 from store.models import Article
 from store.paths import DataPaths
 from store.text import content_hash
@@ -104,7 +104,7 @@ class HighlightStore:
         self._db: TinyDB = open_durable_db(self.path)
         self._undo: list[UndoStep] = []
         with self._writing():
-            self._remove_stale_temporary_files()
+            remove_stale_temporaries(self.path)  # we hold the write lock
             self._read_all()  # fail now, with a clear message, on a corrupt file
 
     # Reading
@@ -399,12 +399,6 @@ class HighlightStore:
             raise StoreError(
                 f"{self.path} is being written by another Broadsheet; try again in a moment"
             ) from None
-
-    def _remove_stale_temporary_files(self) -> None:
-        """Temporary files left by a process killed mid-write (we hold the write lock)."""
-        for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
 
     def close(self) -> None:
         with self._lock:
