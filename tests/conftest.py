@@ -11,6 +11,8 @@ from store.ingest.importer import import_bundled_seeds_on_first_run
 from store.library import Library
 from store.paths import DataPaths
 
+pytest_plugins = ["tests.web.plugin"]
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_SEED = REPO_ROOT / "seeds" / "000_9ecd6304ede0a06b.txt"
 SEED_DATA = Path(__file__).resolve().parent / "data" / "seeds"

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from store.db import StoreError
 from store.ingest.importer import import_seeds
 from store.models import Article
 from tui.cli.common import (
@@ -19,14 +20,16 @@ from tui.cli.common import (
     print_json,
     warn,
 )
+from tui.cli.feeds import import_opml
 
 
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     importing = subcommands.add_parser(
         "import",
-        help="import seed files (plain text or Markdown) or folders of them",
-        description="Import articles from text files. Importing the same file twice changes "
-        "nothing: an article's id derives from its content.",
+        help="import seed files (plain text or Markdown), folders of them, or OPML feed lists",
+        description="Import articles from text files, and subscriptions from .opml files. "
+        "Importing the same file twice changes nothing: an article's id derives from its "
+        "content.",
     )
     importing.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     importing.add_argument("--json", action="store_true", help="print a JSON summary")
@@ -51,26 +54,39 @@ def run_import(args: argparse.Namespace) -> int:
     missing = [path for path in args.paths if not path.exists()]
     for path in missing:
         warn(f"{path}: no such file or folder")
+    present = [path for path in args.paths if path.exists()]
+    opml_files = [path for path in present if path.suffix.lower() == ".opml"]
+    feeds_followed = 0
+    failures = [(str(path), "no such file or folder") for path in missing]
     with open_library(args, writable=True) as library:
-        report = import_seeds(library, [path for path in args.paths if path.exists()])
-    failures = [(str(path), reason) for path, reason in report.failures]
-    failures += [(str(path), "no such file or folder") for path in missing]
+        for path in opml_files:
+            try:
+                feeds_followed += len(import_opml(library, path).added)
+            except StoreError as problem:
+                failures.append((str(path), str(problem)))
+        report = import_seeds(library, [path for path in present if path not in opml_files])
+    failures += [(str(path), reason) for path, reason in report.failures]
     if args.json:
         print_json(
             {
                 "new": [article.id for article in report.new],
                 "updated": [article.id for article in report.updated],
                 "unchanged": [article.id for article in report.unchanged],
+                "feeds_followed": feeds_followed,
                 "failed": [{"path": path, "reason": reason} for path, reason in failures],
             }
         )
     else:
-        for path, reason in report.failures:
-            warn(f"{path}: skipped: {reason}")
-        print(
+        for path, reason in failures:
+            if reason != "no such file or folder":
+                warn(f"{path}: skipped: {reason}")
+        summary = (
             f"imported {len(report.new)} new, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged; {len(failures)} failed"
         )
+        if opml_files:
+            summary += f"; now following {feeds_followed} more feeds (run: broadsheet refresh)"
+        print(summary)
     return EXIT_FAILED if failures else EXIT_OK
 
 

@@ -1,0 +1,167 @@
+"""Feed entries and extracted pages to stored articles: ids, deduplication, the canonical body.
+
+An entry is the same article as one already stored when it has the same GUID; failing a GUID,
+the same link; failing both, the same content. A match keeps its article id, so a re-fetch
+never duplicates and an edited entry updates in place (read state and highlights kept).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from store.feeds import Feed, normalise_feed_url
+from store.ingest.feeds import FeedEntry, ParsedFeed
+from store.ingest.html import html_to_paragraphs
+from store.ingest.pages import ExtractedArticle
+from store.library import Library, SaveOutcome
+from store.models import Article
+from store.text import canonical_text, clean_inline, content_hash
+
+# Seed articles use 16 bare hex characters; these prefixes keep the id spaces apart.
+FEED_ARTICLE_PREFIX = "fd-"
+WEB_ARTICLE_PREFIX = "web-"
+DERIVED_TITLE_WORDS = 12
+STANDFIRST_CHARACTERS = 300
+
+
+def _short_digest(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def feed_article_id(feed_id: str, kind: str, key: str) -> str:
+    return f"{FEED_ARTICLE_PREFIX}{_short_digest(feed_id, kind, key)}"
+
+
+def web_article_id(url: str) -> str:
+    return f"{WEB_ARTICLE_PREFIX}{_short_digest(normalise_feed_url(url))}"
+
+
+def derived_title(body: str) -> str:
+    words = body.split()
+    title = " ".join(words[:DERIVED_TITLE_WORDS])
+    return title + ("…" if len(words) > DERIVED_TITLE_WORDS else "")
+
+
+@dataclass
+class FeedArticleIndex:
+    """A feed's stored articles by GUID, by link and by content key, for deduplication."""
+
+    by_guid: dict[str, Article] = field(default_factory=dict)
+    by_link: dict[str, Article] = field(default_factory=dict)
+    by_id: dict[str, Article] = field(default_factory=dict)
+
+    def add(self, article: Article) -> None:
+        self.by_id[article.id] = article
+        if article.guid:
+            self.by_guid.setdefault(article.guid, article)
+        if article.url:
+            self.by_link.setdefault(article.url, article)
+
+    def match(self, entry: FeedEntry, content_id: str) -> Article | None:
+        if entry.id:
+            found = self.by_guid.get(entry.id)
+            if found is not None:
+                return found
+            # A feed that starts giving GUIDs: its old guid-less entries match by link.
+            by_link = self.by_link.get(entry.link) if entry.link else None
+            return by_link if by_link is not None and not by_link.guid else None
+        if entry.link:
+            return self.by_link.get(entry.link)
+        return self.by_id.get(content_id)
+
+
+def index_by_feed(articles: Iterable[Article]) -> dict[str, FeedArticleIndex]:
+    indexes: dict[str, FeedArticleIndex] = {}
+    for article in articles:
+        if article.feed_id:
+            indexes.setdefault(article.feed_id, FeedArticleIndex()).add(article)
+    return indexes
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedEntry:
+    """An entry ready to save: its id, whether it is stored already, and its feed text."""
+
+    entry: FeedEntry
+    article_id: str
+    existing: Article | None
+    paragraphs: list[str]
+
+
+def plan_entries(feed: Feed, parsed: ParsedFeed, index: FeedArticleIndex) -> list[PlannedEntry]:
+    """Match a parsed feed's entries to stored articles; duplicates within the feed collapse."""
+    planned: list[PlannedEntry] = []
+    seen_ids: set[str] = set()
+    for entry in parsed.entries:
+        paragraphs = entry.body_paragraphs()
+        if entry.id:
+            kind, key = "guid", entry.id
+        elif entry.link:
+            kind, key = "link", entry.link
+        else:
+            kind, key = "content", content_hash(entry.title + "\n" + canonical_text(paragraphs))
+        content_id = feed_article_id(feed.id, kind, key)
+        existing = index.match(entry, content_id)
+        article_id = existing.id if existing is not None else content_id
+        if article_id in seen_ids:
+            continue
+        seen_ids.add(article_id)
+        planned.append(PlannedEntry(entry, article_id, existing, paragraphs))
+    return planned
+
+
+def save_entry(
+    library: Library,
+    feed: Feed,
+    feed_title: str,
+    planned: PlannedEntry,
+    page: ExtractedArticle | None = None,
+    page_url: str | None = None,
+) -> tuple[Article, SaveOutcome]:
+    """Store one planned entry; ``page`` is its extracted full text, when one was fetched."""
+    entry = planned.entry
+    if page is not None:
+        body = page.text
+    elif feed.full_text and planned.existing is not None:
+        # The full text was extracted on an earlier refresh; the feed's summary is no better.
+        body = library.body(planned.existing)
+    else:
+        body = canonical_text(planned.paragraphs)
+    title = entry.title or (page.headline if page else "")
+    standfirst = ""
+    if entry.content and entry.summary:
+        standfirst = clean_inline(" ".join(html_to_paragraphs(entry.summary)))
+        standfirst = standfirst[:STANDFIRST_CHARACTERS]
+    article = Article(
+        id=planned.article_id,
+        title=clean_inline(title) or derived_title(body),
+        title_derived=not clean_inline(title),
+        body_hash="",
+        source=feed_title,
+        url=entry.link,
+        author=entry.author or (page.byline if page else None),
+        published=entry.published or (page.published if page else None),
+        standfirst=standfirst,
+        feed_id=feed.id,
+        guid=entry.id,
+        origin=page_url or feed.url,
+    )
+    return library.save(article, body)
+
+
+def save_page(library: Library, url: str, page: ExtractedArticle) -> tuple[Article, SaveOutcome]:
+    """Store a page fetched on its own (read-it-later), keyed by its URL."""
+    article = Article(
+        id=web_article_id(url),
+        title=page.headline or derived_title(page.text),
+        title_derived=not page.headline,
+        body_hash="",
+        source=page.site_name,
+        url=url,
+        author=page.byline,
+        published=page.published,
+        origin=url,
+    )
+    return library.save(article, page.text)

@@ -1,0 +1,235 @@
+"""Article pages to canonical text: readability-lxml for the body, page metadata for the rest.
+
+readability keeps the main text but loses what sits outside it (an ``<h1>`` above the body, a
+byline in the header) and lets inline scraps ("Advertisement") through, so the headline, byline
+and date are read from the page's metadata, and scrap paragraphs are dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import lxml.html
+from lxml import etree
+from readability import Document
+from readability.readability import Unparseable
+
+from store.dates import normalise_date
+from store.ingest.html import html_to_paragraphs
+from store.text import canonical_text, clean_inline, split_paragraphs
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
+# Whole paragraphs that are page furniture rather than article text.
+_SCRAP = re.compile(
+    r"""
+    (?:skip\s+)?advert(?:isement|isements|orial)?
+    | ads?
+    | sponsored(?:\s+content)?
+    | (?:story|article)\s+continues\s+(?:below|after\s+(?:this\s+)?(?:ad|advertisement))
+      (?:\s+(?:this\s+)?advertisement)?
+    | continue\s+reading\s+(?:below|the\s+main\s+story)
+    | scroll\s+(?:down\s+)?to\s+continue(?:\s+with\s+content)?
+    | (?:share|share\s+this(?:\s+article|\s+story)?)
+    | read\s+more
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_BYLINE_PREFIX = re.compile(r"^\s*by\s+", re.IGNORECASE)
+
+
+class PageExtractError(ValueError):
+    """No article text could be found in the page."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedArticle:
+    headline: str
+    byline: str | None
+    published: str | None
+    """ISO 8601 (UTC when the page gave a zone)."""
+    text: str
+    """The canonical text (paragraphs, no HTML)."""
+    site_name: str = ""
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return split_paragraphs(self.text)
+
+
+def decode_page(page: bytes, content_type: str = "") -> str:
+    """Decode HTML bytes: BOM, then the HTTP charset, then ``<meta charset>``, then UTF-8."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):  # fmt: skip
+        if page.startswith(bom):
+            return page[len(bom) :].decode(encoding, "replace")
+    candidates: list[str] = []
+    http_match = _HTTP_CHARSET.search(content_type)
+    if http_match:
+        candidates.append(http_match.group(1))
+    meta_match = _META_CHARSET.search(page[:4096])
+    if meta_match:
+        candidates.append(meta_match.group(1).decode("ascii", "replace"))
+    for name in candidates:
+        try:
+            codec = codecs.lookup(name)
+        except LookupError:
+            continue
+        if codec.name in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):
+            continue  # an ASCII-compatible meta tag cannot honestly declare these
+        return page.decode(codec.name, "replace")
+    try:
+        return page.decode("utf-8")
+    except UnicodeDecodeError:
+        return page.decode("cp1252", "replace")
+
+
+def extract_article(html: bytes | str, url: str, *, content_type: str = "") -> ExtractedArticle:
+    """The article in a page: headline, byline, published date and canonical text.
+
+    Raises :class:`PageExtractError` when the page holds no readable text.
+    """
+    text = html if isinstance(html, str) else decode_page(html, content_type)
+    if not text.strip():
+        raise PageExtractError("the page is empty")
+    try:
+        document = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as problem:
+        raise PageExtractError(f"the page could not be read ({problem})") from None
+    metadata = _PageMetadata(document)
+    try:
+        readable = Document(text, url=url)
+        summary = readable.summary(html_partial=True)
+        short_title = clean_inline(readable.short_title())
+    except (Unparseable, etree.ParserError, ValueError) as problem:
+        raise PageExtractError(f"no article found in the page ({problem})") from None
+    headline = metadata.headline() or ("" if short_title == "[no-title]" else short_title)
+    byline = metadata.byline()
+    paragraphs = [text for text in html_to_paragraphs(summary) if not _is_scrap(text)]
+    paragraphs = _without_repeated_header(paragraphs, headline, byline)
+    body = canonical_text(paragraphs)
+    if not body:
+        raise PageExtractError("no article text found in the page")
+    return ExtractedArticle(
+        headline=headline,
+        byline=byline,
+        published=metadata.published(),
+        text=body,
+        site_name=metadata.site_name() or (urlsplit(url).hostname or ""),
+    )
+
+
+def _is_scrap(paragraph: str) -> bool:
+    words = paragraph.strip(" .:-–—|·•*()[]")
+    return len(words.split()) <= 8 and bool(_SCRAP.fullmatch(words))
+
+
+def _without_repeated_header(paragraphs: list[str], headline: str, byline: str | None) -> list[str]:
+    """Drop a leading headline or byline paragraph: they are kept as metadata instead."""
+    repeated = {clean_inline(headline).casefold()}
+    if byline:
+        repeated.update({byline.casefold(), f"by {byline}".casefold()})
+    while paragraphs and clean_inline(paragraphs[0]).casefold() in repeated:
+        paragraphs = paragraphs[1:]
+    return paragraphs
+
+
+class _PageMetadata:
+    def __init__(self, document: lxml.html.HtmlElement) -> None:
+        self._document = document
+        self._meta: dict[str, str] = {}
+        for meta in document.iterfind(".//meta"):
+            key = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
+            content = meta.get("content")
+            if key and content and key.lower() not in self._meta:
+                self._meta[key.lower()] = content
+        self._linked_data = list(_linked_data_articles(document))
+
+    def _first_meta(self, *keys: str) -> str | None:
+        for key in keys:
+            value = clean_inline(self._meta.get(key, ""))
+            if value:
+                return value
+        return None
+
+    def headline(self) -> str:
+        for item in self._linked_data:
+            value = item.get("headline")
+            if isinstance(value, str) and clean_inline(value):
+                return clean_inline(value)
+        found = self._first_meta("og:title", "twitter:title")
+        if found:
+            return found
+        for heading in self._document.iterfind(".//h1"):
+            text = clean_inline(heading.text_content())
+            if text:
+                return text
+        return ""
+
+    def byline(self) -> str | None:
+        for item in self._linked_data:
+            name = _linked_data_name(item.get("author"))
+            if name:
+                return name
+        found = self._first_meta("author", "article:author", "dc.creator", "parsely-author")
+        if found and not found.startswith(("http://", "https://")):
+            return found
+        for path in (".//*[@rel='author']", ".//*[@itemprop='author']",
+                     ".//*[@class='byline']", ".//*[@class='author']"):  # fmt: skip
+            for element in self._document.iterfind(path):
+                text = _BYLINE_PREFIX.sub("", clean_inline(element.text_content()))
+                if text and len(text) <= 100:
+                    return text
+        return None
+
+    def published(self) -> str | None:
+        for item in self._linked_data:
+            value = normalise_date(item.get("datePublished"))
+            if value:
+                return value
+        for key in ("article:published_time", "datepublished", "date", "pubdate",
+                    "publishdate", "dc.date", "dc.date.issued", "og:published_time"):  # fmt: skip
+            value = normalise_date(self._meta.get(key))
+            if value:
+                return value
+        for element in self._document.iterfind(".//time[@datetime]"):
+            value = normalise_date(element.get("datetime"))
+            if value:
+                return value
+        return None
+
+    def site_name(self) -> str | None:
+        return self._first_meta("og:site_name", "application-name")
+
+
+def _linked_data_articles(document: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+    for script in document.iterfind(".//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        items = data if isinstance(data, list) else [data]
+        for item in items:
+            if isinstance(item, dict) and isinstance(item.get("@graph"), list):
+                items.extend(item["@graph"])
+                continue
+            if isinstance(item, dict) and "Article" in str(item.get("@type", "")):
+                yield item
+
+
+def _linked_data_name(author: object) -> str | None:
+    if isinstance(author, list):
+        names = [_linked_data_name(one) for one in author]
+        joined = ", ".join(name for name in names if name)
+        return joined or None
+    if isinstance(author, dict):
+        author = author.get("name")
+    if isinstance(author, str):
+        return clean_inline(author) or None
+    return None

@@ -1,0 +1,258 @@
+"""Feed commands: ``add``, ``feeds``, ``remove``, ``refresh``, ``export-opml``; and OPML import.
+
+``import_opml`` is called by the ``import`` command for ``.opml`` files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from store.db import StoreError
+from store.feeds import Feed, FeedStore
+from store.ingest.opml import OpmlError, OpmlImport, export_opml, import_opml_into
+from store.ingest.refresh import FeedResult, FeedStatus, RefreshReport, refresh_feeds
+from store.ingest.subscriptions import (
+    SubscribeError,
+    add_article,
+    add_feed,
+    find_feed,
+    remove_feed,
+)
+from store.library import Library
+from store.paths import DataPaths
+from tui.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    data_paths,
+    error,
+    open_library,
+    print_json,
+)
+
+
+def register(subcommands: Any) -> None:
+    add = subcommands.add_parser(
+        "add",
+        help="follow a feed (or a site's feed), or save one article with --article",
+        description="Follow the feed at URL — or the feed a web page at URL advertises — and "
+        "fetch it. With --article, save the page at URL as a single article.",
+    )
+    add.add_argument("url", metavar="URL")
+    add.add_argument("--article", action="store_true", help="save this page as one article")
+    add.add_argument(
+        "--full-text",
+        action="store_true",
+        help="for each new entry, fetch its page and keep the extracted full text",
+    )
+    add.add_argument("--tag", action="append", default=[], help="a folder/tag (repeatable)")
+    add.set_defaults(handler=run_add)
+
+    listing = subcommands.add_parser("feeds", help="list followed feeds and how they fare")
+    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+    listing.set_defaults(handler=run_feeds)
+
+    remove = subcommands.add_parser(
+        "remove",
+        help="unfollow a feed and drop its articles (starred ones and all highlights stay)",
+    )
+    remove.add_argument("feed", metavar="FEED", help="the feed's id, URL or exact title")
+    remove.set_defaults(handler=run_remove)
+
+    refresh = subcommands.add_parser(
+        "refresh", help="fetch every feed (or those named) and store new articles"
+    )
+    refresh.add_argument("feeds", metavar="FEED", nargs="*", help="id, URL or exact title")
+    refresh.add_argument("--json", action="store_true", help="print the summary as JSON")
+    refresh.set_defaults(handler=run_refresh)
+
+    export = subcommands.add_parser("export-opml", help="write followed feeds as OPML 2.0")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    export.set_defaults(handler=run_export_opml)
+
+
+@contextmanager
+def open_stores(args: argparse.Namespace, *, writable: bool) -> Iterator[tuple[Library, FeedStore]]:
+    with open_library(args, writable=writable) as library, FeedStore(library.paths) as feeds:
+        yield library, feeds
+
+
+def run_add(args: argparse.Namespace) -> int:
+    with open_stores(args, writable=True) as (library, feed_store):
+        try:
+            if args.article:
+                article, outcome = add_article(library, args.url)
+                print(f"{outcome.value}: {article.title} ({article.id})")
+                return EXIT_OK
+            added = add_feed(library, feed_store, args.url, full_text=args.full_text, tags=args.tag)
+        except SubscribeError as problem:
+            return error(str(problem))
+    verb = "already following" if added.already_followed else "following"
+    print(f"{verb} {added.feed.display_title} <{added.feed.url}> ({added.feed.id})")
+    return _print_summary(added.report)
+
+
+def run_feeds(args: argparse.Namespace) -> int:
+    with open_stores(args, writable=False) as (library, feed_store):
+        counts: dict[str, int] = {}
+        for article in library.articles():
+            if article.feed_id:
+                counts[article.feed_id] = counts.get(article.feed_id, 0) + 1
+        feeds = feed_store.all()
+    if args.json:
+        print_json([_feed_json(feed, counts.get(feed.id, 0)) for feed in feeds])
+        return EXIT_OK
+    if not feeds:
+        print("no feeds yet: add one with `broadsheet add URL`")
+    for feed in feeds:
+        print(f"{feed.display_title}  <{feed.url}>  [{feed.id}]")
+        tags = f"  tags: {', '.join(feed.tags)}" if feed.tags else ""
+        print(f"  {counts.get(feed.id, 0)} articles  last success: {feed.last_success or 'never'}"
+              f"{tags}")  # fmt: skip
+        if feed.last_error:
+            print(f"  last error ({feed.last_error_at}): {feed.last_error}")
+    return EXIT_OK
+
+
+def _feed_json(feed: Feed, article_count: int) -> dict[str, object]:
+    return {
+        "id": feed.id,
+        "url": feed.url,
+        "title": feed.title,
+        "site_url": feed.site_url,
+        "tags": list(feed.tags),
+        "full_text": feed.full_text,
+        "last_success": feed.last_success,
+        "last_error": feed.last_error,
+        "last_error_at": feed.last_error_at,
+        "articles": article_count,
+    }
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    with open_stores(args, writable=True) as (library, feed_store):
+        feed = find_feed(feed_store, args.feed)
+        if feed is None:
+            return error(f"no feed matches {args.feed!r} (see `broadsheet feeds`)", EXIT_USAGE)
+        removed = remove_feed(library, feed_store, feed)
+    kept = f", kept {removed.kept_articles} starred" if removed.kept_articles else ""
+    print(f"removed {feed.display_title}: {removed.removed_articles} articles dropped{kept}")
+    return EXIT_OK
+
+
+def run_refresh(args: argparse.Namespace) -> int:
+    with open_stores(args, writable=True) as (library, feed_store):
+        chosen: list[Feed] | None = None
+        if args.feeds:
+            chosen = []
+            for reference in args.feeds:
+                feed = find_feed(feed_store, reference)
+                if feed is None:
+                    return error(f"no feed matches {reference!r}", EXIT_USAGE)
+                chosen.append(feed)
+        if not (chosen if chosen is not None else len(feed_store)):
+            if args.json:
+                print_json(_report_json(RefreshReport((), 0.0)))
+            else:
+                print("no feeds to refresh: add one with `broadsheet add URL`")
+            return EXIT_OK
+        if sys.stderr.isatty() and not args.json:
+            report = _refresh_with_progress_bar(library, feed_store, chosen)
+        else:
+            report = refresh_feeds(library, feed_store, feeds=chosen)
+    if args.json:
+        print_json(_report_json(report))
+        return EXIT_FAILED if report.failed else EXIT_OK
+    return _print_summary(report)
+
+
+def _refresh_with_progress_bar(
+    library: Library, feed_store: FeedStore, chosen: list[Feed] | None
+) -> RefreshReport:
+    console = Console(stderr=True)
+    columns = (TextColumn("refreshing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("refresh", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return refresh_feeds(library, feed_store, feeds=chosen, on_progress=on_progress)
+
+
+def _print_summary(report: RefreshReport) -> int:
+    results = report.results
+    fetched = sum(r.status is FeedStatus.FETCHED for r in results)
+    unchanged = sum(r.status is FeedStatus.NOT_MODIFIED for r in results)
+    print(
+        f"{len(results)} feeds in {report.seconds:.1f} s: {report.new_articles} new articles, "
+        f"{report.updated_articles} updated; {fetched} fetched, {unchanged} unchanged, "
+        f"{len(report.failures)} failed"
+    )
+    for result in results:
+        if result.status is FeedStatus.SKIPPED:
+            print(f"  skipped {result.title} <{result.url}>: {result.error}")
+        if result.page_failures:
+            print(f"  {result.title}: {result.page_failures} pages could not be read "
+                  "(kept the feed's text)")  # fmt: skip
+    for result in report.failures:
+        print(f"  failed {result.title} <{result.url}>: {result.error}", file=sys.stderr)
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def _result_json(result: FeedResult) -> dict[str, object]:
+    return {
+        "feed_id": result.feed_id,
+        "url": result.url,
+        "title": result.title,
+        "status": result.status.value,
+        "new": result.new,
+        "updated": result.updated,
+        "error": result.error,
+        "page_failures": result.page_failures,
+    }
+
+
+def _report_json(report: RefreshReport) -> dict[str, object]:
+    return {
+        "feeds": len(report.results),
+        "new": report.new_articles,
+        "updated": report.updated_articles,
+        "failed": len(report.failures),
+        "seconds": round(report.seconds, 3),
+        "results": [_result_json(result) for result in report.results],
+    }
+
+
+def run_export_opml(args: argparse.Namespace) -> int:
+    with FeedStore(data_paths(args)) as feed_store:
+        document = export_opml(feed_store.all())
+    if args.output:
+        Path(args.output).write_bytes(document)
+    else:
+        sys.stdout.buffer.write(document)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def import_opml(library_or_paths: Library | DataPaths, path: str | Path) -> OpmlImport:
+    """Follow the feeds listed in an OPML file (nothing is fetched until a refresh).
+
+    The caller holds the data directory (an open writable ``Library``, or its ``DataPaths``
+    while it holds the lock). Raises ``StoreError`` with a one-line message for a bad file.
+    """
+    paths = library_or_paths.paths if isinstance(library_or_paths, Library) else library_or_paths
+    data = Path(path).read_bytes()
+    with FeedStore(paths) as feed_store:
+        try:
+            return import_opml_into(feed_store, data)
+        except OpmlError as problem:
+            raise StoreError(f"{path}: {problem}") from None
