@@ -34,25 +34,29 @@ class StoreLockedError(StoreError):
         self.lock_path = lock_path
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves either the old file or the new one.
 
-    The bytes go to a temporary file in the same directory, are fsynced, renamed over the
-    target, and the directory is fsynced so the rename itself survives a power cut.
+    The bytes go to a temporary file in the same directory and are renamed over the target.
+    With ``durable`` (the default) the file is fsynced before the rename and the directory
+    after it, so the change also survives a power cut; cache files that can be fetched again
+    skip the two fsyncs, which cost milliseconds each.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
-    fsync_directory(path.parent)
+    if durable:
+        fsync_directory(path.parent)
 
 
 def remove_stale_temporaries(path: Path) -> None:

@@ -137,7 +137,9 @@ class Library:
         body_hash = content_hash(body)
         body_file = self.paths.body_file(body_hash)
         if not body_file.exists():
-            write_atomically(body_file, body.encode("utf-8"))
+            # Bodies are cache: a crash may lose a new one (the next import or refresh brings
+            # it back) but never leaves a half-written one.
+            write_atomically(body_file, body.encode("utf-8"), durable=False)
         with self._lock:
             existing = self._articles.get(article.id)
             if (

@@ -22,6 +22,7 @@ from enum import StrEnum
 from functools import partial
 from typing import TypeVar
 
+from store import entities
 from store.feeds import Feed, FeedStore
 from store.ingest.articles import (
     FeedArticleIndex,
@@ -150,6 +151,8 @@ async def refresh_feeds_async(
     if on_progress is not None:
         on_progress(0, total)
     with ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="broadsheet-refresh") as pool:
+        # Entity data loads while the first requests are on the wire, not after them.
+        pool.submit(entities.warm_up)
         async with HttpClient(policy) as client:
             session = _RefreshSession(library, feed_store, client, pool, prefetched or {})
             session.indexes = await session.in_pool(index_by_feed, library.articles())
