@@ -26,6 +26,7 @@ from store.db import (
     set_aside_corrupt,
     write_atomically,
 )
+from store.entities.mentions_store import MentionStore
 from store.models import Article
 from store.paths import DataPaths, resolve_home
 from store.text import content_hash, word_count
@@ -47,6 +48,8 @@ class Library:
     def __init__(self, paths: DataPaths, *, writable: bool = True) -> None:
         self.paths = paths
         self.writable = writable
+        self.mentions = MentionStore(paths)
+        """Entity mentions of each body, computed at ingest and kept beside it."""
         self.recovered_from: Path | None = None
         """Set when a corrupt cache file was moved aside and an empty one started."""
         self._lock = threading.RLock()
@@ -140,16 +143,17 @@ class Library:
             # Bodies are cache: a crash may lose a new one (the next import or refresh brings
             # it back) but never leaves a half-written one.
             write_atomically(body_file, body.encode("utf-8"), durable=False)
+        existing = self.get(article.id)
+        if existing is not None and (existing.body_hash, existing.entities_version) == (
+            body_hash,
+            entities.EXTRACTOR_VERSION,
+        ):
+            summary = existing.entities
+        else:
+            # Outside the lock: extraction is the slow part, and other savers need not wait.
+            summary = entities.summarize(self.mentions.mentions(body_hash, body), article.title)
         with self._lock:
             existing = self._articles.get(article.id)
-            if (
-                existing is None
-                or existing.body_hash != body_hash
-                or (existing.entities_version != entities.EXTRACTOR_VERSION)
-            ):
-                summary = entities.summarize(entities.extract(body), article.title)
-            else:
-                summary = existing.entities
             article = replace(
                 article,
                 body_hash=body_hash,
@@ -158,21 +162,20 @@ class Library:
                 entities_version=entities.EXTRACTOR_VERSION,
                 added=existing.added if existing else (article.added or utc_now_iso()),
             )
-            if existing is not None:
-                # Reading state belongs to the user; the origin is where it was first seen.
-                article = replace(
-                    article,
-                    read=existing.read,
-                    starred=existing.starred,
-                    origin=existing.origin or article.origin,
-                )
-                if article == existing:
-                    return existing, SaveOutcome.UNCHANGED
-                outcome = SaveOutcome.UPDATED
-            else:
-                outcome = SaveOutcome.NEW
+            if existing is None:
+                self._put(article)
+                return article, SaveOutcome.NEW
+            # Reading state belongs to the user; the origin is where it was first seen.
+            article = replace(
+                article,
+                read=existing.read,
+                starred=existing.starred,
+                origin=existing.origin or article.origin,
+            )
+            if article == existing:
+                return existing, SaveOutcome.UNCHANGED
             self._put(article)
-        return article, outcome
+        return article, SaveOutcome.UPDATED
 
     def update(self, article: Article) -> None:
         """Replace an article's metadata (its body is unchanged)."""

@@ -1,53 +1,77 @@
 """Entities: the people, places and organisations an article names.
 
 ``extract(text)`` is the contract every backend keeps: mentions with character offsets into
-the text given (for articles, the canonical text). This first extractor is a placeholder for
-the rules-and-gazetteer one.
+the text given (for articles, the canonical text), a label and a canonical ``key`` shared by
+every spelling of one entity. The default backend (``rules``) needs no model and no network;
+``spacy`` uses an installed spaCy pipeline instead (see ``spacy_backend``).
+
+Importing this package is cheap: gazetteers load on the first ``extract`` call.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
+from typing import Literal
 
-from store.models import EntitySummary, Mention
+from store.entities.summary import summarize
+from store.models import Mention
 
-EXTRACTOR_VERSION = 1
+__all__ = [
+    "BACKENDS",
+    "EXTRACTOR_VERSION",
+    "Backend",
+    "current_backend",
+    "extract",
+    "summarize",
+    "use_backend",
+    "version_tag",
+    "warm_up",
+]
 
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
-_NOT_NAMES = frozenset({"The", "She", "He", "It", "They", "We", "End", "Article", "With", "Last"})
+EXTRACTOR_VERSION = 2
+"""Bumped whenever the default extractor's output changes; stored mentions and summaries made
+by an older version are recomputed lazily."""
+
+Backend = Literal["rules", "spacy"]
+BACKENDS: tuple[Backend, ...] = ("rules", "spacy")
+_backend: Backend = "rules"
+
+
+def use_backend(backend: Backend) -> None:
+    """Choose the extractor (a setting). ``spacy`` raises ``ImportError`` if it cannot load."""
+    global _backend
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown entity backend {backend!r}; choose one of {BACKENDS}")
+    if backend == "spacy":
+        from store.entities import spacy_backend
+
+        spacy_backend.default_pipeline()
+    _backend = backend
+
+
+def current_backend() -> Backend:
+    return _backend
+
+
+def version_tag() -> str:
+    """What stored mentions are keyed by: the version and the backend that made them."""
+    return f"{EXTRACTOR_VERSION}:{_backend}"
 
 
 def extract(text: str) -> list[Mention]:
     """Mentions of named entities in ``text``, in order of appearance."""
-    mentions: list[Mention] = []
-    for match in _CAPITALISED_RUN.finditer(text):
-        words = match.group().split()
-        while words and words[0] in _NOT_NAMES:
-            words.pop(0)
-        if not words:
-            continue
-        name = " ".join(words)
-        start = match.end() - len(name)
-        mentions.append(Mention(start, match.end(), name, "OTHER", name))
-    return mentions
+    if _backend == "spacy":
+        from store.entities import spacy_backend
+
+        return spacy_backend.extract_with_spacy(text)
+    from store.entities.rules import extract_with_rules
+
+    return extract_with_rules(text)
 
 
-def summarize(mentions: list[Mention], title: str = "") -> tuple[EntitySummary, ...]:
-    """One summary per entity, most salient first."""
-    counts = Counter(mention.key for mention in mentions)
-    first: dict[str, Mention] = {}
-    for mention in mentions:
-        first.setdefault(mention.key, mention)
-    summaries = [
-        EntitySummary(
-            key=key,
-            label=first[key].label,
-            count=count,
-            first=first[key].start,
-            in_title=key in title,
-        )
-        for key, count in counts.items()
-    ]
-    summaries.sort(key=lambda s: (-s.count - (2 if s.in_title else 0), s.first))
-    return tuple(summaries)
+def warm_up() -> None:
+    """Load the extractor's data now (about half a second), e.g. in a thread while a refresh
+    waits for the network, so the first ``extract`` does not stall on it."""
+    if _backend == "rules":
+        from store.entities.gazetteer import gazetteer
+
+        gazetteer()

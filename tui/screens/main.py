@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,9 +17,10 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from store import entities
 from store.annotations import Highlight, HighlightStore
 from store.db import StoreError
+from store.entities.index import EntityIndex
+from store.entities.refresh import is_stale, refresh_article, refresh_stale
 from store.library import Library
 from store.models import Article, EntitySummary, Mention
 from tui.screens.highlights import HighlightsScreen
@@ -72,6 +74,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.library = library
         self.highlight_store = highlights
+        self.entity_index = EntityIndex()
         self._sidebar_chosen_by_user = False
 
     def compose(self) -> ComposeResult:
@@ -93,7 +96,10 @@ class MainScreen(Screen[None]):
     def load_articles(self) -> None:
         articles = self.library.articles()
         counts = self._highlight_counts()
-        self.app.call_from_thread(self._set_articles, articles, counts)
+        index = EntityIndex(articles)
+        self.app.call_from_thread(self._set_articles, articles, counts, index)
+        if any(is_stale(article) for article in articles):
+            self.migrate_entities()
 
     def _highlight_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -101,9 +107,28 @@ class MainScreen(Screen[None]):
             counts[highlight.article_id] = counts.get(highlight.article_id, 0) + 1
         return counts
 
-    def _set_articles(self, articles: list[Article], counts: dict[str, int]) -> None:
+    def _set_articles(
+        self, articles: list[Article], counts: dict[str, int], index: EntityIndex
+    ) -> None:
+        self.entity_index = index
         self.articles = articles
         self.query_one(ArticleList).highlight_counts = counts
+
+    @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
+    def migrate_entities(self) -> None:
+        """Bring entity summaries an older extractor made up to date, newest first, in the
+        background: the app is usable meanwhile and the sidebar fills in as batches land."""
+        for batch in refresh_stale(self.library):
+            self.library.flush()
+            self.app.call_from_thread(self._replace_articles, batch)
+
+    def _replace_articles(self, updated: list[Article]) -> None:
+        by_id = {article.id: article for article in updated}
+        for article in updated:
+            self.entity_index.add(article)
+        self.articles = [by_id.get(article.id, article) for article in self.articles]
+        if self.current is not None and self.current.id in by_id:
+            self.current = by_id[self.current.id]
 
     # State flowing down
 
@@ -121,9 +146,11 @@ class MainScreen(Screen[None]):
             article_list.articles = self.articles
             chip.display = False
             return
-        shown = [a for a in self.articles if any(e.key == entity.key for e in a.entities)]
+        naming = set(self.entity_index.articles_mentioning(entity.key))
+        shown = [article for article in self.articles if article.id in naming]
         article_list.articles = shown
-        chip.update(f"{entity.key}: {len(shown)} article{'s' if len(shown) != 1 else ''} · Esc")
+        count = f"{len(shown)} article{'s' if len(shown) != 1 else ''}"
+        chip.update(Text(f"{entity.key}: {count} · Esc shows all"))
         chip.display = True
 
     def watch_current(self, article: Article | None) -> None:
@@ -285,6 +312,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="reader", exit_on_error=False)
     def load_article(self, article: Article, go_to: int | None = None) -> None:
+        article, mentions = refresh_article(self.library, article)
         body = self.library.body(article)
         stored = self.highlight_store.for_article(article.id)
         if any(h.body_hash != article.body_hash for h in stored):
@@ -292,7 +320,7 @@ class MainScreen(Screen[None]):
             # place them again now, before they are shown.
             self.highlight_store.reanchor_article(article.id, body, article.body_hash)
             stored = self.highlight_store.for_article(article.id)
-        self.post_message(ArticleLoaded(article, body, entities.extract(body), stored, go_to))
+        self.post_message(ArticleLoaded(article, body, mentions, stored, go_to))
 
     @work(thread=True, group="writes", exit_on_error=False)
     def mark_read(self, article: Article) -> None:
@@ -302,9 +330,7 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self._replace_article, updated)
 
     def _replace_article(self, updated: Article) -> None:
-        self.articles = [updated if a.id == updated.id else a for a in self.articles]
-        if self.current is not None and self.current.id == updated.id:
-            self.current = replace(self.current, read=updated.read)
+        self._replace_articles([updated])
 
     # Actions
 

@@ -1,0 +1,449 @@
+"""The default extractor: runs of capitalised words, classified by gazetteer, rules and context.
+
+One pass finds candidate names (capitalised runs, split at possessives, weekdays and
+function words); each is classified by what it is (a known place, a nationality), by its
+shape ("... Bank", "... Strait", a known given name first) or by a role before it ("US
+President"); a second pass over the article labels leftovers from their context ("X said it",
+"shares in X") and from names already found (a surname after the full name).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from store.entities import vocabulary as vocab
+from store.entities.aliases import resolve_person_keys
+from store.entities.gazetteer import BIG_CITY_POPULATION, Gazetteer, gazetteer
+from store.models import EntityLabel, Mention
+
+_TOKEN = (
+    r"(?:(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Adm)\."
+    r"|(?:[A-Z]\.){2,}"
+    r"|[A-ZÀ-ÖØ-Þ][^\W_]*(?:[-'’][^\W_]+)*)"
+)
+_CONNECTOR = (
+    r"(?:of|for|and|de|da|das|do|dos|del|della|der|di|du|la|le|van|von|bin|bint|al|el|the|&)"
+)
+# The look-behind keeps "eSafety" and "iPhone" from yielding "Safety" and "Phone".
+_RUN = re.compile(rf"(?<![^\W_]){_TOKEN}(?:(?: {_CONNECTOR})* {_TOKEN})*")
+_PART = re.compile(rf"{_TOKEN}|{_CONNECTOR}")
+_CONNECTORS = frozenset(_CONNECTOR[3:-1].split("|"))
+_POSSESSIVE = ("'s", "’s")
+# Connectors that join two names rather than make one: "China and Japan", "Sinner of Italy".
+_SPLITTING_CONNECTORS = frozenset({"and", "&", "of", "for", "the"})
+# Surname prefixes written in camel case; other camel-case words are brands ("TikTok").
+_CAMEL_CASE_SURNAME = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|O['’])[A-Z]")
+_CAMEL_CASE = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]")
+# Separators of a list whose members are of one kind: "TikTok, Instagram and Snapchat".
+_LIST_SEPARATORS = frozenset({", ", " and ", ", and ", " or ", ", or "})
+_OPENING_PUNCTUATION = " \t\"'“‘([—–-"
+_LINE = re.compile(r"[^\n]+")
+# A sentence-initial city must be this big to count: "Mobile", "Reading" and "Nice" start
+# sentences as ordinary words.
+_SENTENCE_INITIAL_CITY_POPULATION = 1_000_000
+
+
+# One-word runs that are never names, checked before any other work: about half of all runs
+# are a sentence's first word ("The", "She").
+_NEVER_NAMES = frozenset(
+    {word.capitalize() for word in vocab.FUNCTION_WORDS} | vocab.WEEKDAYS_AND_MONTHS
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    connector: bool = False
+
+
+@dataclass(slots=True)
+class Candidate:
+    start: int
+    end: int
+    text: str
+    label: EntityLabel | None
+    key: str
+    words: int
+    role: str | None = None
+
+
+def extract_with_rules(text: str) -> list[Mention]:
+    """Mentions of named entities in ``text``, in order of appearance."""
+    gaz = gazetteer()
+    candidates: list[Candidate] = []
+    for line in _LINE.finditer(text):
+        content = line.group()
+        if vocab.BOILERPLATE_PARAGRAPH.match(content.strip()) or _shouting(content):
+            continue
+        for run in _RUN.finditer(text, line.start(), line.end()):
+            if run.group() in _NEVER_NAMES:
+                continue
+            for group in _groups(run.start(), run.group()):
+                initial = _sentence_initial(text, group[0].start)
+                candidates.extend(_classify(group, initial, text, gaz))
+    _label_from_context(candidates, text, gaz)
+    return _finish(candidates)
+
+
+def _shouting(line: str) -> bool:
+    """An all-capitals line (a headline, a section label) says nothing about which words are
+    names."""
+    return line.isupper() and len(line.split()) >= 3
+
+
+def _groups(offset: int, run: str) -> list[list[Token]]:
+    """Split a capitalised run where no name goes on: possessives, weekdays, "The", "She"."""
+    if " " not in run:
+        # Most runs are one word; this path is the extractor's hottest.
+        token = _word_token(offset, offset + len(run), run)
+        return [[token[0]]] if token is not None else []
+    groups: list[list[Token]] = []
+    current: list[Token] = []
+
+    def close() -> None:
+        while current and current[-1].connector:
+            current.pop()
+        if current:
+            groups.append(current.copy())
+        current.clear()
+
+    for part in _PART.finditer(run):
+        word = part.group()
+        start, end = offset + part.start(), offset + part.end()
+        if word in _CONNECTORS:
+            if current:
+                current.append(Token(start, end, word, connector=True))
+            continue
+        found = _word_token(start, end, word)
+        if found is None:
+            close()
+            continue
+        current.append(found[0])
+        if found[1]:
+            close()
+    close()
+    return groups
+
+
+def _word_token(start: int, end: int, word: str) -> tuple[Token, bool] | None:
+    """The name part of one capitalised word, and whether a name must end after it; ``None``
+    for words that are never part of a name."""
+    split_after = False
+    if word.endswith(_POSSESSIVE):
+        word, end, split_after = word[:-2], end - 2, True
+    elif word.endswith(("'", "’")):
+        word, end, split_after = word[:-1], end - 1, True
+    if "-" in word:
+        head, _, tail = word.rpartition("-")
+        if head and tail in vocab.ADJECTIVE_SUFFIXES:
+            word, end, split_after = head, start + len(head), True
+    if (
+        len(word) < 2
+        or word in vocab.WEEKDAYS_AND_MONTHS
+        or (word[1:].islower() and word.lower() in vocab.FUNCTION_WORDS)
+    ):
+        return None
+    return Token(start, end, word), split_after
+
+
+def _sentence_initial(text: str, position: int) -> bool:
+    index = position - 1
+    while index >= 0 and text[index] in _OPENING_PUNCTUATION:
+        index -= 1
+    return index < 0 or text[index] in "\n.!?:;"
+
+
+def _classify(
+    tokens: list[Token], initial: bool, text: str, gaz: Gazetteer
+) -> list[Candidate]:
+    words = [token.text for token in tokens if not token.connector]
+    start, end = tokens[0].start, tokens[-1].end
+    name = text[start:end]
+    count = len(words)
+
+    def make(label: EntityLabel | None, key: str | None = None) -> list[Candidate]:
+        return [Candidate(start, end, name, label, key or name, count)]
+
+    if count == 1 and len(name) > 3 and name.isupper():
+        # A dateline or shouted name: "WASHINGTON (Reuters)", "TRUMP".
+        place = gaz.place(name.title())
+        if place is not None:
+            return make("PLACE", place.key)
+        if name.title() in gaz.given_names:
+            return []
+    place = gaz.place(name)
+    city_size = _SENTENCE_INITIAL_CITY_POPULATION if initial else BIG_CITY_POPULATION
+    if place is not None and (
+        place.is_country
+        or count > 1
+        or place.population >= city_size
+        or vocab.LOCATIVE_BEFORE.search(text, max(0, start - 12), start) is not None
+    ):
+        return make("PLACE", place.key)
+    demonym = gaz.demonyms.get(name)
+    if demonym is not None:
+        return make("OTHER", demonym)
+    last = words[-1]
+    joined = [
+        i for i, token in enumerate(tokens) if token.connector and token.text in ("and", "&")
+    ]
+    if joined and last not in vocab.ORG_HEADS:
+        # "China and the United States", "University of Tokyo and Toyota": two names, unless
+        # the whole is one organisation ("Marks and Spencer Group") or place (checked above).
+        return [
+            candidate
+            for piece in _split_at(tokens, joined)
+            if (part := _trim(piece))
+            for candidate in _classify(part, initial and part[0] is tokens[0], text, gaz)
+        ]
+    person_of = _split_person_of(tokens, gaz)
+    if person_of is not None:
+        return [
+            candidate
+            for part in person_of
+            for candidate in _classify(part, initial and part[0] is tokens[0], text, gaz)
+        ]
+    if (count == 1 and last in vocab.SINGLE_WORD_EVENTS) or (
+        count > 1 and last in vocab.EVENT_HEADS
+    ):
+        return make("OTHER")
+    if count > 1 and _looks_like_organisation(tokens):
+        return make("ORG")
+    if count > 1 and (last in vocab.PLACE_FEATURES or words[0] in vocab.PLACE_OPENERS):
+        return make("PLACE")
+    with_role = _split_role(tokens, initial, text, gaz)
+    if with_role is not None:
+        return with_role
+    if count == 1 and (_is_acronym(last) or _is_brand(last)):
+        return make("ORG")
+    if (
+        words[0] in gaz.given_names
+        and (2 <= count <= 3 or (count > 3 and len(tokens) > count))
+        and all(map(_name_shaped, words))
+    ):
+        # Four or more words are a name only with a particle ("Lula da Silva"); without one
+        # they are more often a thing ("James Webb Space Telescope").
+        return make("PERSON")
+    if initial and count > 1 and not _known_word(words[0], gaz):
+        return _classify(_strip_first(tokens), False, text, gaz)
+    connectors = [
+        i for i, token in enumerate(tokens)
+        if token.connector and token.text in _SPLITTING_CONNECTORS
+    ]
+    if connectors:
+        found: list[Candidate] = []
+        for part in _split_at(tokens, connectors):
+            found.extend(_classify(part, initial and part[0] is tokens[0], text, gaz))
+        return found
+    if place is not None:
+        # A small town's name outside a place context: keep it for the context pass.
+        return make(None, place.key)
+    return make(None)
+
+
+def _split_person_of(tokens: list[Token], gaz: Gazetteer) -> list[list[Token]] | None:
+    """``Jannik Sinner of Italy`` is a person and a place, not one organisation."""
+    for index, token in enumerate(tokens):
+        if token.connector and token.text == "of":
+            before = [t.text for t in tokens[:index] if not t.connector]
+            if len(before) >= 2 and (
+                before[0] in gaz.given_names or _is_title(before[0], gaz)
+            ) and before[0] not in vocab.ORG_OPENERS and before[-1] not in vocab.ORG_HEADS:
+                after = _trim(tokens[index + 1 :])
+                return [tokens[:index], after] if after else [tokens[:index]]
+            return None
+    return None
+
+
+def _is_brand(word: str) -> bool:
+    return bool(_CAMEL_CASE.match(word)) and not _CAMEL_CASE_SURNAME.match(word)
+
+
+def _looks_like_organisation(tokens: list[Token]) -> bool:
+    if tokens[-1].text in vocab.ORG_HEADS:
+        return True
+    for index, token in enumerate(tokens[:-1]):
+        following = tokens[index + 1]
+        if following.connector and following.text in ("of", "for") and (
+            token.text in vocab.ORG_HEADS or (index == 0 and token.text in vocab.ORG_OPENERS)
+        ):
+            return True
+    return False
+
+
+def _names_a_thing(word: str, gaz: Gazetteer) -> bool:
+    """A word that would not be in a person's name: "United" Nations, "Energy" Agency."""
+    return (
+        _is_title(word, gaz)
+        or word in vocab.ORG_HEADS
+        or word in vocab.ORG_OPENERS
+        or word in vocab.EVENT_HEADS
+        or word in vocab.PLACE_FEATURES
+        or word in gaz.demonyms
+    )
+
+
+def _is_title(word: str, gaz: Gazetteer) -> bool:
+    lower = word.lower().rstrip(".")
+    if word.isupper() and gaz.place(word) is not None:
+        return False  # "US" in "US President" is the country
+    return lower in gaz.titles or (
+        "-" in lower and all(part in gaz.titles for part in lower.split("-"))
+    )
+
+
+def _split_role(
+    tokens: list[Token], initial: bool, text: str, gaz: Gazetteer
+) -> list[Candidate] | None:
+    """``US President Donald Trump`` → US (PLACE) and Donald Trump (PERSON, role "US President")."""
+    index = 0
+    while index < len(tokens):
+        if tokens[index].connector or not _is_title(tokens[index].text, gaz):
+            index += 1
+            continue
+        chain_end = index
+        while chain_end < len(tokens) and (
+            tokens[chain_end].connector or _is_title(tokens[chain_end].text, gaz)
+        ):
+            chain_end += 1
+        chain = [t.text.lower().rstrip(".") for t in tokens[index:chain_end] if not t.connector]
+        if not any(word not in vocab.WEAK_TITLES for word in chain):
+            index = chain_end
+            continue
+        found: list[Candidate] = []
+        if index > 0:
+            found.extend(_classify(_trim(tokens[:index]), initial, text, gaz))
+        # "Takaichi and Chinese President Xi": the role is "Chinese President".
+        role_start = 0
+        for position in range(index):
+            if tokens[position].connector and tokens[position].text in ("and", "&"):
+                role_start = position + 1
+        person = _trim(tokens[chain_end:])
+        if person and all(_name_shaped(t.text) for t in person if not t.connector):
+            start, end = person[0].start, person[-1].end
+            role = text[tokens[role_start].start : tokens[chain_end - 1].end]
+            words = sum(1 for t in person if not t.connector)
+            found.append(Candidate(start, end, text[start:end], "PERSON", text[start:end],
+                                   words, role))
+        elif person:
+            found.extend(_classify(person, False, text, gaz))
+        return found
+    return None
+
+
+def _name_shaped(word: str) -> bool:
+    letters = word.replace("-", "").replace("'", "").replace("’", "")
+    return letters.isalpha() and not word.isupper() and word not in vocab.ORG_HEADS and (
+        word not in vocab.PLACE_FEATURES
+    )
+
+
+def _is_acronym(word: str) -> bool:
+    letters = word.replace(".", "").replace("&", "")
+    return (
+        word.isupper()
+        and 2 <= len(letters) <= 6
+        and letters.isalpha()
+        and word not in vocab.NON_ENTITY_ACRONYMS
+    )
+
+
+def _known_word(word: str, gaz: Gazetteer) -> bool:
+    return (
+        word in gaz.given_names
+        or gaz.place(word) is not None
+        or word in gaz.demonyms
+        or _is_title(word, gaz)
+        or word in vocab.ORG_OPENERS
+        or word.isupper()
+    )
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    first, last = 0, len(tokens)
+    while first < last and tokens[first].connector:
+        first += 1
+    while last > first and tokens[last - 1].connector:
+        last -= 1
+    return tokens[first:last]
+
+
+def _strip_first(tokens: list[Token]) -> list[Token]:
+    return _trim(tokens[1:])
+
+
+def _split_at(tokens: list[Token], cuts: list[int]) -> list[list[Token]]:
+    parts: list[list[Token]] = []
+    previous = 0
+    for cut in [*cuts, len(tokens)]:
+        part = tokens[previous:cut]
+        if part:
+            parts.append(part)
+        previous = cut + 1
+    return parts
+
+
+def _label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None:
+    """Label what the first pass could not from the words around it."""
+    for candidate in candidates:
+        if candidate.label is not None:
+            continue
+        after = text[candidate.end : candidate.end + 48]
+        if vocab.ORG_AFTER.match(after) or vocab.ORG_BEFORE.search(
+            text, max(0, candidate.start - 32), candidate.start
+        ):
+            candidate.label = "ORG"
+        elif (
+            2 <= candidate.words <= 3
+            and vocab.PERSON_VERBS.match(after)
+            and not any(_names_a_thing(word, gaz) for word in candidate.text.split())
+        ):
+            candidate.label = "PERSON"
+    _label_lists(candidates, text)
+
+
+def _label_lists(candidates: list[Candidate], text: str) -> None:
+    """Members of one list are of one kind: an unknown name takes its neighbour's label."""
+    changed = True
+    while changed:
+        changed = False
+        for left, right in itertools.pairwise(candidates):
+            if (left.label is None) == (right.label is None):
+                continue
+            if text[left.end : right.start] not in _LIST_SEPARATORS:
+                continue
+            known, unknown = (left, right) if left.label is not None else (right, left)
+            if known.label in ("ORG", "PERSON") and unknown.words <= 3:
+                unknown.label = known.label
+                changed = True
+
+
+def _is_country(name: str, gaz: Gazetteer) -> bool:
+    place = gaz.place(name)
+    return place is not None and place.is_country
+
+
+def _finish(candidates: list[Candidate]) -> list[Mention]:
+    """Settle leftovers by names found elsewhere in the article; give people one key each."""
+    gaz = gazetteer()
+    resolve_person_keys(candidates, is_country=lambda key: _is_country(key, gaz))
+    known: dict[str, tuple[EntityLabel, str]] = {}
+    for candidate in candidates:
+        if candidate.label is not None:
+            known.setdefault(candidate.text, (candidate.label, candidate.key))
+    mentions: list[Mention] = []
+    for candidate in candidates:
+        if candidate.label is None:
+            if candidate.text not in known:
+                continue
+            candidate.label, candidate.key = known[candidate.text]
+        mentions.append(
+            Mention(candidate.start, candidate.end, candidate.text, candidate.label,
+                    candidate.key, candidate.role)
+        )
+    mentions.sort(key=lambda mention: mention.start)
+    return mentions

@@ -1,0 +1,151 @@
+"""The rule words the extractor reasons with: grammar, not names.
+
+Names of people, places and countries come from data packages (see ``gazetteer``); these lists
+only say which ordinary words mark a name's kind ("Bank", "Strait"), which words are never
+names ("The", "She"), and which phrases are page furniture ("End of Article").
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+# Determiners, pronouns, conjunctions, prepositions and sentence adverbs: capitalised only
+# because a sentence starts with them, never a name or part of one at its start.
+FUNCTION_WORDS = frozenset(
+    """
+    a an the this that these those there here then thus hence so such
+    i me my we us our you your he him his she her it its they them their who whom whose
+    what which when where why how whether if unless while though although because since
+    and or but nor yet for with without within about above after against along among
+    around as at before behind below beneath beside between beyond by despite down during
+    except from in inside into like near of off on onto out outside over past per through
+    throughout till to toward towards under until up upon via
+    all any both each either every few many more most much neither no none not only other
+    some also just even still already again ever never often perhaps meanwhile however
+    instead otherwise indeed moreover furthermore nevertheless last next yesterday today
+    tomorrow tonight earlier later now once recently sources according
+
+    """.split()
+)
+
+WEEKDAYS_AND_MONTHS = frozenset(
+    name
+    for name in (*calendar.day_name, *calendar.month_name, *calendar.day_abbr,
+                 *calendar.month_abbr)
+    if name
+) | {"Sept", "Tues", "Thurs"}
+
+# The last word of an organisation's name says what it is.
+ORG_HEADS = frozenset(
+    """
+    Inc Corp Corporation Co Ltd Limited LLC Plc PLC AG SA NV GmbH Group Holdings Company
+    Bank Bancorp Partners Capital Investments Securities Insurance Airlines Airways Motors
+    Motor Technologies Technology Systems Pharmaceuticals Energy Industries Entertainment
+    Studios Media Labs Foods Brands Telecom Communications Networks Software
+    University College Institute School Academy Laboratory Hospital Museum Library
+    Ministry Department Agency Authority Commission Committee Council Office Bureau Board
+    Service Services Parliament Congress Senate Assembly Court Tribunal Cabinet Government
+    Administration Force Forces Army Navy Police Guard Guards Party Union Federation
+    Association Alliance League Society Foundation Fund Trust Organisation Organization
+    Coalition Movement Network Exchange Reserve Commissioner Club FC United City Rovers
+    Athletic Wanderers Times Post News Journal Herald Tribune Gazette Press Review Monitor
+    Broadcasting Radio Television Church Forum Centre Center Programme Program
+    """.split()
+)
+
+# Organisation heads that open a name and take "of"/"for": "University of Cambridge".
+ORG_OPENERS = frozenset(
+    """
+    University Bank Ministry Department Institute Office House Council Court Commission
+    Board Federation Association Church Party Museum College School Academy Society League
+    Union Organisation Organization Bureau Agency Chamber Federal National
+    """.split()
+)
+
+# The last word of a geographic name: "Taiwan Strait", "Amazon River".
+PLACE_FEATURES = frozenset(
+    """
+    Strait Straits Sea Ocean River Island Islands Isles Mountains Mountain Hills Gulf Bay
+    Valley Peninsula Canal Desert Lake Lakes Coast Basin Delta Plateau Channel Gardens
+    Square Park Province Region Prefecture County Oblast Territory Territories Bridge
+    Airport Harbour Harbor Falls Glacier Reef Archipelago Steppe Highlands Lowlands
+    """.split()
+)
+
+# Geographic words that open a name: "Lake Victoria", "Gulf of Mexico".
+PLACE_OPENERS = frozenset("Lake Mount Mt Gulf Sea Bay Isle Strait Cape Port Fort".split())
+
+# The last word of an event's name: "Australian Open", "World Cup".
+EVENT_HEADS = frozenset(
+    """
+    Open Cup Games Olympics Paralympics Championship Championships Trophy Prix Summit
+    Festival Awards Expo Series Tournament Marathon Biennale Week War Revolution Accords
+    """.split()
+)
+SINGLE_WORD_EVENTS = frozenset("Olympics Paralympics Brexit Ramadan Christmas Easter".split())
+
+# Words that, with the titles from the ``nameparser`` data, make up roles ("Chief Justice",
+# "Detective Inspector", "Energy Minister").
+ROLE_EXTRAS = frozenset(
+    """
+    justice inspector chairman chairwoman chairperson emir crown energy finance defence
+    defense interior health trade home economy culture education environment transport
+    industry labour labor agriculture opposition majority minority attorney secretary-general
+    director-general
+    """.split()
+)
+# Title words that also open names of things ("United", "Royal", "General Motors"): they may
+# extend a role but never make one on their own.
+WEAK_TITLES = frozenset(
+    """
+    united grand royal first state air army navy police saint st general lady father sister
+    brother principal executive prime vice deputy chief foreign leader officer rep banner
+    sheriff academic author activist actor actress adviser advocate analyst architect
+    artist banker composer dean designer doctor editor engineer journalist lawyer model
+    pilot poet producer professor singer star student teacher writer
+    """.split()
+) - {"professor", "doctor"}
+
+# All-capital words that are abbreviations of things, not of organisations.
+NON_ENTITY_ACRONYMS = frozenset(
+    """
+    AI CEO CFO COO CTO GDP TV PM AM BST GMT UTC EST PST DNA RNA IPO ETF EV EVs OK PC IT PR HR
+    VAR MP MPs ID VAT VPN USB HIV AIDS COVID SUV SUVs CPI PMI LNG CO2 NFL MVP PhD MBA BBQ FAQ
+    RSS URL API APP GPS LED LCD OLED PDF AGM QC KC JR SR II III IV VI VII VIII IX XI XII
+    """.split()
+)
+
+# A lower-case word after a hyphen that turns a name into an adjective: "Stockholm-based".
+ADJECTIVE_SUFFIXES = frozenset(
+    "based born led owned backed made run style linked listed era wide bound funded "
+    "controlled held registered headquartered".split()
+)
+
+# Verbs that people (rarely organisations) do, right after their name.
+PERSON_VERBS = re.compile(
+    r"^(?:,\s\d{1,3},)?\s(?:said|says|told|wrote|added|scored|won|finished|reached|argued|"
+    r"insisted|warned|urged|replied|tweeted|posted|denied|admitted|claimed|recalled|"
+    r"explained|smiled|laughed|insists|believes|thinks|accused|criticised|criticized|vowed|"
+    r"pledged|noted|stressed|suggested|who)\b"
+)
+ORG_AFTER = re.compile(
+    r"^(?:['’]s)?\s(?:said\sit\b|said\sits\b|shares\b|reported\b|announced\sit\b|"
+    r"chief\sexecutive\b|spokesperson\b|spokesman\b|spokeswoman\b|agreed\sto\spay\b)|"
+    r"^,\s(?:the|a|which)\s(?:[a-z-]+\s)?(?:company|firm|group|maker|carmaker|retailer|"
+    r"lender|bank|insurer|airline|start-?up|chipmaker|giant|platform|broadcaster)\b"
+)
+ORG_BEFORE = re.compile(
+    r"(?:\bshares\s(?:in|of)|\bthe\s(?:company|firm|carmaker|retailer|lender|insurer|"
+    r"airline|start-?up|chipmaker|broadcaster|platform)|\brivals?|\bcompanies\ssuch\sas)\s$"
+)
+# Prepositions of place before a name: they let smaller towns count ("near Sukkur").
+LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|from|outside|at|to|across|towards?)\s$")
+
+# Whole paragraphs that are page furniture rather than article text.
+BOILERPLATE_PARAGRAPH = re.compile(
+    r"^(?:end\sof\s(?:article|story)|with\s(?:inputs|input|reporting)\sfrom\b.*|"
+    r"advertisement|read\smore\b.*|also\sread\b.*|follow\sus\b.*|sign\sup\b.*|"
+    r"subscribe\b.*|share\sthis\b.*|click\shere\b.*|related\b.*|(?:©|copyright)\b.*)$",
+    re.IGNORECASE,
+)
