@@ -7,6 +7,12 @@ from typing import Any, Literal
 
 EntityLabel = Literal["PERSON", "PLACE", "ORG", "OTHER"]
 ENTITY_LABELS: tuple[EntityLabel, ...] = ("PERSON", "PLACE", "ORG", "OTHER")
+ENTITY_GROUP_TITLES: dict[EntityLabel, str] = {
+    "PERSON": "People",
+    "PLACE": "Places",
+    "ORG": "Organisations",
+    "OTHER": "Other",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,5 +100,9 @@ def test_installed_command_runs(isolated_home: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0
-    for command in ("import", "list", "where", "show"):
-        assert command in result.stdout
+    commands = (
+        "import list show where add feeds remove refresh export-opml entities highlights "
+        "export import-annotations"
+    ).split()
+    for command in commands:
+        assert f"    {command} " in result.stdout or f"    {command}\n" in result.stdout, command

@@ -111,11 +111,29 @@ def test_remove_drops_articles_but_keeps_starred(
         keeper = next(a for a in library.articles() if a.feed_id)
         library.update(replace(keeper, starred=True))
     assert run(home, "remove", url) == 0
-    assert "2 articles dropped, kept 1 starred" in capsys.readouterr().out
+    assert "2 articles dropped, kept 1 starred or highlighted" in capsys.readouterr().out
     with Library(paths, writable=False) as library:
         assert [a.id for a in library.articles() if a.id.startswith("fd-")] == [keeper.id]
     assert run(home, "remove", url) == 2
     assert "no feed matches" in capsys.readouterr().err
+
+
+def test_remove_keeps_articles_that_carry_highlights(
+    home: Path, web_server: WebServer, capsys: pytest.CaptureFixture[str]
+):
+    from store.annotations import HighlightStore
+
+    url = web_server.url("/static/rss2.xml")
+    assert run(home, "add", url) == 0
+    paths = DataPaths(home)
+    with Library(paths) as library, HighlightStore(paths) as highlights:
+        marked = next(a for a in library.articles() if a.feed_id)
+        made = highlights.add(marked, library.body(marked), 0, 10)
+    assert run(home, "remove", url) == 0
+    assert "kept 1 starred or highlighted" in capsys.readouterr().out
+    with Library(paths, writable=False) as library, HighlightStore(paths) as highlights:
+        assert library.get(marked.id) is not None
+        assert highlights.get(made.id) == made
 
 
 def test_export_and_import_opml(home: Path, tmp_path: Path, web_server: WebServer):

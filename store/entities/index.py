@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterable
 
 from store.entities.aliases import name_parts
+from store.entities.gazetteer import gazetteer
 from store.models import Article
 
 
@@ -66,3 +67,26 @@ class EntityIndex:
     def keys(self) -> list[str]:
         with self._lock:
             return list(self._articles)
+
+    def resolve(self, name: str) -> list[str]:
+        """The entity keys a user's ``name`` means: the key itself (any case), a place's other
+        spelling ("US" → "United States"), or a part of one person's name ("Takaichi")."""
+        wanted = " ".join(name.split()).casefold()
+        with self._lock:
+            keys = [key for key in self._articles if key.casefold() == wanted]
+            if keys:
+                return keys
+            people = [
+                person
+                for part, owners in self._people_by_part.items()
+                if part.casefold() == wanted
+                for person in owners
+            ]
+        if people:
+            return sorted(set(people))
+        spelled = " ".join(name.split())
+        for variant in (spelled, spelled.upper(), spelled.title()):
+            place = gazetteer().place(variant)
+            if place is not None and place.key in self._articles:
+                return [place.key]
+        return []

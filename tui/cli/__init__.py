@@ -15,7 +15,12 @@ from collections.abc import Sequence
 from store.db import StoreError
 from tui.cli.common import EXIT_FAILED, error
 
-COMMAND_MODULES = ("tui.cli.library_commands",)
+COMMAND_MODULES = (
+    "tui.cli.library_commands",
+    "tui.cli.feeds",
+    "tui.cli.entity_commands",
+    "tui.cli.annotations",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

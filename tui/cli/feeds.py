@@ -26,6 +26,7 @@ from store.ingest.subscriptions import (
     find_feed,
     remove_feed,
 )
+from store.annotations import HighlightStore
 from store.library import Library
 from store.paths import DataPaths
 from tui.cli.common import (
@@ -62,7 +63,7 @@ def register(subcommands: Any) -> None:
 
     remove = subcommands.add_parser(
         "remove",
-        help="unfollow a feed and drop its articles (starred ones and all highlights stay)",
+        help="unfollow a feed and drop its articles (starred or highlighted ones stay)",
     )
     remove.add_argument("feed", metavar="FEED", help="the feed's id, URL or exact title")
     remove.set_defaults(handler=run_remove)
@@ -142,8 +143,16 @@ def run_remove(args: argparse.Namespace) -> int:
         feed = find_feed(feed_store, args.feed)
         if feed is None:
             return error(f"no feed matches {args.feed!r} (see `broadsheet feeds`)", EXIT_USAGE)
-        removed = remove_feed(library, feed_store, feed)
-    kept = f", kept {removed.kept_articles} starred" if removed.kept_articles else ""
+        with HighlightStore(library.paths) as highlights:
+            highlighted = {highlight.article_id for highlight in highlights.all()}
+        # An article that carries highlights stays, so its highlights stay anchored in it.
+        removed = remove_feed(
+            library,
+            feed_store,
+            feed,
+            keep=lambda article: article.starred or article.id in highlighted,
+        )
+    kept = f", kept {removed.kept_articles} starred or highlighted" if removed.kept_articles else ""
     print(f"removed {feed.display_title}: {removed.removed_articles} articles dropped{kept}")
     return EXIT_OK
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from store.db import StoreError
+from store.entities.index import EntityIndex
 from store.ingest.importer import import_seeds
 from store.models import Article
 from tui.cli.common import (
@@ -38,6 +39,12 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     listing = subcommands.add_parser("list", help="list articles, newest first")
     listing.add_argument("--json", action="store_true", help="print JSON (see docs/json.md)")
     listing.add_argument("--unread", action="store_true", help="only unread articles")
+    listing.add_argument(
+        "--entity",
+        metavar="NAME",
+        help="only articles that name this person, place or organisation "
+        '(any spelling the sidebar merges: "US", "U.S." and "United States" are one)',
+    )
     listing.set_defaults(handler=run_list)
 
     showing = subcommands.add_parser("show", help="print one article's text")
@@ -99,6 +106,13 @@ def article_json(article: Article) -> dict[str, Any]:
 def run_list(args: argparse.Namespace) -> int:
     with open_library(args, writable=False) as library:
         articles = [a for a in library.articles() if not (args.unread and a.read)]
+    if args.entity:
+        index = EntityIndex(articles)
+        keys = index.resolve(args.entity)
+        if not keys:
+            warn(f"no article names {args.entity!r}")
+        naming = {article_id for key in keys for article_id in index.articles_mentioning(key)}
+        articles = [article for article in articles if article.id in naming]
     if args.json:
         print_json([article_json(article) for article in articles])
         return EXIT_OK

@@ -13,14 +13,7 @@ from textual.reactive import var
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from store.models import ENTITY_LABELS, EntityLabel, EntitySummary
-
-GROUP_TITLES: dict[EntityLabel, str] = {
-    "PERSON": "People",
-    "PLACE": "Places",
-    "ORG": "Organisations",
-    "OTHER": "Other",
-}
+from store.models import ENTITY_GROUP_TITLES, ENTITY_LABELS, EntitySummary
 
 
 class EntitySidebar(OptionList):
@@ -61,7 +54,7 @@ class EntitySidebar(OptionList):
                 continue
             if options:
                 options.append(None)
-            options.append(Option(Text(GROUP_TITLES[label], style="bold"), disabled=True))
+            options.append(Option(Text(ENTITY_GROUP_TITLES[label], style="bold"), disabled=True))
             for entity in group:
                 option_id = f"entity-{len(self._by_option_id)}"
                 self._by_option_id[option_id] = entity

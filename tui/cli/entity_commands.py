@@ -1,0 +1,55 @@
+"""Commands on entities: what an article names, for scripts."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from store.entities.refresh import refresh_article
+from store.entities.summary import summarize
+from store.models import ENTITY_GROUP_TITLES, ENTITY_LABELS
+from tui.cli.common import EXIT_OK, EXIT_USAGE, error, open_library, print_json
+
+
+def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    showing = subcommands.add_parser(
+        "entities",
+        help="the people, places and organisations an article names",
+        description="List an article's entities by kind, most salient first, with counts.",
+    )
+    showing.add_argument("article_id", metavar="ARTICLE_ID", help="an id, or a unique prefix")
+    showing.add_argument("--json", action="store_true", help="print JSON (see docs/json.md)")
+    showing.set_defaults(handler=run_entities)
+
+
+def run_entities(args: argparse.Namespace) -> int:
+    with open_library(args, writable=False) as library:
+        matches = [a for a in library.articles() if a.id.startswith(args.article_id)]
+        if len(matches) != 1:
+            problem = "no article has" if not matches else f"{len(matches)} articles have"
+            return error(f"{problem} an id starting with {args.article_id!r}", EXIT_USAGE)
+        article, mentions = refresh_article(library, matches[0])
+    summaries = summarize(mentions, article.title)
+    if args.json:
+        entities: list[dict[str, Any]] = []
+        for summary in summaries:
+            own = [m for m in mentions if m.key == summary.key]
+            roles = sorted({m.role for m in own if m.role})
+            entities.append(
+                {
+                    "key": summary.key,
+                    "label": summary.label,
+                    "count": summary.count,
+                    "roles": roles,
+                    "mentions": [{"start": m.start, "end": m.end, "text": m.text} for m in own],
+                }
+            )
+        print_json({"article_id": article.id, "title": article.title, "entities": entities})
+        return EXIT_OK
+    for label in ENTITY_LABELS:
+        group = [summary for summary in summaries if summary.label == label]
+        if group:
+            print(ENTITY_GROUP_TITLES[label])
+            for summary in group:
+                print(f"  {summary.key}  {summary.count}")
+    return EXIT_OK
