@@ -15,6 +15,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from store.annotations import HighlightStore
 from store.db import StoreError
 from store.feeds import Feed, FeedStore
 from store.ingest.opml import OpmlError, OpmlImport, export_opml, import_opml_into
@@ -26,7 +27,6 @@ from store.ingest.subscriptions import (
     find_feed,
     remove_feed,
 )
-from store.annotations import HighlightStore
 from store.library import Library
 from store.paths import DataPaths
 from tui.cli.common import (
