@@ -202,6 +202,13 @@ async def test_entity_sidebar_focus_highlights_mentions_and_enter_filters(
     assert reader.mention_spans
     body = reader.text[reader.document_view.body_start :]
     assert all(body[a:b] for a, b in reader.mention_spans)
+    first, second = sorted(reader.mention_spans)[:2]
+    await pilot.press("n")
+    assert reader.cursor_offset == first[0]
+    await pilot.press("n")
+    assert reader.cursor_offset == second[0]
+    await pilot.press("N")
+    assert reader.cursor_offset == first[0]
     await pilot.press("enter")
     await pilot.pause()
     screen = pilot.app.screen

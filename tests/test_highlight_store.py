@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import orjson
 import pytest
 
 from store.annotations import HighlightNotFoundError, HighlightStore
 from store.annotations.model import ORPHAN_ARTICLE_DELETED, ORPHAN_TEXT_CHANGED, hashtags
+from store.annotations.sync import highlighted_body_hashes, reanchor_changed
 from store.db import CorruptStoreError
 from store.library import Library
 from store.models import Article
@@ -26,8 +28,12 @@ BODY = (
 def article(paths: DataPaths) -> Article:
     with Library(paths) as library:
         saved, _ = library.save(
-            Article(id="harbour", title="Harbour reopens", body_hash="",
-                    url="https://news.example/harbour"),
+            Article(
+                id="harbour",
+                title="Harbour reopens",
+                body_hash="",
+                url="https://news.example/harbour",
+            ),
             BODY,
         )
     return saved
@@ -119,8 +125,10 @@ def test_listing_per_article_newest_first_and_filtered(
     paths: DataPaths, store: HighlightStore, article: Article
 ) -> None:
     with Library(paths) as library:
-        other, _ = library.save(Article(id="other", title="Rail strike", body_hash=""),
-                                "The rail union called a strike over wages.")
+        other, _ = library.save(
+            Article(id="other", title="Rail strike", body_hash=""),
+            "The rail union called a strike over wages.",
+        )
     late = store.add(article, BODY, *span(BODY, "Prices rose sharply"))
     early = store.add(article, BODY, *span(BODY, "The harbour reopened"))
     strike = store.add(other, "The rail union called a strike over wages.", 0, 14, note="#labour")
@@ -192,3 +200,20 @@ def test_leftover_temporary_files_are_cleared(paths: DataPaths, article: Article
     leftover.write_bytes(b"half a wri")
     HighlightStore(paths).close()
     assert not leftover.exists()
+
+
+def test_reanchor_changed_places_highlights_on_the_new_text(tmp_path: Path) -> None:
+    paths = DataPaths(tmp_path / "sync")
+    old = "The council met on Monday.\n\nIt approved the harbour budget."
+    new = "Breaking: the council met on Monday.\n\nIt approved the harbour budget at last."
+    with Library(paths) as library, HighlightStore(paths) as highlights:
+        article, _ = library.save(Article(id="a", title="Budget", body_hash=""), old)
+        start = old.index("approved")
+        made = highlights.add(article, old, start, start + len("approved the harbour budget"))
+        before = highlighted_body_hashes(library, highlights)
+        library.save(Article(id="a", title="Budget", body_hash=""), new)
+        reports = reanchor_changed(library, highlights, before)
+        moved = highlights.get(made.id)
+    assert reports["a"].moved == 1
+    assert moved is not None and not moved.orphaned
+    assert new[moved.start : moved.end] == "approved the harbour budget"

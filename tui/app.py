@@ -8,6 +8,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from store.annotations import Highlight, HighlightStore
@@ -50,6 +51,19 @@ class BroadsheetApp(App[None]):
                 severity="warning",
                 timeout=10,
             )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Notify, never reading the message as markup: our messages carry feed titles, error
+        texts and file paths from outside, and a "[" in them must show as a "["."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def help_sections(self) -> list[tuple[str, list[BindingType]]]:
         """Every key, by where it works; the help screen and README list these."""

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from store.annotations import HighlightStore
+from store.annotations.sync import highlighted_body_hashes, reanchor_changed
 from store.db import StoreError
 from store.feeds import Feed, FeedStore
 from store.ingest.opml import OpmlError, OpmlImport, export_opml, import_opml_into
@@ -173,10 +174,14 @@ def run_refresh(args: argparse.Namespace) -> int:
             else:
                 print("no feeds to refresh: add one with `broadsheet add URL`")
             return EXIT_OK
-        if sys.stderr.isatty() and not args.json:
-            report = _refresh_with_progress_bar(library, feed_store, chosen)
-        else:
-            report = refresh_feeds(library, feed_store, feeds=chosen)
+        with HighlightStore(library.paths) as highlights:
+            before = highlighted_body_hashes(library, highlights)
+            if sys.stderr.isatty() and not args.json:
+                report = _refresh_with_progress_bar(library, feed_store, chosen)
+            else:
+                report = refresh_feeds(library, feed_store, feeds=chosen)
+            # Articles whose text changed take their highlights with them.
+            reanchor_changed(library, highlights, before)
     if args.json:
         print_json(_report_json(report))
         return EXIT_FAILED if report.failed else EXIT_OK

@@ -336,14 +336,21 @@ class ArticleReader(TextArea):
         if highlight is not None and highlight.colour != colour:
             self.post_message(self.RecolourRequested(highlight, colour))
 
+    def jump_to_mention(self, direction: int) -> None:
+        """Move to the next (or previous) mention of the entity chosen in the sidebar."""
+        self._jump_to_start([start for start, _ in self.mention_spans], direction, "mentions")
+
     def action_jump_highlight(self, direction: int) -> None:
+        self._jump_to_start([h.start for h in self.highlights], direction, "highlights")
+
+    def _jump_to_start(self, starts: list[int], direction: int, what: str) -> None:
         offset = self._raw_cursor_offset
-        starts = sorted(h.start for h in self.highlights)
+        starts = sorted(starts)
         if direction > 0:
             target = next((s for s in starts if s > offset), None)
         else:
             target = next((s for s in reversed(starts) if s < offset), None)
         if target is None:
-            self.notify("No more highlights this way", timeout=2)
+            self.notify(f"No more {what} this way", timeout=2)
         else:
             self.move_to_offset(target)
