@@ -37,3 +37,22 @@ def load_settings(paths: DataPaths) -> Settings:
         export_dir=Path(str(export_dir)).expanduser() if export_dir else paths.exports_dir,
         entity_backend=str(backend),
     )
+
+
+def apply_entity_backend(settings: Settings) -> str | None:
+    """Switch entity extraction to the configured backend; a problem, in words, or None.
+
+    Loading spaCy takes seconds, so a front calls this from a worker.
+    """
+    from store import entities
+
+    backend = settings.entity_backend
+    if backend == entities.current_backend():
+        return None
+    if backend not in entities.BACKENDS:
+        return f"unknown entity_backend {backend!r} in settings (use one of {entities.BACKENDS})"
+    try:
+        entities.use_backend(backend)
+    except ImportError as problem:
+        return f"entity_backend {backend!r} is not available ({problem}); using the built-in one"
+    return None

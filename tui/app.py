@@ -16,6 +16,7 @@ from store.db import StoreError
 from store.export import EXPORT_FORMATS, ExportFormat, export_to_folder
 from store.library import Library
 from store.settings import load_settings
+from tui.screens.feeds import FeedsScreen
 from tui.screens.help import HelpScreen
 from tui.screens.highlights import HighlightsScreen
 from tui.screens.main import MainScreen
@@ -72,6 +73,7 @@ class BroadsheetApp(App[None]):
             ("Article list", list(ArticleList.BINDINGS)),
             ("Reader", list(ArticleReader.BINDINGS)),
             ("Highlights screen", list(HighlightsScreen.BINDINGS)),
+            ("Feeds screen", list(FeedsScreen.BINDINGS)),
             ("Note editor", list(NoteEditor.BINDINGS)),
             ("Entity sidebar", list(EntitySidebar.BINDINGS)),
         ]
@@ -88,6 +90,12 @@ class BroadsheetApp(App[None]):
                 "view: toggle entity sidebar",
                 "Show or hide the people, places and organisations pane",
                 screen.action_toggle_sidebar,
+            )
+            yield SystemCommand(
+                "feeds: refresh", "Fetch every feed now", screen.action_refresh_feeds
+            )
+            yield SystemCommand(
+                "feeds: show", "Feeds, their last success and last error", screen.action_show_feeds
             )
             yield SystemCommand(
                 "view: highlights",

@@ -11,6 +11,7 @@ import orjson
 from store.ingest.importer import import_bundled_seeds_on_first_run
 from store.library import Library
 from store.paths import DataPaths, resolve_home
+from store.settings import apply_entity_backend, load_settings
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -27,6 +28,9 @@ def open_library(args: argparse.Namespace, *, writable: bool) -> Library:
     if not paths.articles_db.exists():
         with Library(paths, writable=True) as fresh:
             import_bundled_seeds_on_first_run(fresh)
+    problem = apply_entity_backend(load_settings(paths))
+    if problem:
+        warn(problem)
     library = Library(paths, writable=writable)
     if library.recovered_from is not None:
         warn(f"the article cache was unreadable; kept it as {library.recovered_from}")

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from store.annotations import HighlightStore
 from store.annotations.sync import highlighted_body_hashes, reanchor_changed
-from store.db import StoreError
+from store.db import StoreError, write_atomically
 from store.feeds import Feed, FeedStore
 from store.ingest.opml import OpmlError, OpmlImport, export_opml, import_opml_into
 from store.ingest.refresh import FeedResult, FeedStatus, RefreshReport, refresh_feeds
@@ -250,7 +250,7 @@ def run_export_opml(args: argparse.Namespace) -> int:
     with FeedStore(data_paths(args)) as feed_store:
         document = export_opml(feed_store.all())
     if args.output:
-        Path(args.output).write_bytes(document)
+        write_atomically(Path(args.output), document)
     else:
         sys.stdout.buffer.write(document)
         sys.stdout.flush()

@@ -28,6 +28,7 @@ from store.feeds import FeedStore
 from store.ingest.refresh import FeedResult, FeedStatus, refresh_feeds
 from store.library import Library
 from store.models import Article, EntitySummary, Mention
+from store.settings import apply_entity_backend, load_settings
 from tui.screens.feeds import FeedsScreen
 from tui.screens.highlights import HighlightsScreen
 from tui.screens.note_editor import NoteEditor
@@ -107,6 +108,18 @@ class MainScreen(Screen[None]):
         self.query_one(ArticleList).border_title = "Articles"
         self.query_one(ArticleList).focus()
         self.load_articles()
+        self.apply_settings()
+
+    @work(thread=True, group="settings", exit_on_error=False)
+    def apply_settings(self) -> None:
+        try:
+            problem = apply_entity_backend(load_settings(self.library.paths))
+        except StoreError as error:
+            problem = str(error)
+        if problem:
+            self.app.call_from_thread(
+                self.notify, problem, title="Settings", severity="warning", timeout=10
+            )
 
     @work(thread=True, exclusive=True, group="articles", exit_on_error=False)
     def load_articles(self) -> None:

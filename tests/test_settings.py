@@ -1,0 +1,39 @@
+"""settings.toml: defaults, the export folder, a broken file, an unavailable backend."""
+
+from __future__ import annotations
+
+import pytest
+
+from store import entities
+from store.db import StoreError
+from store.paths import DataPaths
+from store.settings import apply_entity_backend, load_settings
+
+
+def test_defaults_without_a_file(paths: DataPaths) -> None:
+    settings = load_settings(paths)
+    assert settings.export_dir == paths.exports_dir
+    assert settings.entity_backend == "rules"
+    assert apply_entity_backend(settings) is None
+
+
+def test_export_dir_expands_the_home_directory(paths: DataPaths) -> None:
+    paths.home.mkdir(parents=True)
+    paths.settings_file.write_text('export_dir = "~/notes/broadsheet"\n', encoding="utf-8")
+    assert load_settings(paths).export_dir.parts[-2:] == ("notes", "broadsheet")
+    assert "~" not in str(load_settings(paths).export_dir)
+
+
+def test_broken_settings_name_the_file(paths: DataPaths) -> None:
+    paths.home.mkdir(parents=True)
+    paths.settings_file.write_text("export_dir = [unclosed\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="settings.toml is not valid TOML"):
+        load_settings(paths)
+
+
+def test_unknown_backend_is_reported_and_the_default_kept(paths: DataPaths) -> None:
+    paths.home.mkdir(parents=True)
+    paths.settings_file.write_text('entity_backend = "magic"\n', encoding="utf-8")
+    problem = apply_entity_backend(load_settings(paths))
+    assert problem is not None and "unknown entity_backend 'magic'" in problem
+    assert entities.current_backend() == "rules"
