@@ -179,3 +179,14 @@ async def test_export_from_the_highlights_screen_writes_markdown(
     assert "Worth keeping #japan" in text
     messages = [n.message for n in pilot.app._notifications]
     assert any(str(exported[0]) in message for message in messages)
+
+
+async def test_h_on_the_headline_asks_to_move_into_the_text(
+    pilot: Pilot[None], seeded_library: Library
+) -> None:
+    reader = reader_of(pilot)
+    assert reader.current_sentence is None
+    await pilot.press("h")
+    await settle(pilot)
+    assert len(stored(seeded_library)) == 0
+    assert any("Move the cursor into the text" in n.message for n in pilot.app._notifications)

@@ -35,7 +35,7 @@ class ArticleReader(TextArea):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back to list", id="reader.back"),
-        Binding("space,pagedown", "read_on", "Read on", id="reader.page_down"),
+        Binding("space,pagedown", "read_on", "Read on", id="reader.page_down", show=False),
         Binding("pageup", "read_back", "Page up", id="reader.page_up", show=False),
         Binding("j", "cursor_down", "Line down", id="reader.line_down", show=False),
         Binding("k", "cursor_up", "Line up", id="reader.line_up", show=False),
@@ -51,7 +51,7 @@ class ArticleReader(TextArea):
         ),
         Binding("g", "top", "Top", id="reader.top", show=False),
         Binding("G", "bottom", "Bottom", id="reader.bottom", show=False),
-        Binding("v", "toggle_selecting", "Select", id="reader.select"),
+        Binding("v", "toggle_selecting", "Select", id="reader.select", show=False),
         Binding("h", "highlight", "Highlight", id="reader.highlight"),
         Binding("a", "note", "Note", id="reader.note"),
         Binding("x", "delete_highlight", "Delete highlight", id="reader.delete", show=False),
@@ -191,7 +191,10 @@ class ArticleReader(TextArea):
 
     @property
     def current_sentence(self) -> Span | None:
-        return motions.span_at(self.sentences, self.cursor_offset) if self.body else None
+        """The sentence under the reading cursor (none while it is on the headline)."""
+        if not self.body or self._raw_cursor_offset < 0:
+            return None
+        return motions.span_at(self.sentences, self.cursor_offset)
 
     @property
     def highlight_under_cursor(self) -> Highlight | None:
@@ -304,9 +307,14 @@ class ArticleReader(TextArea):
     def _target_span(self) -> Span | None:
         return self.selected_span or self.current_sentence
 
+    def _no_target(self) -> None:
+        self.notify("Move the cursor into the text first (j, w or ) )", timeout=3)
+
     def action_highlight(self) -> None:
         span = self._target_span()
-        if span is not None and self.document_view.article is not None:
+        if span is None:
+            self._no_target()
+        elif self.document_view.article is not None:
             self.post_message(self.HighlightRequested(*span, self.colour))
             self.selecting = False
 
@@ -316,7 +324,9 @@ class ArticleReader(TextArea):
             self.post_message(self.NoteRequested(highlight))
             return
         span = self._target_span()
-        if span is not None and self.document_view.article is not None:
+        if span is None:
+            self._no_target()
+        elif self.document_view.article is not None:
             self.post_message(self.HighlightRequested(*span, self.colour, then_note=True))
             self.selecting = False
 
