@@ -46,8 +46,7 @@ async def test_h_highlights_the_current_sentence(
     pilot: Pilot[None], seeded_library: Library
 ) -> None:
     reader = reader_of(pilot)
-    await pilot.press(")")  # onto the first sentence of the body
-    sentence = reader.current_sentence
+    sentence = reader.current_sentence  # the cursor starts on the first sentence
     assert sentence is not None
     await pilot.press("h")
     await settle(pilot)
@@ -64,7 +63,7 @@ async def test_h_highlights_the_current_sentence(
 async def test_v_selects_by_word_and_colour_key_applies(
     pilot: Pilot[None], seeded_library: Library
 ) -> None:
-    await pilot.press(")", "2", "v", "w", "w", "w", "h")
+    await pilot.press("2", "v", "w", "w", "w", "h")
     await settle(pilot)
     (highlight,) = stored(seeded_library).all()
     assert highlight.exact == "Japanese Prime Minister"
@@ -72,7 +71,7 @@ async def test_v_selects_by_word_and_colour_key_applies(
 
 
 async def test_note_with_tags_is_saved(pilot: Pilot[None], seeded_library: Library) -> None:
-    await pilot.press(")", "h")
+    await pilot.press("h")
     await settle(pilot)
     await pilot.press("a")
     await pilot.pause()
@@ -89,7 +88,7 @@ async def test_note_with_tags_is_saved(pilot: Pilot[None], seeded_library: Libra
 async def test_a_without_a_highlight_highlights_then_asks_for_the_note(
     pilot: Pilot[None], seeded_library: Library
 ) -> None:
-    await pilot.press(")", ")", "a")
+    await pilot.press(")", "a")
     await settle(pilot)
     assert isinstance(pilot.app.screen, NoteEditor)
     assert len(stored(seeded_library)) == 1
@@ -98,7 +97,7 @@ async def test_a_without_a_highlight_highlights_then_asks_for_the_note(
 async def test_escape_with_typed_text_asks_before_discarding(
     pilot: Pilot[None], seeded_library: Library
 ) -> None:
-    await pilot.press(")", "h")
+    await pilot.press("h")
     await settle(pilot)
     await pilot.press("a", *"draft", "escape")
     await pilot.pause()
@@ -113,7 +112,7 @@ async def test_escape_with_typed_text_asks_before_discarding(
 
 
 async def test_x_deletes_and_u_undoes(pilot: Pilot[None], seeded_library: Library) -> None:
-    await pilot.press(")", "h")
+    await pilot.press("h")
     await settle(pilot)
     (made,) = stored(seeded_library).all()
     await pilot.press("x")
@@ -128,7 +127,7 @@ async def test_x_deletes_and_u_undoes(pilot: Pilot[None], seeded_library: Librar
 
 async def test_brackets_jump_between_highlights(pilot: Pilot[None]) -> None:
     reader = reader_of(pilot)
-    await pilot.press(")", "h", ")", ")", "h")
+    await pilot.press("h", ")", ")", "h")
     await settle(pilot)
     starts = sorted(h.start for h in reader.highlights)
     assert len(starts) == 2
@@ -142,7 +141,7 @@ async def test_brackets_jump_between_highlights(pilot: Pilot[None]) -> None:
 
 async def test_highlights_screen_filters_and_opens_the_article(pilot: Pilot[None]) -> None:
     reader = reader_of(pilot)
-    await pilot.press(")", "h", "}", "}", "h")
+    await pilot.press("h", "}", "}", "h")
     await settle(pilot)
     await pilot.press("escape", "H")
     await settle(pilot)
@@ -164,7 +163,7 @@ async def test_highlights_screen_filters_and_opens_the_article(pilot: Pilot[None
 async def test_export_from_the_highlights_screen_writes_markdown(
     pilot: Pilot[None], seeded_library: Library
 ) -> None:
-    await pilot.press(")", "h")
+    await pilot.press("h")
     await settle(pilot)
     await pilot.press("a", *"Worth keeping #japan", "ctrl+s")
     await settle(pilot)
@@ -178,15 +177,31 @@ async def test_export_from_the_highlights_screen_writes_markdown(
     assert "> Japanese Prime Minister Sanae Takaichi held" in text
     assert "Worth keeping #japan" in text
     messages = [n.message for n in pilot.app._notifications]
-    assert any(str(exported[0]) in message for message in messages)
+    assert any(exported[0].name in message for message in messages)
 
 
 async def test_h_on_the_headline_asks_to_move_into_the_text(
     pilot: Pilot[None], seeded_library: Library
 ) -> None:
     reader = reader_of(pilot)
+    await pilot.press("g")
     assert reader.current_sentence is None
     await pilot.press("h")
     await settle(pilot)
     assert len(stored(seeded_library)) == 0
     assert any("Move the cursor into the text" in n.message for n in pilot.app._notifications)
+
+
+async def test_close_paren_between_paragraphs_moves_past_the_underlined_sentence(
+    pilot: Pilot[None],
+) -> None:
+    reader = reader_of(pilot)
+    first = reader.current_sentence
+    assert first is not None
+    paragraph_end = reader.body.index("\n\n")
+    reader.move_to_offset(paragraph_end + 1)  # the blank line between paragraphs
+    underlined = reader.current_sentence
+    assert underlined is not None and underlined[0] == paragraph_end + 2
+    await pilot.press(")")
+    after = reader.current_sentence
+    assert after is not None and after[0] > underlined[0]

@@ -27,7 +27,7 @@ def test_export_dir_expands_the_home_directory(paths: DataPaths) -> None:
 def test_broken_settings_name_the_file(paths: DataPaths) -> None:
     paths.home.mkdir(parents=True)
     paths.settings_file.write_text("export_dir = [unclosed\n", encoding="utf-8")
-    with pytest.raises(StoreError, match="settings.toml is not valid TOML"):
+    with pytest.raises(StoreError, match=r"settings\.toml is not valid TOML"):
         load_settings(paths)
 
 

@@ -201,8 +201,8 @@ def drive(session: TmuxSession, home: Path, no_color: bool, status_file: Path) -
 
     # Open the article: the reader takes the keys and marks the first sentence.
     session.send("Enter")
-    screen = session.wait_for(lambda s: "Read on" in footer(s), what="the reader to have focus")
-    first = underlined(session)
+    screen = session.wait_for(lambda s: "Highlight" in footer(s), what="the reader to have focus")
+    first = wait_for_new_sentence(session, "")
     assert first.startswith(HEADLINE), f"marked sentence on opening: {first!r}"
     reader = pane_text(screen, 1)
     assert "US President Donald Trump on Friday" in squash(reader)

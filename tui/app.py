@@ -134,6 +134,10 @@ class BroadsheetApp(App[None]):
             )
             return
         count = f"{len(chosen)} highlight{'s' if len(chosen) != 1 else ''}"
+        home = self.library.paths.home
+        # A path inside the home reads better short at 80 columns.
+        if target.is_relative_to(home):
+            target = target.relative_to(home)
         self.call_from_thread(
             self.notify, f"Exported {count} to {target}", title="Exported", timeout=8
         )

@@ -157,9 +157,7 @@ def _sentence_initial(text: str, position: int) -> bool:
     return index < 0 or text[index] in "\n.!?:;"
 
 
-def _classify(
-    tokens: list[Token], initial: bool, text: str, gaz: Gazetteer
-) -> list[Candidate]:
+def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> list[Candidate]:
     words = [token.text for token in tokens if not token.connector]
     start, end = tokens[0].start, tokens[-1].end
     name = text[start:end]
@@ -188,9 +186,7 @@ def _classify(
     if demonym is not None:
         return make("OTHER", demonym)
     last = words[-1]
-    joined = [
-        i for i, token in enumerate(tokens) if token.connector and token.text in ("and", "&")
-    ]
+    joined = [i for i, token in enumerate(tokens) if token.connector and token.text in ("and", "&")]
     if joined and last not in vocab.ORG_HEADS:
         # "China and the United States", "University of Tokyo and Toyota": two names, unless
         # the whole is one organisation ("Marks and Spencer Group") or place (checked above).
@@ -231,7 +227,8 @@ def _classify(
     if initial and count > 1 and not _known_word(words[0], gaz):
         return _classify(_strip_first(tokens), False, text, gaz)
     connectors = [
-        i for i, token in enumerate(tokens)
+        i
+        for i, token in enumerate(tokens)
         if token.connector and token.text in _SPLITTING_CONNECTORS
     ]
     if connectors:
@@ -250,9 +247,12 @@ def _split_person_of(tokens: list[Token], gaz: Gazetteer) -> list[list[Token]] |
     for index, token in enumerate(tokens):
         if token.connector and token.text == "of":
             before = [t.text for t in tokens[:index] if not t.connector]
-            if len(before) >= 2 and (
-                before[0] in gaz.given_names or _is_title(before[0], gaz)
-            ) and before[0] not in vocab.ORG_OPENERS and before[-1] not in vocab.ORG_HEADS:
+            if (
+                len(before) >= 2
+                and (before[0] in gaz.given_names or _is_title(before[0], gaz))
+                and before[0] not in vocab.ORG_OPENERS
+                and before[-1] not in vocab.ORG_HEADS
+            ):
                 after = _trim(tokens[index + 1 :])
                 return [tokens[:index], after] if after else [tokens[:index]]
             return None
@@ -268,8 +268,10 @@ def _looks_like_organisation(tokens: list[Token]) -> bool:
         return True
     for index, token in enumerate(tokens[:-1]):
         following = tokens[index + 1]
-        if following.connector and following.text in ("of", "for") and (
-            token.text in vocab.ORG_HEADS or (index == 0 and token.text in vocab.ORG_OPENERS)
+        if (
+            following.connector
+            and following.text in ("of", "for")
+            and (token.text in vocab.ORG_HEADS or (index == 0 and token.text in vocab.ORG_OPENERS))
         ):
             return True
     return False
@@ -327,8 +329,9 @@ def _split_role(
             start, end = person[0].start, person[-1].end
             role = text[tokens[role_start].start : tokens[chain_end - 1].end]
             words = sum(1 for t in person if not t.connector)
-            found.append(Candidate(start, end, text[start:end], "PERSON", text[start:end],
-                                   words, role))
+            found.append(
+                Candidate(start, end, text[start:end], "PERSON", text[start:end], words, role)
+            )
         elif person:
             found.extend(_classify(person, False, text, gaz))
         return found
@@ -337,8 +340,11 @@ def _split_role(
 
 def _name_shaped(word: str) -> bool:
     letters = word.replace("-", "").replace("'", "").replace("’", "")
-    return letters.isalpha() and not word.isupper() and word not in vocab.ORG_HEADS and (
-        word not in vocab.PLACE_FEATURES
+    return (
+        letters.isalpha()
+        and not word.isupper()
+        and word not in vocab.ORG_HEADS
+        and (word not in vocab.PLACE_FEATURES)
     )
 
 
@@ -442,8 +448,14 @@ def _finish(candidates: list[Candidate]) -> list[Mention]:
                 continue
             candidate.label, candidate.key = known[candidate.text]
         mentions.append(
-            Mention(candidate.start, candidate.end, candidate.text, candidate.label,
-                    candidate.key, candidate.role)
+            Mention(
+                candidate.start,
+                candidate.end,
+                candidate.text,
+                candidate.label,
+                candidate.key,
+                candidate.role,
+            )
         )
     mentions.sort(key=lambda mention: mention.start)
     return mentions

@@ -97,6 +97,5 @@ def extract_with_spacy(text: str, pipeline: Any = None) -> list[Mention]:
         found.append(_Found(start, end, surface, label, key, len(surface.split())))
     resolve_person_keys(found)
     return [
-        Mention(item.start, item.end, item.text, item.label or "OTHER", item.key)
-        for item in found
+        Mention(item.start, item.end, item.text, item.label or "OTHER", item.key) for item in found
     ]

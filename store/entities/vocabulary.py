@@ -31,8 +31,7 @@ FUNCTION_WORDS = frozenset(
 
 WEEKDAYS_AND_MONTHS = frozenset(
     name
-    for name in (*calendar.day_name, *calendar.month_name, *calendar.day_abbr,
-                 *calendar.month_abbr)
+    for name in (*calendar.day_name, *calendar.month_name, *calendar.day_abbr, *calendar.month_abbr)
     if name
 ) | {"Sept", "Tues", "Thurs"}
 

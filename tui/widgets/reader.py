@@ -141,7 +141,9 @@ class ArticleReader(TextArea):
         self.mention_spans = []
         self.selecting = False
         self.load_text(self.document_view.text)
-        self.move_cursor((0, 0))
+        # The reading cursor starts on the first sentence, so `h` right away marks it; the view
+        # stays at the top, headline and all.
+        self.move_cursor(self.location_of(0) if article else (0, 0))
         self.scroll_home(animate=False)
 
     def set_mention_spans(self, spans: list[Span]) -> None:
@@ -282,6 +284,11 @@ class ArticleReader(TextArea):
 
     def _jump(self, spans: list[Span], direction: int) -> None:
         offset = self._raw_cursor_offset
+        current = motions.span_at(spans, offset) if offset >= 0 else None
+        if current is not None and current[0] > offset:
+            # Between two spans (on a blank line, say) the one after counts as current, as
+            # the underline shows: moving on means moving past it.
+            offset = current[0]
         if direction > 0:
             target = motions.next_start(spans, offset)
             if target is None:
