@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
+from textual.worker import WorkerFailed
 
 from store.annotations import HighlightStore
 from store.ingest.importer import import_seeds
@@ -219,3 +221,20 @@ async def test_entity_sidebar_focus_highlights_mentions_and_enter_filters(
     await pilot.press("escape")
     assert screen.entity_filter is None
     assert len(article_list.articles) == len(screen.articles)
+
+
+async def test_a_failing_worker_is_reported_not_silent(pilot: Pilot[None]) -> None:
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen)
+    article = screen.query_one(ArticleList).current
+    assert article is not None
+    # The body file vanishing under us (a disk problem, a cleanup) must not go unnoticed.
+    broken = replace(article, body_hash="0" * 64)
+    screen.library.paths.body_file(broken.body_hash).parent.mkdir(parents=True, exist_ok=True)
+    screen.library.paths.body_file(broken.body_hash).mkdir()  # unreadable as a file
+    screen.load_article(broken)
+    with pytest.raises(WorkerFailed):
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    titles = [n.title for n in pilot.app._notifications]
+    assert "Something went wrong" in titles

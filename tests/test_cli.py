@@ -101,8 +101,34 @@ def test_installed_command_runs(isolated_home: Path) -> None:
     )
     assert result.returncode == 0
     commands = (
-        "import list show where add feeds remove refresh export-opml entities highlights "
+        "import list show delete where add feeds remove refresh export-opml entities highlights "
         "export import-annotations"
     ).split()
     for command in commands:
         assert f"    {command} " in result.stdout or f"    {command}\n" in result.stdout, command
+
+
+def test_delete_keeps_highlights_as_orphans_unless_told(
+    capsys: pytest.CaptureFixture[str], isolated_home: Path
+) -> None:
+    from store.annotations import HighlightStore
+    from store.library import Library
+    from store.paths import DataPaths
+
+    run(
+        capsys, "import", str(SEED_DATA / "hard_wrapped.txt"), str(SEED_DATA / "headline_given.txt")
+    )
+    paths = DataPaths(isolated_home)
+    with Library(paths) as library, HighlightStore(paths) as highlights:
+        first, second = [a for a in library.articles() if a.source == "Local file"][:2]
+        kept = highlights.add(first, library.body(first), 0, 8)
+        doomed = highlights.add(second, library.body(second), 0, 8)
+    code, out, _ = run(capsys, "delete", first.id)
+    assert code == 0 and "kept its 1 highlight as orphans" in out
+    code, out, _ = run(capsys, "delete", second.id, "--with-highlights")
+    assert code == 0 and "deleted its 1 highlight" in out
+    with Library(paths, writable=False) as library, HighlightStore(paths) as highlights:
+        assert library.get(first.id) is None and library.get(second.id) is None
+        orphan = highlights.get(kept.id)
+        assert orphan is not None and orphan.orphaned and orphan.exact == kept.exact
+        assert highlights.get(doomed.id) is None

@@ -40,8 +40,13 @@ def home(tmp_path: Path) -> Path:
     paths = DataPaths(home)
     with Library(paths) as library:
         article, _ = library.save(
-            Article(id="strike", title="Rail strike: trains stop", body_hash="",
-                    url="https://news.example/strike", source="Wire"),
+            Article(
+                id="strike",
+                title="Rail strike: trains stop",
+                body_hash="",
+                url="https://news.example/strike",
+                source="Wire",
+            ),
             BODY,
         )
     with HighlightStore(paths) as store:
@@ -60,8 +65,22 @@ def test_highlights_json_lists_newest_first(home: Path, capsys: pytest.CaptureFi
         "The rail union",
     ]
     assert set(listed[0]) == {
-        "id", "article_id", "article_title", "article_url", "start", "end", "exact", "prefix",
-        "suffix", "body_hash", "created", "modified", "note", "tags", "colour", "orphaned",
+        "id",
+        "article_id",
+        "article_title",
+        "article_url",
+        "start",
+        "end",
+        "exact",
+        "prefix",
+        "suffix",
+        "body_hash",
+        "created",
+        "modified",
+        "note",
+        "tags",
+        "colour",
+        "orphaned",
         "orphan_reason",
     }
     assert listed[1]["tags"] == ["labour"] and listed[1]["note"] == "who exactly? #labour"
@@ -105,8 +124,7 @@ def test_export_import_round_trip_into_an_empty_home(
     home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     exported = tmp_path / "highlights.json"
-    code, _, _ = run(capsys, "--home", str(home), "export", "--format", "json", "-o",
-                     str(exported))
+    code, _, _ = run(capsys, "--home", str(home), "export", "--format", "json", "-o", str(exported))
     assert code == 0
     empty = tmp_path / "empty"
     code, out, _ = run(capsys, "--home", str(empty), "import-annotations", str(exported))

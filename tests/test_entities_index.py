@@ -22,10 +22,12 @@ def article(article_id: str, *keys: tuple[str, str]) -> Article:
 
 
 def test_lookup_add_and_remove() -> None:
-    index = EntityIndex([
-        article("a", ("Japan", "PLACE"), ("Sanae Takaichi", "PERSON")),
-        article("b", ("Japan", "PLACE")),
-    ])
+    index = EntityIndex(
+        [
+            article("a", ("Japan", "PLACE"), ("Sanae Takaichi", "PERSON")),
+            article("b", ("Japan", "PLACE")),
+        ]
+    )
     assert index.articles_mentioning("Japan") == ["a", "b"]
     assert index.articles_mentioning("Sanae Takaichi") == ["a"]
     assert index.articles_mentioning("Atlantis") == []
@@ -44,27 +46,32 @@ def test_re_adding_an_article_replaces_its_entities() -> None:
 
 
 def test_surname_only_article_is_found_under_the_full_name() -> None:
-    index = EntityIndex([
-        article("full", ("Sanae Takaichi", "PERSON")),
-        article("surname", ("Takaichi", "PERSON")),
-    ])
+    index = EntityIndex(
+        [
+            article("full", ("Sanae Takaichi", "PERSON")),
+            article("surname", ("Takaichi", "PERSON")),
+        ]
+    )
     assert index.articles_mentioning("Sanae Takaichi") == ["full", "surname"]
 
 
 def test_shared_surname_is_not_merged() -> None:
-    index = EntityIndex([
-        article("a", ("Kim Jong Un", "PERSON")),
-        article("b", ("Kim Yo Jong", "PERSON")),
-        article("c", ("Kim", "PERSON")),
-    ])
+    index = EntityIndex(
+        [
+            article("a", ("Kim Jong Un", "PERSON")),
+            article("b", ("Kim Yo Jong", "PERSON")),
+            article("c", ("Kim", "PERSON")),
+        ]
+    )
     assert index.articles_mentioning("Kim Jong Un") == ["a"]
 
 
 def test_articles_saved_with_different_spellings_share_a_key(tmp_path: Path) -> None:
     with Library(DataPaths(tmp_path)) as library:
         library.save(Article(id="one", title="", body_hash=""), "Officials in the US agreed.")
-        library.save(Article(id="two", title="", body_hash=""),
-                     "Officials in the United States agreed.")
+        library.save(
+            Article(id="two", title="", body_hash=""), "Officials in the United States agreed."
+        )
         library.save(Article(id="three", title="", body_hash=""), "Officials in Japan agreed.")
         index = EntityIndex(library.articles())
     assert sorted(index.articles_mentioning("United States")) == ["one", "two"]

@@ -18,15 +18,17 @@ from store.entities.spacy_backend import extract_with_spacy  # noqa: E402
 def pipeline() -> Any:
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([
-        {"label": "PERSON", "pattern": "Sanae Takaichi"},
-        {"label": "PERSON", "pattern": "Takaichi"},
-        {"label": "GPE", "pattern": "US"},
-        {"label": "GPE", "pattern": [{"LOWER": "the"}, {"TEXT": "United"}, {"TEXT": "States"}]},
-        {"label": "NORP", "pattern": "Chinese"},
-        {"label": "ORG", "pattern": "Toyota"},
-        {"label": "DATE", "pattern": "Friday"},
-    ])
+    ruler.add_patterns(
+        [
+            {"label": "PERSON", "pattern": "Sanae Takaichi"},
+            {"label": "PERSON", "pattern": "Takaichi"},
+            {"label": "GPE", "pattern": "US"},
+            {"label": "GPE", "pattern": [{"LOWER": "the"}, {"TEXT": "United"}, {"TEXT": "States"}]},
+            {"label": "NORP", "pattern": "Chinese"},
+            {"label": "ORG", "pattern": "Toyota"},
+            {"label": "DATE", "pattern": "Friday"},
+        ]
+    )
     return nlp
 
 

@@ -154,8 +154,10 @@ def test_markdown_front_matter_and_reading_order() -> None:
         "tags": ["ports", "weather", "economy"],
     }
     assert "\n# Harbour reopens after storm\n" in document
-    positions = [document.index(f"> {quote}") for quote in
-                 ("The harbour reopened", "Ferries resumed", "Prices rose")]
+    positions = [
+        document.index(f"> {quote}")
+        for quote in ("The harbour reopened", "Ferries resumed", "Prices rose")
+    ]
     assert positions == sorted(positions)
     assert "Inflation again? #economy\n\n#economy" in document
 

@@ -38,7 +38,7 @@ ARTICLES = {
         id="hostile",
         title="../../etc/passwd\x1b[31m: CON <script>",
         body_hash="9e2a",
-        source="=HYPERLINK(\"evil\")",
+        source='=HYPERLINK("evil")',
         url="javascript:alert(1)",
         author="@admin",
     ),
@@ -91,7 +91,7 @@ SAMPLES = (
     sample(
         id="00000000-0000-4000-8000-000000000003",
         **span("Ferries resumed at dawn"),
-        note="Line one\nline two, with a \"quote\" and, commas",
+        note='Line one\nline two, with a "quote" and, commas',
         colour="green",
         created="2025-03-02T09:01:00.000Z",
         modified="2025-03-02T09:01:00.000Z",

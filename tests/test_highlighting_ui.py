@@ -205,3 +205,32 @@ async def test_close_paren_between_paragraphs_moves_past_the_underlined_sentence
     await pilot.press(")")
     after = reader.current_sentence
     assert after is not None and after[0] > underlined[0]
+
+
+async def test_v_then_arrows_extend_the_selection_by_character(
+    pilot: Pilot[None], seeded_library: Library
+) -> None:
+    await pilot.press("v", "right", "right", "right", "right", "right", "right", "right", "h")
+    await settle(pilot)
+    (highlight,) = stored(seeded_library).all()
+    assert highlight.exact == "Japanes"
+
+
+async def test_mouse_selection_then_h_highlights_it(
+    pilot: Pilot[None], seeded_library: Library
+) -> None:
+    reader = reader_of(pilot)
+    x, y = reader.wrapped_document.location_to_offset(reader.location_of(0))
+    # Drag across "Japanese Prime" as a person would. The content starts inside the border
+    # (1 row) and the border plus padding (2 columns).
+    start = (2 + x, 1 + y - reader.scroll_offset.y)
+    end = (start[0] + len("Japanese Prime"), start[1])
+    await pilot.mouse_down(reader, offset=start)
+    await pilot.hover(reader, offset=end)
+    await pilot.mouse_up(reader, offset=end)
+    await pilot.pause()
+    assert reader.selected_span == (0, len("Japanese Prime"))
+    await pilot.press("h")
+    await settle(pilot)
+    (highlight,) = stored(seeded_library).all()
+    assert highlight.exact == "Japanese Prime"

@@ -10,6 +10,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import Worker
 
 from store.annotations import Highlight, HighlightStore
 from store.db import StoreError
@@ -24,6 +25,7 @@ from tui.screens.note_editor import NoteEditor
 from tui.widgets.article_list import ArticleList
 from tui.widgets.entity_sidebar import EntitySidebar
 from tui.widgets.reader import ArticleReader
+from tui.worker_errors import report_failed_worker
 
 
 class BroadsheetApp(App[None]):
@@ -65,6 +67,9 @@ class BroadsheetApp(App[None]):
         """Notify, never reading the message as markup: our messages carry feed titles, error
         texts and file paths from outside, and a "[" in them must show as a "["."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failed_worker(self, event)
 
     def help_sections(self) -> list[tuple[str, list[BindingType]]]:
         """Every key, by where it works; the help screen and README list these."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -61,6 +62,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except OSError as problem:
         return error(f"{problem.strerror or problem}: {problem.filename or ''}".strip(": "), 1)
+    except Exception as problem:
+        # A bug of ours: say so in one line; BROADSHEET_DEBUG=1 shows the traceback.
+        if os.environ.get("BROADSHEET_DEBUG"):
+            raise
+        return error(
+            f"unexpected {type(problem).__name__}: {problem} "
+            "(run again with BROADSHEET_DEBUG=1 for details, and please report it)",
+            EXIT_FAILED,
+        )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from store.annotations import HighlightStore
 from store.db import StoreError
 from store.entities.index import EntityIndex
 from store.ingest.importer import import_seeds
@@ -51,6 +52,18 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     showing.add_argument("article_id", metavar="ARTICLE_ID", help="an id, or a unique prefix")
     showing.add_argument("--json", action="store_true", help="print JSON (see docs/json.md)")
     showing.set_defaults(handler=run_show)
+
+    deleting = subcommands.add_parser(
+        "delete",
+        help="delete an article (its highlights stay, as orphans, unless told otherwise)",
+    )
+    deleting.add_argument("article_id", metavar="ARTICLE_ID", help="an id, or a unique prefix")
+    deleting.add_argument(
+        "--with-highlights",
+        action="store_true",
+        help="delete the article's highlights and notes too (otherwise they are kept)",
+    )
+    deleting.set_defaults(handler=run_delete)
 
     where = subcommands.add_parser("where", help="print the paths Broadsheet uses")
     where.add_argument("--json", action="store_true", help="print JSON")
@@ -138,6 +151,26 @@ def run_show(args: argparse.Namespace) -> int:
     if article.standfirst:
         out.write(f"{article.standfirst}\n\n")
     out.write(f"{body}\n")
+    return EXIT_OK
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    with open_library(args, writable=True) as library:
+        matches = [a for a in library.articles() if a.id.startswith(args.article_id)]
+        if len(matches) != 1:
+            problem = "no article has" if not matches else f"{len(matches)} articles have"
+            return error(f"{problem} an id starting with {args.article_id!r}", EXIT_USAGE)
+        article = matches[0]
+        with HighlightStore(library.paths) as highlights:
+            if args.with_highlights:
+                affected = highlights.delete_for_article(article.id)
+                kept = f"deleted its {affected} highlight{'s' if affected != 1 else ''}"
+            else:
+                affected = highlights.detach_article(article.id)
+                kept = f"kept its {affected} highlight{'s' if affected != 1 else ''} as orphans"
+        # Highlights first: if that fails, the article is still there to retry with.
+        library.remove(article.id)
+    print(f"deleted {article.title!r}; {kept}")
     return EXIT_OK
 
 

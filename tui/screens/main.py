@@ -18,6 +18,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
+from textual.worker import Worker
 
 from store.annotations import Highlight, HighlightStore
 from store.annotations.sync import highlighted_body_hashes, reanchor_changed
@@ -35,6 +36,7 @@ from tui.screens.note_editor import NoteEditor
 from tui.widgets.article_list import ArticleList
 from tui.widgets.entity_sidebar import EntitySidebar
 from tui.widgets.reader import ArticleReader
+from tui.worker_errors import report_failed_worker
 
 # Below this width the sidebar folds away (it can still be brought back with `s`).
 WIDE_LAYOUT_MIN_WIDTH = 120
@@ -103,6 +105,9 @@ class MainScreen(Screen[None]):
             yield Static("", id="refresh-label")
             yield ProgressBar(id="refresh-progress", show_eta=False)
         yield Footer()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failed_worker(self, event)
 
     def on_mount(self) -> None:
         self.query_one(ArticleList).border_title = "Articles"

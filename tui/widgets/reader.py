@@ -266,6 +266,20 @@ class ArticleReader(TextArea):
         else:
             self.post_message(self.Back())
 
+    # In a selection (after `v`), the arrows and j/k extend it character- and line-wise.
+
+    def action_cursor_left(self, select: bool = False) -> None:
+        super().action_cursor_left(select or self.selecting)
+
+    def action_cursor_right(self, select: bool = False) -> None:
+        super().action_cursor_right(select or self.selecting)
+
+    def action_cursor_up(self, select: bool = False) -> None:
+        super().action_cursor_up(select or self.selecting)
+
+    def action_cursor_down(self, select: bool = False) -> None:
+        super().action_cursor_down(select or self.selecting)
+
     def action_read_on(self) -> None:
         self.action_cursor_page_down()
 
