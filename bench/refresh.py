@@ -33,6 +33,7 @@ from store.ingest.refresh import refresh_feeds  # noqa: E402
 from store.library import Library  # noqa: E402
 from store.paths import DataPaths  # noqa: E402
 from tests.web.server import Request, Response, WebServer  # noqa: E402
+from tui.cli.feeds import REFRESH_PROCESSES  # noqa: E402
 
 PARAGRAPH = (
     "The council met on {day} to discuss the harbour, the ferry timetable and the new sea wall; "
@@ -86,12 +87,19 @@ def feed_urls(ports: list[int], feeds: int) -> list[str]:
     return [f"http://127.0.0.1:{ports[n % len(ports)]}/feed{n}.xml" for n in range(feeds)]
 
 
-def timed_refresh(paths: DataPaths) -> tuple[float, int, int, int]:
+def timed_refresh(paths: DataPaths, processes: int) -> tuple[float, int, int, int]:
+    """One refresh as ``broadsheet refresh`` runs it (``processes`` as the CLI chooses)."""
     with Library(paths) as library, FeedStore(paths) as feed_store:
         started = time.perf_counter()
-        report = refresh_feeds(library, feed_store)
+        report = refresh_feeds(library, feed_store, processes=processes)
         wall = time.perf_counter() - started
     return wall, report.new_articles, len(report.failures), len(report.results)
+
+
+def follow(paths: DataPaths, urls: list[str]) -> None:
+    with Library(paths) as _, FeedStore(paths) as feed_store:
+        for url in urls:
+            feed_store.put(Feed.new(url))
 
 
 async def sequential_fetch(urls: list[str]) -> float:
@@ -123,13 +131,17 @@ def main() -> int:
         assert server.stdout is not None
         ports = [int(port) for port in server.stdout.readline().split()]
         urls = feed_urls(ports, args.feeds)
+        rows = []
         with tempfile.TemporaryDirectory(prefix="broadsheet-bench-") as home:
             paths = DataPaths(Path(home))
-            with Library(paths) as _, FeedStore(paths) as feed_store:
-                for url in urls:
-                    feed_store.put(Feed.new(url))
-            rows = [("cold (empty library)", *timed_refresh(paths))]
-            rows.append(("warm (all 304)", *timed_refresh(paths)))
+            follow(paths, urls)
+            rows.append(("cold (empty library)", *timed_refresh(paths, REFRESH_PROCESSES)))
+            rows.append(("warm (all 304)", *timed_refresh(paths, REFRESH_PROCESSES)))
+        with tempfile.TemporaryDirectory(prefix="broadsheet-bench-") as home:
+            # The same cold refresh with every step in threads, as the app runs it.
+            paths = DataPaths(Path(home))
+            follow(paths, urls)
+            rows.append(("cold, threads only (app)", *timed_refresh(paths, 0)))
         sequential = None if args.no_sequential else asyncio.run(sequential_fetch(urls))
     finally:
         if server.stdin is not None:
@@ -140,7 +152,8 @@ def main() -> int:
     floor = rounds * args.latency
     print(
         f"{args.feeds} feeds x {args.entries} entries, {args.latency * 1000:g} ms latency, "
-        f"{args.hosts} origins; {os.cpu_count()} cores; network floor ~{floor:.2f} s"
+        f"{args.hosts} origins; {os.cpu_count()} cores; {REFRESH_PROCESSES} worker processes; "
+        f"network floor ~{floor:.2f} s"
     )
     print(f"{'run':<24}{'wall s':>9}{'entries/s':>12}{'new':>7}{'failed':>8}{'vs sequential':>15}")
     for name, wall, new, failed, _ in rows:

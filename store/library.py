@@ -17,6 +17,7 @@ from types import TracebackType
 from tinydb import TinyDB
 
 from store import entities
+from store.bodies import BodyStore
 from store.db import (
     CorruptStoreError,
     WriterLock,
@@ -24,12 +25,11 @@ from store.db import (
     open_cached_db,
     remove_stale_temporaries,
     set_aside_corrupt,
-    write_atomically,
 )
 from store.entities.mentions_store import MentionStore
-from store.models import Article
+from store.models import Article, EntitySummary
 from store.paths import DataPaths, resolve_home
-from store.text import content_hash, word_count
+from store.text import word_count
 
 
 class SaveOutcome(Enum):
@@ -48,8 +48,9 @@ class Library:
     def __init__(self, paths: DataPaths, *, writable: bool = True) -> None:
         self.paths = paths
         self.writable = writable
+        self.bodies = BodyStore(paths)
         self.mentions = MentionStore(paths)
-        """Entity mentions of each body, computed at ingest and kept beside it."""
+        """Entity mentions of each body, kept beside it once the article has been opened."""
         self.recovered_from: Path | None = None
         """Set when a corrupt cache file was moved aside and an empty one started."""
         self._lock = threading.RLock()
@@ -118,11 +119,8 @@ class Library:
         return None
 
     def body(self, article: Article) -> str:
-        """The canonical text of an article (empty if its body file has gone missing)."""
-        try:
-            return self.paths.body_file(article.body_hash).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return ""
+        """The canonical text of an article (empty if its body file is missing or damaged)."""
+        return self.bodies.read(article.body_hash) or ""
 
     # Writing
 
@@ -130,28 +128,35 @@ class Library:
         if not self.writable:
             raise PermissionError("this library was opened read-only")
 
-    def save(self, article: Article, body: str) -> tuple[Article, SaveOutcome]:
+    def save(
+        self,
+        article: Article,
+        body: str,
+        *,
+        entity_summary: tuple[EntitySummary, ...] | None = None,
+    ) -> tuple[Article, SaveOutcome]:
         """Store an article and its canonical body; keep read/starred state of an existing one.
 
         The article's ``body_hash``, ``word_count`` and entity summary are derived from ``body``
-        here, so callers cannot store metadata that disagrees with the text.
+        here, so callers cannot store metadata that disagrees with the text. A caller that
+        already ran ``entities.summarize(entities.extract(body), title)`` elsewhere (a refresh
+        does, in worker processes) passes the result as ``entity_summary``.
         """
         self._require_writable()
-        body_hash = content_hash(body)
-        body_file = self.paths.body_file(body_hash)
-        if not body_file.exists():
-            # Bodies are cache: a crash may lose a new one (the next import or refresh brings
-            # it back) but never leaves a half-written one.
-            write_atomically(body_file, body.encode("utf-8"), durable=False)
+        body_hash = self.bodies.write(body)
         existing = self.get(article.id)
-        if existing is not None and (existing.body_hash, existing.entities_version) == (
+        if entity_summary is not None:
+            summary = entity_summary
+        elif existing is not None and (existing.body_hash, existing.entities_version) == (
             body_hash,
             entities.EXTRACTOR_VERSION,
         ):
             summary = existing.entities
         else:
             # Outside the lock: extraction is the slow part, and other savers need not wait.
-            summary = entities.summarize(self.mentions.mentions(body_hash, body), article.title)
+            # Only the summary is stored now; the full mentions are cached beside the body
+            # when the article is first opened, which halves the files a refresh creates.
+            summary = entities.summarize(entities.extract(body), article.title)
         with self._lock:
             existing = self._articles.get(article.id)
             article = replace(

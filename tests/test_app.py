@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 
 import pytest
 from textual.command import CommandPalette
@@ -228,11 +227,9 @@ async def test_a_failing_worker_is_reported_not_silent(pilot: Pilot[None]) -> No
     assert isinstance(screen, MainScreen)
     article = screen.query_one(ArticleList).current
     assert article is not None
-    # The body file vanishing under us (a disk problem, a cleanup) must not go unnoticed.
-    broken = replace(article, body_hash="0" * 64)
-    screen.library.paths.body_file(broken.body_hash).parent.mkdir(parents=True, exist_ok=True)
-    screen.library.paths.body_file(broken.body_hash).mkdir()  # unreadable as a file
-    screen.load_article(broken)
+    # The annotations file damaged under us (a disk problem, another program) must be said.
+    screen.library.paths.annotations_db.write_bytes(b"{not json")
+    screen.load_article(article)
     with pytest.raises(WorkerFailed):
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()

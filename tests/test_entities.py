@@ -304,3 +304,17 @@ def test_given_names_are_cached_and_a_corrupt_cache_is_rebuilt(tmp_path: Path) -
     assert given_names.given_names() == names
     assert cache.read_bytes() == written
     assert "nomquamgender" not in sys.modules  # its import parses 22 MB and loads pandas
+
+
+def test_gazetteer_cache_gives_the_same_gazetteer_and_survives_damage() -> None:
+    from store.entities import gazetteer as gazetteer_module
+
+    built = gazetteer_module._build()
+    path = gazetteer_module.cache_path()
+    path.unlink(missing_ok=True)
+    first = gazetteer_module._load_or_build()  # builds and writes the cache
+    assert path.exists()
+    cached = gazetteer_module._load_or_build()  # reads it
+    assert first == built and cached == built
+    path.write_bytes(b'{"key": {"format": 1}, "places": ')
+    assert gazetteer_module._load_or_build() == built

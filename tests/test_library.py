@@ -144,3 +144,14 @@ def test_temporary_files_of_a_killed_writer_are_cleaned_up(paths: DataPaths) -> 
     with Library(paths):
         pass
     assert not leftover.exists()
+
+
+def test_a_body_cut_short_by_a_crash_reads_as_missing_and_is_rewritten(paths: DataPaths) -> None:
+    body = "A paragraph long enough to be cut short.\n\nAnd another one."
+    with Library(paths) as library:
+        saved, _ = library.save(article(), body)
+        body_file = paths.body_file(saved.body_hash)
+        body_file.write_bytes(body.encode("utf-8")[:20])  # what a crash mid-write leaves
+        assert library.body(saved) == ""
+        library.save(article("a2"), body)  # the same text arrives again
+        assert library.body(saved) == body

@@ -72,6 +72,25 @@ def test_good_feeds_of_every_format_fill_the_library(
     assert (library.paths.articles_db).exists()  # flushed at the end
 
 
+def test_worker_processes_store_exactly_what_threads_store(
+    tmp_path: Path, web_server: WebServer, test_policy: FetchPolicy
+):
+    names = ("rss2.xml", "rss091.xml", "rss1.rdf", "atom.xml", "atom03.xml", "malformed.xml")
+    stored: dict[int, list[tuple[str, str, str, object]]] = {}
+    for processes in (0, 2):
+        paths = DataPaths(tmp_path / f"home-{processes}")
+        with Library(paths) as library, FeedStore(paths) as feed_store:
+            for name in names:
+                follow(feed_store, web_server.url(f"/static/{name}"))
+            report = refresh_feeds(library, feed_store, policy=test_policy, processes=processes)
+            assert not report.failed and report.new_articles == 12
+            stored[processes] = sorted(
+                (a.id, a.title, a.body_hash, a.entities) for a in library.articles()
+            )
+    assert stored[2] == stored[0]
+    assert any(entities for *_, entities in stored[2])
+
+
 def test_a_second_refresh_costs_only_304s(
     stores: Stores, web_server: WebServer, test_policy: FetchPolicy
 ):

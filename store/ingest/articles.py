@@ -8,15 +8,16 @@ never duplicates and an edited entry updates in place (read state and highlights
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from store import entities
 from store.feeds import Feed, normalise_feed_url
 from store.ingest.feeds import FeedEntry, ParsedFeed
 from store.ingest.html import html_to_paragraphs
 from store.ingest.pages import ExtractedArticle
 from store.library import Library, SaveOutcome
-from store.models import Article
+from store.models import Article, EntitySummary
 from store.text import canonical_text, clean_inline, content_hash
 
 # Seed articles use 16 bare hex characters; these prefixes keep the id spaces apart.
@@ -112,6 +113,21 @@ def plan_entries(feed: Feed, parsed: ParsedFeed, index: FeedArticleIndex) -> lis
     return planned
 
 
+def prepare_bodies(
+    feed: Feed, planned: Sequence[PlannedEntry]
+) -> dict[str, tuple[str, tuple[EntitySummary, ...]]]:
+    """The canonical body and entity summary of each entry whose text is the feed's own (not
+    a page fetched later): the CPU-heavy part of saving, done ahead so it can run elsewhere."""
+    prepared: dict[str, tuple[str, tuple[EntitySummary, ...]]] = {}
+    if feed.full_text:
+        return prepared
+    for item in planned:
+        body = canonical_text(item.paragraphs)
+        title = clean_inline(item.entry.title) or derived_title(body)
+        prepared[item.article_id] = (body, entities.summarize(entities.extract(body), title))
+    return prepared
+
+
 def save_entry(
     library: Library,
     feed: Feed,
@@ -119,14 +135,19 @@ def save_entry(
     planned: PlannedEntry,
     page: ExtractedArticle | None = None,
     page_url: str | None = None,
+    prepared: tuple[str, tuple[EntitySummary, ...]] | None = None,
 ) -> tuple[Article, SaveOutcome]:
-    """Store one planned entry; ``page`` is its extracted full text, when one was fetched."""
+    """Store one planned entry; ``page`` is its extracted full text, when one was fetched;
+    ``prepared`` its body and entity summary from :func:`prepare_bodies`."""
     entry = planned.entry
+    summary: tuple[EntitySummary, ...] | None = None
     if page is not None:
         body = page.text
     elif feed.full_text and planned.existing is not None:
         # The full text was extracted on an earlier refresh; the feed's summary is no better.
         body = library.body(planned.existing)
+    elif prepared is not None:
+        body, summary = prepared
     else:
         body = canonical_text(planned.paragraphs)
     title = entry.title or (page.headline if page else "")
@@ -148,7 +169,7 @@ def save_entry(
         guid=entry.id,
         origin=page_url or feed.url,
     )
-    return library.save(article, body)
+    return library.save(article, body, entity_summary=summary)
 
 
 def save_page(library: Library, url: str, page: ExtractedArticle) -> tuple[Article, SaveOutcome]:

@@ -12,10 +12,11 @@ Parsing and saving run in a small thread pool so the event loop keeps fetching m
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -29,6 +30,7 @@ from store.ingest.articles import (
     PlannedEntry,
     index_by_feed,
     plan_entries,
+    prepare_bodies,
     save_entry,
 )
 from store.ingest.feeds import FeedParseError, ParsedFeed, parse_feed
@@ -42,6 +44,7 @@ from store.ingest.http import (
 )
 from store.ingest.pages import ExtractedArticle, PageExtractError, extract_article
 from store.library import Library, SaveOutcome, utc_now_iso
+from store.models import EntitySummary
 
 FLUSH_EVERY_ARTICLES = 5_000
 WORKER_THREADS = 4
@@ -108,6 +111,7 @@ def refresh_feeds(
     on_progress: ProgressCallback | None = None,
     on_feed_done: FeedDoneCallback | None = None,
     cancel: threading.Event | None = None,
+    processes: int = 0,
 ) -> RefreshReport:
     """Refresh ``feeds`` (default: every feed in ``feed_store``) and store their articles.
 
@@ -115,18 +119,28 @@ def refresh_feeds(
     running event loop (use :func:`refresh_feeds_async` there). Callbacks run in the calling
     thread. Setting ``cancel`` stops starting new feeds; those under way finish. The library
     and the feed store are flushed before returning.
+
+    ``processes`` (2 or more) parses feeds and extracts entities in that many forked worker
+    processes, using more than one core. Only a single-threaded caller may ask for them (the
+    command line does; an app running threads must not fork): 0 keeps all work in threads.
     """
-    return asyncio.run(
-        refresh_feeds_async(
-            library,
-            feed_store,
-            feeds=feeds,
-            policy=policy,
-            on_progress=on_progress,
-            on_feed_done=on_feed_done,
-            cancel=cancel,
+    process_pool = _start_worker_processes(processes)
+    try:
+        return asyncio.run(
+            refresh_feeds_async(
+                library,
+                feed_store,
+                feeds=feeds,
+                policy=policy,
+                on_progress=on_progress,
+                on_feed_done=on_feed_done,
+                cancel=cancel,
+                process_pool=process_pool,
+            )
         )
-    )
+    finally:
+        if process_pool is not None:
+            process_pool.shutdown(cancel_futures=True)
 
 
 async def refresh_feeds_async(
@@ -139,6 +153,7 @@ async def refresh_feeds_async(
     on_feed_done: FeedDoneCallback | None = None,
     cancel: threading.Event | None = None,
     prefetched: dict[str, FetchResult] | None = None,
+    process_pool: ProcessPoolExecutor | None = None,
 ) -> RefreshReport:
     """:func:`refresh_feeds` for a caller already in an event loop.
 
@@ -154,7 +169,9 @@ async def refresh_feeds_async(
         # Entity data loads while the first requests are on the wire, not after them.
         pool.submit(entities.warm_up)
         async with HttpClient(policy) as client:
-            session = _RefreshSession(library, feed_store, client, pool, prefetched or {})
+            session = _RefreshSession(
+                library, feed_store, client, pool, prefetched or {}, process_pool
+            )
             session.indexes = await session.in_pool(index_by_feed, library.articles())
             tasks = [asyncio.create_task(session.refresh_one(feed, cancel)) for feed in chosen]
             results: list[FeedResult] = []
@@ -176,6 +193,33 @@ async def refresh_feeds_async(
     return RefreshReport(tuple(results), time.perf_counter() - started)
 
 
+Prepared = dict[str, tuple[str, tuple[EntitySummary, ...]]]
+
+
+def parse_and_prepare(
+    feed: Feed, response: FetchResult, index: FeedArticleIndex
+) -> tuple[ParsedFeed, list[PlannedEntry], Prepared]:
+    """Parse a fetched feed, match its entries to stored articles, and build their bodies and
+    entity summaries: the CPU-bound part of a refresh, a plain function so it can run in a
+    worker process."""
+    parsed = parse_feed(response.content, response.url, content_type=response.content_type)
+    planned = plan_entries(feed, parsed, index)
+    return parsed, planned, prepare_bodies(feed, planned)
+
+
+def _start_worker_processes(count: int) -> ProcessPoolExecutor | None:
+    """Worker processes forked now, before this process starts any thread of its own. None
+    where fork is not available."""
+    if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+    # The first submission forks every worker at once, here, rather than once threads exist;
+    # each then loads the entity data while the first requests are on the wire.
+    for _ in range(count):
+        pool.submit(entities.warm_up)
+    return pool
+
+
 def _flush_both(library: Library, feed_store: FeedStore) -> None:
     library.flush()
     feed_store.flush()
@@ -189,7 +233,9 @@ class _RefreshSession:
         client: HttpClient,
         pool: ThreadPoolExecutor,
         prefetched: dict[str, FetchResult],
+        process_pool: ProcessPoolExecutor | None = None,
     ) -> None:
+        self.process_pool = process_pool
         self.library = library
         self.feed_store = feed_store
         self.client = client
@@ -259,13 +305,16 @@ class _RefreshSession:
                 last_modified=response.last_modified or feed.last_modified,
             )
             return _result(feed, FeedStatus.NOT_MODIFIED)
-        parsed, planned = await self.in_pool(self._parse_and_plan, feed, response)
+        index = self.indexes.get(feed.id) or FeedArticleIndex()
+        parsed, planned, prepared = await asyncio.get_running_loop().run_in_executor(
+            self.process_pool or self.pool, parse_and_prepare, feed, response, index
+        )
         pages: dict[str, tuple[ExtractedArticle, str]] = {}
         page_failures = 0
         if feed.full_text:
             pages, page_failures = await self._fetch_pages(planned)
         title = feed.title or parsed.title
-        new, updated = await self.in_pool(self._save_all, feed, title, planned, pages)
+        new, updated = await self.in_pool(self._save_all, feed, title, planned, pages, prepared)
         self.feed_store.update(
             feed.id,
             title=title,
@@ -282,13 +331,6 @@ class _RefreshSession:
             updated=updated,
             page_failures=page_failures,
         )
-
-    def _parse_and_plan(
-        self, feed: Feed, response: FetchResult
-    ) -> tuple[ParsedFeed, list[PlannedEntry]]:
-        parsed = parse_feed(response.content, response.url, content_type=response.content_type)
-        index = self.indexes.get(feed.id) or FeedArticleIndex()
-        return parsed, plan_entries(feed, parsed, index)
 
     async def _fetch_pages(
         self, planned: Sequence[PlannedEntry]
@@ -323,11 +365,14 @@ class _RefreshSession:
         title: str,
         planned: Sequence[PlannedEntry],
         pages: dict[str, tuple[ExtractedArticle, str]],
+        prepared: Prepared,
     ) -> tuple[int, int]:
         new = updated = 0
         for item in planned:
             page, page_url = pages.get(item.article_id, (None, None))
-            _, outcome = save_entry(self.library, feed, title, item, page, page_url)
+            _, outcome = save_entry(
+                self.library, feed, title, item, page, page_url, prepared.get(item.article_id)
+            )
             new += outcome is SaveOutcome.NEW
             updated += outcome is SaveOutcome.UPDATED
         self._count_saved(new + updated)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +40,10 @@ from tui.cli.common import (
     open_library,
     print_json,
 )
+
+# The command line is single-threaded when it refreshes, so it may fork workers to parse feeds
+# and extract entities on every core (the app, which runs threads, does not).
+REFRESH_PROCESSES = min(os.cpu_count() or 1, 4)
 
 
 def register(subcommands: Any) -> None:
@@ -179,7 +184,9 @@ def run_refresh(args: argparse.Namespace) -> int:
             if sys.stderr.isatty() and not args.json:
                 report = _refresh_with_progress_bar(library, feed_store, chosen)
             else:
-                report = refresh_feeds(library, feed_store, feeds=chosen)
+                report = refresh_feeds(
+                    library, feed_store, feeds=chosen, processes=REFRESH_PROCESSES
+                )
             # Articles whose text changed take their highlights with them.
             reanchor_changed(library, highlights, before)
     if args.json:
@@ -193,13 +200,20 @@ def _refresh_with_progress_bar(
 ) -> RefreshReport:
     console = Console(stderr=True)
     columns = (TextColumn("refreshing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
+    # No auto-refresh: its thread would be running when the refresh forks worker processes.
+    with Progress(*columns, console=console, transient=True, auto_refresh=False) as progress:
         task = progress.add_task("refresh", total=None)
 
         def on_progress(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+            progress.update(task, completed=done, total=total, refresh=True)
 
-        return refresh_feeds(library, feed_store, feeds=chosen, on_progress=on_progress)
+        return refresh_feeds(
+            library,
+            feed_store,
+            feeds=chosen,
+            on_progress=on_progress,
+            processes=REFRESH_PROCESSES,
+        )
 
 
 def _print_summary(report: RefreshReport) -> int:
