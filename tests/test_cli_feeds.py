@@ -155,3 +155,16 @@ def test_import_opml_reports_a_bad_file_as_a_store_error(tmp_path: Path):
     bad.write_bytes(b"<html/>")
     with pytest.raises(StoreError, match="not an OPML file"):
         import_opml(DataPaths(tmp_path / "h"), bad)
+
+
+def test_full_text_is_a_per_feed_setting_that_can_be_changed(
+    home: Path, web_server: WebServer, capsys: pytest.CaptureFixture[str]
+):
+    url = web_server.url("/static/rss1.rdf")
+    assert run(home, "add", url, "--full-text") == 0
+    assert run(home, "add", url) == 0  # adding again without the flag keeps the setting
+    with FeedStore(DataPaths(home)) as feeds:
+        assert [feed.full_text for feed in feeds.all()] == [True]
+    assert run(home, "add", url, "--no-full-text") == 0
+    with FeedStore(DataPaths(home)) as feeds:
+        assert [feed.full_text for feed in feeds.all()] == [False]

@@ -52,11 +52,13 @@ def add_feed(
     feed_store: FeedStore,
     url: str,
     *,
-    full_text: bool = False,
+    full_text: bool | None = None,
     tags: Sequence[str] = (),
     policy: FetchPolicy = DEFAULT_POLICY,
 ) -> AddedFeed:
-    """Follow the feed at ``url`` (or the one the page at ``url`` advertises) and fetch it."""
+    """Follow the feed at ``url`` (or the one the page at ``url`` advertises) and fetch it.
+
+    ``full_text`` sets the feed's setting (None: keep a followed feed's, off for a new one)."""
     return asyncio.run(
         _add_feed(library, feed_store, url, full_text=full_text, tags=tags, policy=policy)
     )
@@ -67,7 +69,7 @@ async def _add_feed(
     feed_store: FeedStore,
     url: str,
     *,
-    full_text: bool,
+    full_text: bool | None,
     tags: Sequence[str],
     policy: FetchPolicy,
 ) -> AddedFeed:
@@ -78,7 +80,9 @@ async def _add_feed(
     if existing is not None:
         merged_tags = tuple(dict.fromkeys((*existing.tags, *tags)))
         feed = feed_store.update(
-            existing.id, full_text=full_text or existing.full_text, tags=merged_tags
+            existing.id,
+            full_text=existing.full_text if full_text is None else full_text,
+            tags=merged_tags,
         )
         report = await refresh_feeds_async(library, feed_store, feeds=[feed], policy=policy)
         return AddedFeed(feed_store.get(feed.id) or feed, True, report)
@@ -93,7 +97,7 @@ async def _add_feed(
         title=parsed.title,
         site_url=parsed.link,
         tags=tuple(dict.fromkeys(tags)),
-        full_text=full_text,
+        full_text=bool(full_text),
         added=utc_now_iso(),
     )
     feed_store.put(feed)

@@ -57,8 +57,10 @@ def register(subcommands: Any) -> None:
     add.add_argument("--article", action="store_true", help="save this page as one article")
     add.add_argument(
         "--full-text",
-        action="store_true",
-        help="for each new entry, fetch its page and keep the extracted full text",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="for each new entry, fetch its page and keep the extracted full text "
+        "(--no-full-text: keep the feed's own text); adding a followed feed again changes it",
     )
     add.add_argument("--tag", action="append", default=[], help="a folder/tag (repeatable)")
     add.set_defaults(handler=run_add)
