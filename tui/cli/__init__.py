@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from store.db import StoreError
-from tui.cli.common import EXIT_FAILED, error
+from tui.cli.common import EXIT_FAILED, EXIT_USAGE, UsageError, error
 
 COMMAND_MODULES = (
     "tui.cli.library_commands",
@@ -54,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(args))
     except StoreError as problem:
         return error(str(problem), EXIT_FAILED)
+    except UsageError as problem:
+        return error(str(problem), EXIT_USAGE)
     except KeyboardInterrupt:
         return error("interrupted", EXIT_FAILED)
     except BrokenPipeError:

@@ -10,12 +10,26 @@ import orjson
 
 from store.ingest.importer import import_bundled_seeds_on_first_run
 from store.library import Library
+from store.models import Article
 from store.paths import DataPaths, resolve_home
 from store.settings import apply_entity_backend, load_settings
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """The command line named something that is not there; exit code 2."""
+
+
+def article_by_prefix(library: Library, prefix: str) -> Article:
+    """The one article whose id starts with ``prefix`` (ids are long; a prefix is enough)."""
+    matches = [article for article in library.articles() if article.id.startswith(prefix)]
+    if len(matches) != 1:
+        problem = "no article has" if not matches else f"{len(matches)} articles have"
+        raise UsageError(f"{problem} an id starting with {prefix!r}")
+    return matches[0]
 
 
 def data_paths(args: argparse.Namespace) -> DataPaths:

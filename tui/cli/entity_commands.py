@@ -8,7 +8,7 @@ from typing import Any
 from store.entities.refresh import refresh_article
 from store.entities.summary import summarize
 from store.models import ENTITY_GROUP_TITLES, ENTITY_LABELS
-from tui.cli.common import EXIT_OK, EXIT_USAGE, error, open_library, print_json
+from tui.cli.common import EXIT_OK, article_by_prefix, open_library, print_json
 
 
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,11 +24,7 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 def run_entities(args: argparse.Namespace) -> int:
     with open_library(args, writable=False) as library:
-        matches = [a for a in library.articles() if a.id.startswith(args.article_id)]
-        if len(matches) != 1:
-            problem = "no article has" if not matches else f"{len(matches)} articles have"
-            return error(f"{problem} an id starting with {args.article_id!r}", EXIT_USAGE)
-        article, mentions = refresh_article(library, matches[0])
+        article, mentions = refresh_article(library, article_by_prefix(library, args.article_id))
     summaries = summarize(mentions, article.title)
     if args.json:
         entities: list[dict[str, Any]] = []

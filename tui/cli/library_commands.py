@@ -15,9 +15,8 @@ from store.models import Article
 from tui.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
-    EXIT_USAGE,
+    article_by_prefix,
     data_paths,
-    error,
     open_library,
     print_json,
     warn,
@@ -138,11 +137,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     with open_library(args, writable=False) as library:
-        matches = [a for a in library.articles() if a.id.startswith(args.article_id)]
-        if len(matches) != 1:
-            problem = "no article has" if not matches else f"{len(matches)} articles have"
-            return error(f"{problem} an id starting with {args.article_id!r}", EXIT_USAGE)
-        article, body = matches[0], library.body(matches[0])
+        article = article_by_prefix(library, args.article_id)
+        body = library.body(article)
     if args.json:
         print_json({**article_json(article), "text": body})
         return EXIT_OK
@@ -156,11 +152,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_delete(args: argparse.Namespace) -> int:
     with open_library(args, writable=True) as library:
-        matches = [a for a in library.articles() if a.id.startswith(args.article_id)]
-        if len(matches) != 1:
-            problem = "no article has" if not matches else f"{len(matches)} articles have"
-            return error(f"{problem} an id starting with {args.article_id!r}", EXIT_USAGE)
-        article = matches[0]
+        article = article_by_prefix(library, args.article_id)
         with HighlightStore(library.paths) as highlights:
             if args.with_highlights:
                 affected = highlights.delete_for_article(article.id)
