@@ -132,3 +132,24 @@ def test_delete_keeps_highlights_as_orphans_unless_told(
         orphan = highlights.get(kept.id)
         assert orphan is not None and orphan.orphaned and orphan.exact == kept.exact
         assert highlights.get(doomed.id) is None
+
+
+def test_entities_and_list_by_entity(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "import", str(SEED_DATA / "front_matter.md"))
+    _, out, _ = run(capsys, "list", "--json")
+    seed = next(a for a in json.loads(out) if a["title"].startswith("Japanese Prime Minister"))
+    code, out, _ = run(capsys, "entities", seed["id"][:8], "--json")
+    assert code == 0
+    named = {entity["key"]: entity for entity in json.loads(out)["entities"]}
+    assert named["Sanae Takaichi"]["label"] == "PERSON"
+    assert "US President" in named["Donald Trump"]["roles"]
+    assert named["United States"]["label"] == "PLACE"
+    for entity in named.values():
+        assert len(entity["mentions"]) == entity["count"]
+    code, out, _ = run(capsys, "entities", seed["id"][:8])
+    assert "People\n  Sanae Takaichi" in out
+    for spelling in ("US", "u.s.", "United States", "takaichi"):
+        code, out, _ = run(capsys, "list", "--json", "--entity", spelling)
+        assert [a["id"] for a in json.loads(out)] == [seed["id"]], spelling
+    code, out, err = run(capsys, "list", "--json", "--entity", "Atlantis")
+    assert json.loads(out) == [] and "no article names 'Atlantis'" in err
