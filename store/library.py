@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from tinydb import TinyDB
 
@@ -59,7 +60,7 @@ class Library:
             self._writer_lock.acquire()
             remove_stale_temporaries(paths.articles_db)
         try:
-            self._db = self._open_metadata()
+            self._db, records = self._open_metadata()
         except BaseException:
             if self._writer_lock is not None:
                 self._writer_lock.release()
@@ -68,8 +69,7 @@ class Library:
         # TinyDB's per-document writes cost O(table) each, so changes are batched and the
         # table is written whole on flush.
         self._articles: dict[str, Article] = {
-            article.id: article
-            for article in map(Article.from_dict, self._db.table("articles").all())
+            article.id: article for article in map(Article.from_dict, records)
         }
         self._dirty = False
 
@@ -77,11 +77,13 @@ class Library:
     def open(cls, home: str | Path | None = None, *, writable: bool = True) -> Library:
         return cls(DataPaths(resolve_home(home)), writable=writable)
 
-    def _open_metadata(self) -> TinyDB:
+    def _open_metadata(self) -> tuple[TinyDB, list[dict[str, Any]]]:
+        """The metadata database and its article records, read once: the raw records, not
+        TinyDB's Documents, which cost a copy of each of 50,000 dicts."""
         path = self.paths.articles_db
         database = open_cached_db(path)
         try:
-            database.table("articles").all()
+            stored = database.storage.read() or {}
         except CorruptStoreError:
             if not self.writable:
                 raise
@@ -89,8 +91,8 @@ class Library:
             # for inspection and start afresh rather than refusing to run.
             database.close()
             self.recovered_from = set_aside_corrupt(path)
-            database = open_cached_db(path)
-        return database
+            return open_cached_db(path), []
+        return database, list(stored.get("articles", {}).values())
 
     # Reading
 
