@@ -67,9 +67,9 @@ class MainScreen(Screen[None]):
     """Owns what is shown; the widgets render it and report what the user does."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "toggle_sidebar", "Sidebar", id="view.sidebar"),
+        Binding("s", "toggle_sidebar", "Sidebar", id="view.sidebar", show=False),
         Binding("H", "show_highlights", "Highlights", id="view.highlights"),
-        Binding("R", "refresh_feeds", "Refresh", id="feeds.refresh"),
+        Binding("R", "refresh_feeds", "Refresh", id="feeds.refresh", show=False),
         Binding("F", "show_feeds", "Feeds", id="view.feeds", show=False),
         Binding("n", "jump_mention(1)", "Next mention", id="entities.next_mention", show=False),
         Binding(

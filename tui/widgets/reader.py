@@ -34,7 +34,7 @@ class ArticleReader(TextArea):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back to list", id="reader.back"),
+        Binding("escape", "back", "Back", id="reader.back"),
         Binding("space,pagedown", "read_on", "Read on", id="reader.page_down", show=False),
         Binding("pageup", "read_back", "Page up", id="reader.page_up", show=False),
         Binding("j", "cursor_down", "Line down", id="reader.line_down", show=False),
