@@ -12,11 +12,10 @@ import hashlib
 import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from store.db import open_cached_db
+from store.db import ClosedOnExit, open_cached_db
 from store.paths import DataPaths
 
 FEED_ID_PREFIX = "feed-"
@@ -75,7 +74,7 @@ class Feed:
         return cls(**values)
 
 
-class FeedStore:
+class FeedStore(ClosedOnExit):
     """Feeds by id; thread-safe; changes reach disk on :meth:`flush` (and on close)."""
 
     def __init__(self, paths: DataPaths) -> None:
@@ -150,14 +149,3 @@ class FeedStore:
         with self._lock:
             self.flush()
             self._db.close()
-
-    def __enter__(self) -> FeedStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()

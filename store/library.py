@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from tinydb import TinyDB
@@ -20,6 +19,7 @@ from tinydb import TinyDB
 from store import entities
 from store.bodies import BodyStore
 from store.db import (
+    ClosedOnExit,
     CorruptStoreError,
     WriterLock,
     flush_cached_db,
@@ -43,7 +43,7 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class Library:
+class Library(ClosedOnExit):
     """Articles and their bodies under one data directory."""
 
     def __init__(self, paths: DataPaths, *, writable: bool = True) -> None:
@@ -232,14 +232,3 @@ class Library:
             self._db.close()
             if self._writer_lock is not None and self._writer_lock.held:
                 self._writer_lock.release()
-
-    def __enter__(self) -> Library:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()

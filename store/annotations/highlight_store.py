@@ -13,7 +13,6 @@ import contextlib
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from types import TracebackType
 
 import filelock
 from tinydb import TinyDB
@@ -31,7 +30,7 @@ from store.annotations.model import (
     new_highlight_id,
     utc_timestamp,
 )
-from store.db import StoreError, open_durable_db, remove_stale_temporaries
+from store.db import ClosedOnExit, StoreError, open_durable_db, remove_stale_temporaries
 from store.models import Article
 from store.paths import DataPaths
 from store.text import content_hash
@@ -90,7 +89,7 @@ def matches_query(highlight: Highlight, query: str) -> bool:
     return all(word in haystack for word in query.casefold().split())
 
 
-class HighlightStore:
+class HighlightStore(ClosedOnExit):
     """Every highlight under one data directory. Safe to call from worker threads."""
 
     def __init__(self, paths: DataPaths) -> None:
@@ -403,17 +402,6 @@ class HighlightStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-    def __enter__(self) -> HighlightStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _anchor_of(highlight: Highlight) -> Anchor:
