@@ -234,3 +234,29 @@ async def test_mouse_selection_then_h_highlights_it(
     await settle(pilot)
     (highlight,) = stored(seeded_library).all()
     assert highlight.exact == "Japanese Prime"
+
+
+async def test_highlights_whose_text_is_gone_show_as_orphans(seeded_library: Library) -> None:
+    article = seeded_library.articles()[0]
+    body = seeded_library.body(article)
+    with HighlightStore(seeded_library.paths) as highlights:
+        start = body.index("Taiwan Strait")
+        highlights.add(article, body, start, start + len("Taiwan Strait, one of the world"))
+    # A re-fetch brings a text that no longer has the passage.
+    passage = "into the Taiwan Strait, one of the world’s busiest shipping lanes,"
+    new_body = body.replace(passage, "")
+    seeded_library.save(article, new_body)
+    app = BroadsheetApp(seeded_library, HighlightStore(seeded_library.paths))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # opening the article places its highlights again
+        await settle(pilot)
+        assert reader_of(pilot).highlights == []
+        await pilot.press("escape", "H")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, HighlightsScreen)
+        (orphan,) = screen.shown
+        assert orphan.orphaned and orphan.exact.startswith("Taiwan Strait")
+        count = str(screen.query_one("#highlights-count").render())
+        assert "1 not found in their article's text" in count
