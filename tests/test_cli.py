@@ -153,3 +153,15 @@ def test_entities_and_list_by_entity(capsys: pytest.CaptureFixture[str]) -> None
         assert [a["id"] for a in json.loads(out)] == [seed["id"]], spelling
     code, out, err = run(capsys, "list", "--json", "--entity", "Atlantis")
     assert json.loads(out) == [] and "no article names 'Atlantis'" in err
+
+
+def test_export_to_an_unwritable_place_names_the_target(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    target = blocker / "out.csv"
+    code, _, err = run(capsys, "export", "--format", "csv", "-o", str(target))
+    assert code == 1
+    assert f"cannot write {target}" in err and ".tmp" not in err
+    assert "no highlights match" in err

@@ -21,7 +21,15 @@ from store.export import (
 )
 from store.export.w3c import parse as parse_annotations
 from store.models import Article
-from tui.cli.common import EXIT_OK, EXIT_USAGE, data_paths, error, open_library, print_json
+from tui.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    data_paths,
+    error,
+    open_library,
+    print_json,
+)
 
 QUOTE_PREVIEW = 70
 
@@ -93,6 +101,10 @@ def list_highlights(args: argparse.Namespace) -> int:
     if args.json:
         print_json([highlight_json(h) for h in found])
         return EXIT_OK
+    if not found:
+        filtered = any((args.article, args.query, args.tag, args.orphans))
+        print("no highlights match" if filtered else "no highlights yet: press h in the reader",
+              file=sys.stderr)  # fmt: skip
     for highlight in found:
         quote = " ".join(highlight.exact.split())
         if len(quote) > QUOTE_PREVIEW:
@@ -124,14 +136,20 @@ def export_highlights(args: argparse.Namespace) -> int:
             query=args.query,
         ),
     )
+    if not chosen:
+        print("broadsheet: no highlights match; the export is empty", file=sys.stderr)
     if args.output is None:
         sys.stdout.buffer.write(render(export_format, chosen, articles))
         sys.stdout.flush()
         return EXIT_OK
     as_folder = args.output.endswith(("/", os.sep))
-    written = export_to_path(
-        export_format, chosen, Path(args.output), articles, as_folder=as_folder
-    )
+    try:
+        written = export_to_path(
+            export_format, chosen, Path(args.output), articles, as_folder=as_folder
+        )
+    except OSError as problem:
+        # Name the file the user asked for, not the temporary one beside it.
+        return error(f"cannot write {args.output}: {problem.strerror or problem}", EXIT_FAILED)
     print(
         f"exported {len(chosen)} highlight{'s' if len(chosen) != 1 else ''} to {written}",
         file=sys.stderr,
