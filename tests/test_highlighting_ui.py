@@ -260,3 +260,22 @@ async def test_highlights_whose_text_is_gone_show_as_orphans(seeded_library: Lib
         assert orphan.orphaned and orphan.exact.startswith("Taiwan Strait")
         count = str(screen.query_one("#highlights-count").render())
         assert "1 not found in their article's text" in count
+
+
+async def test_an_export_folder_that_cannot_be_written_is_named(
+    pilot: Pilot[None], seeded_library: Library
+) -> None:
+    blocker = seeded_library.paths.home / "not-a-folder"
+    blocker.write_text("a file", encoding="utf-8")
+    seeded_library.paths.settings_file.write_text(
+        f'export_dir = "{blocker / "exports"}"\n', encoding="utf-8"
+    )
+    await pilot.press("h")
+    await settle(pilot)
+    await pilot.press("escape", "H")
+    await settle(pilot)
+    await pilot.press("ctrl+e")
+    await settle(pilot)
+    failures = [n.message for n in pilot.app._notifications if n.title == "Export failed"]
+    assert failures and f"cannot write to {blocker / 'exports'}" in failures[0]
+    assert ".tmp" not in failures[0]

@@ -123,6 +123,7 @@ class BroadsheetApp(App[None]):
         self, export_format: ExportFormat, highlights: list[Highlight] | None
     ) -> None:
         """Export (all highlights when ``highlights`` is None) and say where the file went."""
+        folder = self.library.paths.exports_dir
         try:
             chosen = self.highlights.all() if highlights is None else highlights
             if not chosen:
@@ -133,9 +134,16 @@ class BroadsheetApp(App[None]):
             folder = load_settings(self.library.paths).export_dir
             articles = {article.id: article for article in self.library.articles()}
             target = export_to_folder(export_format, chosen, folder, articles)
-        except (StoreError, OSError) as problem:
+        except StoreError as problem:
             self.call_from_thread(
                 self.notify, str(problem), title="Export failed", severity="error", timeout=10
+            )
+            return
+        except OSError as problem:
+            # Name the folder (settings.toml's export_dir), not a temporary file inside it.
+            message = f"cannot write to {folder}: {problem.strerror or problem}"
+            self.call_from_thread(
+                self.notify, message, title="Export failed", severity="error", timeout=10
             )
             return
         count = f"{len(chosen)} highlight{'s' if len(chosen) != 1 else ''}"
