@@ -6,6 +6,7 @@ Only dated articles and the bundled seed are used, so the order of the list is f
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -55,3 +56,25 @@ def test_80x24_no_color(
     monkeypatch.setenv("NO_COLOR", "1")
     app = BroadsheetApp(seeded_library, HighlightStore(seeded_library.paths))
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+def test_80x24_highlights_screen(seeded_library: Library, snap_compare: SnapCompare) -> None:
+    article = seeded_library.articles()[0]
+    body = seeded_library.body(article)
+    start = body.index("Taiwan Strait")
+    with HighlightStore(seeded_library.paths) as highlights:
+        lead = highlights.add(article, body, 0, body.index(".") + 1, note="The lead #japan")
+        strait = highlights.add(article, body, start, start + len("Taiwan Strait"), "green")
+        for made in (lead, strait):
+            highlights.delete(made.id)
+        # Fixed ids and times, so that "newest first" gives the same order on every run.
+        highlights.import_highlights(
+            [
+                replace(lead, id="lead", created="2026-01-01T09:00:00.000Z",
+                        modified="2026-01-01T09:00:00.000Z"),
+                replace(strait, id="strait", created="2026-01-02T09:00:00.000Z",
+                        modified="2026-01-02T09:00:00.000Z"),
+            ]
+        )  # fmt: skip
+    app = BroadsheetApp(seeded_library, HighlightStore(seeded_library.paths))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle, press=["H", "down"])

@@ -87,6 +87,7 @@ class HighlightsScreen(Screen[Highlight | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#highlights-list", OptionList).border_title = "Highlights"
         self._show()
 
     def watch_highlights(self) -> None:
