@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from store.db import ClosedOnExit, open_cached_db
+from store.models import construct_known
 from store.paths import DataPaths
 
 FEED_ID_PREFIX = "feed-"
@@ -68,10 +69,9 @@ class Feed:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Feed:
-        known = {f.name for f in fields(cls)}
-        values = {key: value for key, value in data.items() if key in known}
+        values = dict(data)
         values["tags"] = tuple(data.get("tags") or ())
-        return cls(**values)
+        return construct_known(cls, values)
 
 
 class FeedStore(ClosedOnExit):

@@ -29,7 +29,7 @@ from store.db import (
 )
 from store.entities.mentions_store import MentionStore
 from store.models import Article, EntitySummary
-from store.paths import DataPaths, resolve_home
+from store.paths import DataPaths
 from store.text import word_count
 
 
@@ -72,10 +72,6 @@ class Library(ClosedOnExit):
             article.id: article for article in map(Article.from_dict, records)
         }
         self._dirty = False
-
-    @classmethod
-    def open(cls, home: str | Path | None = None, *, writable: bool = True) -> Library:
-        return cls(DataPaths(resolve_home(home)), writable=writable)
 
     def _open_metadata(self) -> tuple[TinyDB, list[dict[str, Any]]]:
         """The metadata database and its article records, read once: the raw records, not

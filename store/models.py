@@ -37,7 +37,7 @@ class Mention:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Mention:
-        return _construct(cls, data)
+        return construct_known(cls, data)
 
 
 class EntitySummary(NamedTuple):
@@ -108,7 +108,7 @@ class Article:
         values["entities"] = tuple(
             EntitySummary.from_dict(item) for item in data.get("entities") or ()
         )
-        return _construct(cls, values)
+        return construct_known(cls, values)
 
     @property
     def sort_key(self) -> str:
@@ -121,7 +121,7 @@ def _field_names(cls: Any) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
-def _construct(cls: type[T], data: dict[str, Any]) -> T:
+def construct_known(cls: type[T], data: dict[str, Any]) -> T:
     """``cls(**data)``, leaving out keys a newer (or older) version of Broadsheet wrote that
     this one does not know. Loading 50,000 articles builds a million of these, so the usual
     case takes the direct path."""

@@ -13,9 +13,11 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
+
+from store.models import construct_known
 
 Colour = Literal["yellow", "green", "blue", "pink", "purple"]
 COLOURS: tuple[Colour, ...] = ("yellow", "green", "blue", "pink", "purple")
@@ -99,11 +101,10 @@ class Highlight:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Highlight:
-        known = {f.name for f in fields(cls)}
-        values = {key: value for key, value in data.items() if key in known}
+        values = dict(data)
         values["tags"] = tuple(data.get("tags") or ())
         values["colour"] = as_colour(data.get("colour") or DEFAULT_COLOUR)
-        return cls(**values)
+        return construct_known(cls, values)
 
     @property
     def reading_order(self) -> tuple[str, bool, int, int, str]:

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from store import entities
-from store.entities.mentions_store import MentionStore
 from store.library import Library
 from store.models import Article, Mention
 
@@ -24,7 +23,7 @@ def refresh_article(library: Library, article: Article) -> tuple[Article, list[M
     """The article's current mentions, and the article with a current summary (saved if it
     changed and the library is writable)."""
     body = library.body(article)
-    mentions = MentionStore(library.paths).mentions(article.body_hash, body)
+    mentions = library.mentions.mentions(article.body_hash, body)
     if is_stale(article):
         article = replace(
             article,
