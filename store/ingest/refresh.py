@@ -166,8 +166,10 @@ async def refresh_feeds_async(
     if on_progress is not None:
         on_progress(0, total)
     with ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="broadsheet-refresh") as pool:
-        # Entity data loads while the first requests are on the wire, not after them.
-        pool.submit(entities.warm_up)
+        if process_pool is None:
+            # Entity data loads while the first requests are on the wire, not after them.
+            # (Worker processes load their own; here it would only take the parent's CPU.)
+            pool.submit(entities.warm_up)
         async with HttpClient(policy) as client:
             session = _RefreshSession(
                 library, feed_store, client, pool, prefetched or {}, process_pool
