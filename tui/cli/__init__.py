@@ -3,6 +3,10 @@
 Each command group lives in its own module with a ``register(subcommands)`` function that adds
 its parsers and sets ``handler`` to a function taking the parsed arguments and returning the
 exit code: 0 done, 1 partly failed (said which), 2 usage.
+
+Building the parser must stay cheap (``--help`` answers in tens of milliseconds): a command
+module imports at module level only what its parser needs, and each handler imports the store
+and libraries it uses. tests/test_cli_startup.py checks this.
 """
 
 from __future__ import annotations
@@ -12,9 +16,6 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-
-from store.db import StoreError
-from tui.cli.common import EXIT_FAILED, EXIT_USAGE, UsageError, error
 
 COMMAND_MODULES = (
     "tui.cli.library_commands",
@@ -45,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Only now, with a command to run: parsing and --help stay quick without the store.
+    from store.db import StoreError
+    from tui.cli.common import EXIT_FAILED, EXIT_USAGE, UsageError, error
+
     handler = getattr(args, "handler", None)
     try:
         if handler is None:

@@ -6,30 +6,16 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from store.annotations.highlight_store import HighlightStore
-from store.annotations.model import Highlight
-from store.export import (
-    EXPORT_FORMATS,
-    ExportFormat,
-    HighlightFilter,
-    export_to_path,
-    parse_day,
-    render,
-    select_highlights,
-)
-from store.export.w3c import parse as parse_annotations
-from store.models import Article
-from tui.cli.common import (
-    EXIT_FAILED,
-    EXIT_OK,
-    EXIT_USAGE,
-    data_paths,
-    error,
-    open_library,
-    print_json,
-)
+if TYPE_CHECKING:
+    from store.annotations.model import Highlight
+    from store.export import ExportFormat
+    from store.models import Article
+
+# The store's ``EXPORT_FORMATS``, spelled out so that building the parser does not load the
+# exporters; tests/test_cli_startup.py checks that the two agree.
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("markdown", "json", "csv")
 
 QUOTE_PREVIEW = 70
 
@@ -78,6 +64,8 @@ def register(subcommands: Any) -> None:
 
 
 def _day(text: str) -> Any:
+    from store.export import parse_day
+
     try:
         return parse_day(text)
     except ValueError:
@@ -85,6 +73,8 @@ def _day(text: str) -> Any:
 
 
 def _articles(args: argparse.Namespace) -> dict[str, Article]:
+    from tui.cli.common import open_library
+
     with open_library(args, writable=False) as library:
         return {article.id: article for article in library.articles()}
 
@@ -94,6 +84,9 @@ def highlight_json(highlight: Highlight) -> dict[str, Any]:
 
 
 def list_highlights(args: argparse.Namespace) -> int:
+    from store.annotations.highlight_store import HighlightStore
+    from tui.cli.common import EXIT_OK, data_paths, print_json
+
     with HighlightStore(data_paths(args)) as store:
         found = store.find(
             article_id=args.article, query=args.query, tag=args.tag, orphans_only=args.orphans
@@ -120,6 +113,10 @@ def list_highlights(args: argparse.Namespace) -> int:
 
 
 def export_highlights(args: argparse.Namespace) -> int:
+    from store.annotations.highlight_store import HighlightStore
+    from store.export import HighlightFilter, export_to_path, render, select_highlights
+    from tui.cli.common import EXIT_FAILED, EXIT_OK, data_paths, error
+
     export_format: ExportFormat = args.format
     articles = _articles(args)
     with HighlightStore(data_paths(args)) as store:
@@ -158,6 +155,10 @@ def export_highlights(args: argparse.Namespace) -> int:
 
 
 def import_annotations(args: argparse.Namespace) -> int:
+    from store.annotations.highlight_store import HighlightStore
+    from store.export.w3c import parse as parse_annotations
+    from tui.cli.common import EXIT_OK, EXIT_USAGE, data_paths, error, open_library
+
     try:
         data = args.file.read_bytes()
     except FileNotFoundError:

@@ -5,11 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from store.entities.refresh import refresh_article
-from store.entities.summary import summarize
-from store.models import ENTITY_GROUP_TITLES, ENTITY_LABELS
-from tui.cli.common import EXIT_OK, article_by_prefix, open_library, print_json
-
 
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     showing = subcommands.add_parser(
@@ -23,6 +18,11 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def run_entities(args: argparse.Namespace) -> int:
+    from store.entities.refresh import refresh_article
+    from store.entities.summary import summarize
+    from store.models import ENTITY_GROUP_TITLES, ENTITY_LABELS
+    from tui.cli.common import EXIT_OK, article_by_prefix, open_library, print_json
+
     with open_library(args, writable=False) as library:
         article, mentions = refresh_article(library, article_by_prefix(library, args.article_id))
     summaries = summarize(mentions, article.title)

@@ -11,35 +11,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from store.annotations import HighlightStore
-from store.annotations.sync import highlighted_body_hashes, reanchor_changed
-from store.db import StoreError, write_atomically
-from store.feeds import Feed, FeedStore
-from store.ingest.opml import OpmlError, OpmlImport, export_opml, import_opml_into
-from store.ingest.refresh import FeedResult, FeedStatus, RefreshReport, refresh_feeds
-from store.ingest.subscriptions import (
-    SubscribeError,
-    add_article,
-    add_feed,
-    find_feed,
-    remove_feed,
-)
-from store.library import Library
-from store.paths import DataPaths
-from tui.cli.common import (
-    EXIT_FAILED,
-    EXIT_OK,
-    EXIT_USAGE,
-    data_paths,
-    error,
-    open_library,
-    print_json,
-)
+if TYPE_CHECKING:
+    from store.feeds import Feed, FeedStore
+    from store.ingest.opml import OpmlImport
+    from store.ingest.refresh import FeedResult, RefreshReport
+    from store.library import Library
+    from store.paths import DataPaths
 
 # The command line is single-threaded when it refreshes, so it may fork workers to parse feeds
 # and extract entities on every core (the app, which runs threads, does not).
@@ -90,11 +69,17 @@ def register(subcommands: Any) -> None:
 
 @contextmanager
 def open_stores(args: argparse.Namespace, *, writable: bool) -> Iterator[tuple[Library, FeedStore]]:
+    from store.feeds import FeedStore
+    from tui.cli.common import open_library
+
     with open_library(args, writable=writable) as library, FeedStore(library.paths) as feeds:
         yield library, feeds
 
 
 def run_add(args: argparse.Namespace) -> int:
+    from store.ingest.subscriptions import SubscribeError, add_article, add_feed
+    from tui.cli.common import EXIT_OK, error
+
     with open_stores(args, writable=True) as (library, feed_store):
         try:
             if args.article:
@@ -110,6 +95,8 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_feeds(args: argparse.Namespace) -> int:
+    from tui.cli.common import EXIT_OK, print_json
+
     with open_stores(args, writable=False) as (library, feed_store):
         counts: dict[str, int] = {}
         for article in library.articles():
@@ -147,6 +134,10 @@ def _feed_json(feed: Feed, article_count: int) -> dict[str, object]:
 
 
 def run_remove(args: argparse.Namespace) -> int:
+    from store.annotations import HighlightStore
+    from store.ingest.subscriptions import find_feed, remove_feed
+    from tui.cli.common import EXIT_OK, EXIT_USAGE, error
+
     with open_stores(args, writable=True) as (library, feed_store):
         feed = find_feed(feed_store, args.feed)
         if feed is None:
@@ -166,6 +157,12 @@ def run_remove(args: argparse.Namespace) -> int:
 
 
 def run_refresh(args: argparse.Namespace) -> int:
+    from store.annotations import HighlightStore
+    from store.annotations.sync import highlighted_body_hashes, reanchor_changed
+    from store.ingest.refresh import RefreshReport, refresh_feeds
+    from store.ingest.subscriptions import find_feed
+    from tui.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error, print_json
+
     with open_stores(args, writable=True) as (library, feed_store):
         chosen: list[Feed] | None = None
         if args.feeds:
@@ -200,6 +197,17 @@ def run_refresh(args: argparse.Namespace) -> int:
 def _refresh_with_progress_bar(
     library: Library, feed_store: FeedStore, chosen: list[Feed] | None
 ) -> RefreshReport:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from store.ingest.refresh import refresh_feeds
+
     console = Console(stderr=True)
     columns = (TextColumn("refreshing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     # No auto-refresh: its thread would be running when the refresh forks worker processes.
@@ -219,6 +227,9 @@ def _refresh_with_progress_bar(
 
 
 def _print_summary(report: RefreshReport) -> int:
+    from store.ingest.refresh import FeedStatus
+    from tui.cli.common import EXIT_FAILED, EXIT_OK
+
     results = report.results
     fetched = sum(r.status is FeedStatus.FETCHED for r in results)
     unchanged = sum(r.status is FeedStatus.NOT_MODIFIED for r in results)
@@ -263,6 +274,11 @@ def _report_json(report: RefreshReport) -> dict[str, object]:
 
 
 def run_export_opml(args: argparse.Namespace) -> int:
+    from store.db import write_atomically
+    from store.feeds import FeedStore
+    from store.ingest.opml import export_opml
+    from tui.cli.common import EXIT_OK, data_paths
+
     with FeedStore(data_paths(args)) as feed_store:
         document = export_opml(feed_store.all())
     if args.output:
@@ -279,6 +295,11 @@ def import_opml(library_or_paths: Library | DataPaths, path: str | Path) -> Opml
     The caller holds the data directory (an open writable ``Library``, or its ``DataPaths``
     while it holds the lock). Raises ``StoreError`` with a one-line message for a bad file.
     """
+    from store.db import StoreError
+    from store.feeds import FeedStore
+    from store.ingest.opml import OpmlError, import_opml_into
+    from store.library import Library
+
     paths = library_or_paths.paths if isinstance(library_or_paths, Library) else library_or_paths
     data = Path(path).read_bytes()
     with FeedStore(paths) as feed_store:

@@ -5,23 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from store.annotations import HighlightStore
-from store.db import StoreError
-from store.entities.index import EntityIndex
-from store.ingest.importer import import_seeds
-from store.models import Article
-from tui.cli.common import (
-    EXIT_FAILED,
-    EXIT_OK,
-    article_by_prefix,
-    data_paths,
-    open_library,
-    print_json,
-    warn,
-)
-from tui.cli.feeds import import_opml
+if TYPE_CHECKING:
+    from store.models import Article
 
 
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -70,6 +57,11 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from store.db import StoreError
+    from store.ingest.importer import import_seeds
+    from tui.cli.common import EXIT_FAILED, EXIT_OK, open_library, print_json, warn
+    from tui.cli.feeds import import_opml
+
     missing = [path for path in args.paths if not path.exists()]
     for path in missing:
         warn(f"{path}: no such file or folder")
@@ -116,9 +108,13 @@ def article_json(article: Article) -> dict[str, Any]:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from tui.cli.common import EXIT_OK, open_library, print_json, warn
+
     with open_library(args, writable=False) as library:
         articles = [a for a in library.articles() if not (args.unread and a.read)]
     if args.entity:
+        from store.entities.index import EntityIndex
+
         index = EntityIndex(articles)
         keys = index.resolve(args.entity)
         if not keys:
@@ -136,6 +132,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    from tui.cli.common import EXIT_OK, article_by_prefix, open_library, print_json
+
     with open_library(args, writable=False) as library:
         article = article_by_prefix(library, args.article_id)
         body = library.body(article)
@@ -151,6 +149,9 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_delete(args: argparse.Namespace) -> int:
+    from store.annotations import HighlightStore
+    from tui.cli.common import EXIT_OK, article_by_prefix, open_library
+
     with open_library(args, writable=True) as library:
         article = article_by_prefix(library, args.article_id)
         with HighlightStore(library.paths) as highlights:
@@ -167,10 +168,13 @@ def run_delete(args: argparse.Namespace) -> int:
 
 
 def run_where(args: argparse.Namespace) -> int:
+    from tui.cli.common import EXIT_OK, data_paths, print_json
+
     paths = data_paths(args)
     places = {
         "home": paths.home,
-        "articles": paths.articles_db,
+        "articles": paths.articles_dir,
+        "read_state": paths.read_state_db,
         "bodies": paths.bodies_dir,
         "feeds": paths.feeds_db,
         "annotations": paths.annotations_db,

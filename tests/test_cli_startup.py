@@ -1,0 +1,60 @@
+"""The command line starts quickly: parsing and --help load none of the heavy libraries.
+
+Each command's handler imports what it needs; building the parser must not. Timing is left to
+people (it depends on the machine); what is loaded is checked here.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import store.export
+import tui.cli.annotations
+from tests.conftest import REPO_ROOT
+
+# Top-level packages (and store modules) that parsing the command line has no use for.
+HEAVY = (
+    "textual",
+    "rich",
+    "httpx",
+    "lxml",
+    "readability",
+    "feedparser",
+    "tinydb",
+    "filelock",
+    "yaml",
+    "spacy",
+    "store.db",
+    "store.entities.gazetteer",
+)
+
+
+@pytest.mark.parametrize(
+    "arguments", [["--help"], ["export", "--help"], ["refresh", "--help"]], ids=" ".join
+)
+def test_parsing_loads_no_heavy_module(arguments: list[str]) -> None:
+    script = (
+        "import sys\n"
+        "import tui.cli\n"
+        "try:\n"
+        f"    tui.cli.main({arguments!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"heavy = {HEAVY!r}\n"
+        "loaded = {h for h in heavy for m in sys.modules if m == h or m.startswith(h + '.')}\n"
+        "print(' '.join(sorted(loaded)), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO_ROOT, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "usage: " in result.stdout
+    assert result.stderr.strip() == ""
+
+
+def test_export_formats_match_the_store() -> None:
+    # The parser spells the formats out so as not to load the exporters; they must not drift.
+    assert tui.cli.annotations.EXPORT_FORMATS == store.export.EXPORT_FORMATS
