@@ -89,7 +89,7 @@ def main() -> None:
         library.flush()
         timed("flush metadata to disk", results, started)
         library.close()
-        size_mb = paths.articles_db.stat().st_size / 1_048_576
+        size_mb = sum(f.stat().st_size for f in paths.articles_dir.iterdir()) / 1_048_576
 
         started = time.perf_counter()
         library = Library(paths)

@@ -1,18 +1,19 @@
-"""TinyDB persistence: orjson storage with atomic, durable writes, and the one-writer lock."""
+"""TinyDB persistence: orjson storage with atomic, durable writes; short write locks."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 import filelock
 import orjson
-from tinydb import TinyDB
-from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
 
@@ -44,13 +45,58 @@ class CorruptStoreError(StoreError):
         self.path = path
 
 
-class StoreLockedError(StoreError):
-    def __init__(self, lock_path: Path) -> None:
+class StoreBusyError(StoreError):
+    def __init__(self, path: Path, waited: float) -> None:
         super().__init__(
-            f"another Broadsheet is already using {lock_path.parent} "
-            "(close it first, or choose another home with --home)"
+            f"{path.parent} is busy: another Broadsheet has held its lock on {path.name} for "
+            f"over {waited:g} s; try again in a moment"
         )
-        self.lock_path = lock_path
+        self.path = path
+
+
+LOCK_TIMEOUT_SECONDS = 10.0
+
+
+class WriteLock:
+    """A short lock around one write to one file, shared by this process's threads and by
+    other processes. It is held for a write, never while idle, and the operating system drops
+    it when its holder dies, so a killed process never blocks the others."""
+
+    def __init__(self, lock_path: Path) -> None:
+        self.path = lock_path
+        self._threads = threading.RLock()
+        self._file = filelock.FileLock(str(lock_path))
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        with self._threads:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._file.acquire(timeout=LOCK_TIMEOUT_SECONDS)
+            except filelock.Timeout:
+                raise StoreBusyError(self.path, LOCK_TIMEOUT_SECONDS) from None
+            try:
+                yield
+            finally:
+                self._file.release()
+
+
+@dataclass(frozen=True, slots=True)
+class FileSignature:
+    """What tells us a file changed under us: a replace gives a new inode, an append a new
+    size, a rewrite in place a new mtime."""
+
+    inode: int
+    size: int
+    mtime_ns: int
+
+
+def signature_of(path: Path) -> FileSignature | None:
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return FileSignature(status.st_ino, status.st_size, status.st_mtime_ns)
 
 
 def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
@@ -126,29 +172,6 @@ class AtomicJSONStorage(Storage):
         pass
 
 
-def open_durable_db(path: Path) -> TinyDB:
-    """A TinyDB whose every change is on disk when the call returns (user-made data)."""
-    return TinyDB(path, storage=AtomicJSONStorage)
-
-
-def open_cached_db(path: Path) -> TinyDB:
-    """A TinyDB kept in memory whose writes reach disk on ``storage.flush()`` (the cache).
-
-    TinyDB rewrites the whole file on every write, which costs seconds at 50,000 articles, so
-    cache writes are batched and flushed once per import or refresh.
-    """
-    middleware = CachingMiddleware(AtomicJSONStorage)  # type: ignore[no-untyped-call]
-    middleware.WRITE_CACHE_SIZE = 1_000_000  # flush when we say so, not every N writes
-    return TinyDB(path, storage=middleware)
-
-
-def flush_cached_db(database: TinyDB) -> None:
-    """Write a cached TinyDB's pending changes to disk (atomically, via its storage)."""
-    storage = database.storage
-    if isinstance(storage, CachingMiddleware):
-        storage.flush()  # type: ignore[no-untyped-call]
-
-
 def set_aside_corrupt(path: Path) -> Path:
     """Move a corrupt cache file out of the way, keeping it for inspection; return its new name."""
     index = 0
@@ -159,25 +182,3 @@ def set_aside_corrupt(path: Path) -> Path:
             path.rename(target)
             return target
         index += 1
-
-
-class WriterLock:
-    """The one-writer lock on a data directory, held for as long as a process writes to it."""
-
-    def __init__(self, lock_path: Path) -> None:
-        self.path = lock_path
-        self._lock = filelock.FileLock(str(lock_path))
-
-    def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._lock.acquire(timeout=0)
-        except filelock.Timeout:
-            raise StoreLockedError(self.path) from None
-
-    def release(self) -> None:
-        self._lock.release()
-
-    @property
-    def held(self) -> bool:
-        return bool(self._lock.is_locked)

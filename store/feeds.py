@@ -2,8 +2,9 @@
 
 Kept in their own TinyDB file (``DataPaths.feeds_db``), in memory while open and written whole
 and atomically on :meth:`FeedStore.flush` — a refresh changes every feed's record, and TinyDB
-would rewrite the file once per change otherwise. Whoever opens a ``FeedStore`` is expected to
-hold the data directory's writer lock (an open writable ``Library`` does).
+would rewrite the file once per change otherwise. The flush runs under a short lock and lays
+only this process's changes over the file as it is then (:class:`~store.table_file.TableFile`),
+so an app and a ``broadsheet add`` can both hold the store.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from store.db import ClosedOnExit, open_cached_db
+from store.db import ClosedOnExit, WriteLock
 from store.models import construct_known
 from store.paths import DataPaths
+from store.table_file import TableFile
 
 FEED_ID_PREFIX = "feed-"
 
@@ -80,11 +82,12 @@ class FeedStore(ClosedOnExit):
     def __init__(self, paths: DataPaths) -> None:
         self.paths = paths
         self._lock = threading.RLock()
-        self._db = open_cached_db(paths.feeds_db)
-        self._feeds: dict[str, Feed] = {
-            feed.id: feed for feed in map(Feed.from_dict, self._db.table("feeds").all())
-        }
-        self._dirty = False
+        self._write_lock = WriteLock(paths.feeds_lock)
+        self._file: TableFile[Feed] = TableFile(
+            paths.feeds_db, "feeds", decode=Feed.from_dict, encode=Feed.to_dict
+        )
+        self._file.load()
+        self._feeds = self._file.records
 
     def __len__(self) -> int:
         return len(self._feeds)
@@ -117,8 +120,7 @@ class FeedStore(ClosedOnExit):
     def put(self, feed: Feed) -> None:
         with self._lock:
             if self._feeds.get(feed.id) != feed:
-                self._feeds[feed.id] = feed
-                self._dirty = True
+                self._file.put(feed.id, feed)
 
     def update(self, feed_id: str, **changes: Any) -> Feed:
         with self._lock:
@@ -128,24 +130,23 @@ class FeedStore(ClosedOnExit):
 
     def remove(self, feed_id: str) -> Feed | None:
         with self._lock:
-            feed = self._feeds.pop(feed_id, None)
-            if feed is not None:
-                self._dirty = True
-            return feed
+            return self._file.remove(feed_id)
+
+    def reload_if_changed(self) -> bool:
+        """Take in what other processes wrote; True if anything changed."""
+        with self._lock:
+            changed = bool(self._file.reload_if_changed())
+            self._feeds = self._file.records
+            return changed
 
     def flush(self) -> None:
         with self._lock:
-            if not self._dirty:
+            if not self._file.dirty:
                 return
-            table = self._db.table("feeds")
-            table.truncate()
-            table.insert_multiple(feed.to_dict() for feed in self._feeds.values())
-            # open_cached_db's storage is a CachingMiddleware: this is the one disk write.
-            storage: Any = self._db.storage
-            storage.flush()
-            self._dirty = False
+            with self._write_lock.held():
+                self._file.flush()
+            self._feeds = self._file.records
 
     def close(self) -> None:
         with self._lock:
             self.flush()
-            self._db.close()

@@ -1,35 +1,43 @@
-"""The article cache: metadata in TinyDB (in memory, flushed in batches), bodies one file each.
+"""The article cache: metadata in TinyDB shards, read state in a journal, bodies one file each.
 
 ``Library`` is the one way in for every front (command line, TUI, scripts). It is safe to use
-from worker threads: every access to the metadata goes through one re-entrant lock.
+from worker threads, and several processes may open the same home at once (the app, a second
+app, a cron ``refresh``): writes take short locks, and :meth:`Library.poll_changes` takes in
+what the others wrote.
+
+- Metadata is split over ``SHARD_COUNT`` TinyDB files by a hash of the article id, so a flush
+  rewrites only the shards that changed (a few hundred kilobytes each at 50,000 articles).
+- Read and starred state lives apart (:mod:`store.read_state`): marking an article read is one
+  fsync'd journal line, not a rewrite of anything.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
-
-from tinydb import TinyDB
 
 from store import entities
 from store.bodies import BodyStore
 from store.db import (
     ClosedOnExit,
     CorruptStoreError,
-    WriterLock,
-    flush_cached_db,
-    open_cached_db,
+    FileSignature,
+    WriteLock,
     remove_stale_temporaries,
     set_aside_corrupt,
+    signature_of,
 )
 from store.entities.mentions_store import MentionStore
+from store.migration import migrate_single_file_cache
 from store.models import Article, EntitySummary
-from store.paths import DataPaths
+from store.paths import SHARD_COUNT, DataPaths, shard_of
+from store.read_state import UNREAD, ReadState, ReadStateStore
+from store.table_file import Record, TableFile
 from store.text import word_count
 
 
@@ -39,8 +47,25 @@ class SaveOutcome(Enum):
     UNCHANGED = "unchanged"
 
 
+@dataclass(frozen=True, slots=True)
+class LibraryChanges:
+    """What other processes changed: articles by id (None: removed)."""
+
+    articles: dict[str, Article | None]
+
+    def __bool__(self) -> bool:
+        return bool(self.articles)
+
+
 def utc_now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def encode_article(article: Article) -> Record:
+    """The shard record: everything but the read state, which lives apart."""
+    record = article.to_dict()
+    del record["read"], record["starred"]
+    return record
 
 
 class Library(ClosedOnExit):
@@ -53,47 +78,63 @@ class Library(ClosedOnExit):
         self.mentions = MentionStore(paths)
         """Entity mentions of each body, kept beside it once the article has been opened."""
         self.recovered_from: Path | None = None
-        """Set when a corrupt cache file was moved aside and an empty one started."""
+        """Set when a damaged metadata shard was moved aside (its articles come back with the
+        next import or refresh)."""
         self._lock = threading.RLock()
-        self._writer_lock = WriterLock(paths.lock_file) if writable else None
-        if self._writer_lock is not None:
-            self._writer_lock.acquire()
-            remove_stale_temporaries(paths.articles_db)
-        try:
-            self._db, records = self._open_metadata()
-        except BaseException:
-            if self._writer_lock is not None:
-                self._writer_lock.release()
-            raise
-        # The dict is the truth while the library is open; TinyDB is how it reaches disk.
-        # TinyDB's per-document writes cost O(table) each, so changes are batched and the
-        # table is written whole on flush.
-        self._articles: dict[str, Article] = {
-            article.id: article for article in map(Article.from_dict, records)
-        }
-        self._dirty = False
+        self._write_lock = WriteLock(paths.articles_lock)
+        if writable:
+            migrate_single_file_cache(paths, self._write_lock)
+        self.read_state = ReadStateStore(paths)
+        self.read_state.load()
+        self._shards = [
+            TableFile(
+                paths.article_shard(number),
+                "articles",
+                decode=self._decode,
+                encode=encode_article,
+            )
+            for number in range(SHARD_COUNT)
+        ]
+        self._directory_signature: FileSignature | None = None
+        self._unpolled: dict[str, Article] = {}
+        """Other processes' read-state changes that one of our writes took in on its way, for
+        the next :meth:`poll_changes` to report."""
+        self._load_shards()
 
-    def _open_metadata(self) -> tuple[TinyDB, list[dict[str, Any]]]:
-        """The metadata database and its article records, read once: the raw records, not
-        TinyDB's Documents, which cost a copy of each of 50,000 dicts."""
-        path = self.paths.articles_db
-        database = open_cached_db(path)
+    def _decode(self, record: Record) -> Article:
+        state = self.read_state.get(record["id"])
+        if state is not UNREAD:
+            record = {**record, "read": state.read, "starred": state.starred}
+        return Article.from_dict(record)
+
+    def _load_shards(self) -> None:
+        self._directory_signature = signature_of(self.paths.articles_dir)
+        if self.writable and self.paths.articles_dir.exists():
+            with self._write_lock.held():
+                for shard in self._shards:
+                    remove_stale_temporaries(shard.path)
+        # Loading 50,000 records makes the collector scan them again and again; nothing
+        # here makes cycles, so it waits until the load is done.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
-            stored = database.storage.read() or {}
-        except CorruptStoreError:
-            if not self.writable:
-                raise
-            # The metadata is a cache that imports and refreshes rebuild, so keep the bad file
-            # for inspection and start afresh rather than refusing to run.
-            database.close()
-            self.recovered_from = set_aside_corrupt(path)
-            return open_cached_db(path), []
-        return database, list(stored.get("articles", {}).values())
+            for shard in self._shards:
+                try:
+                    shard.load()
+                except CorruptStoreError:
+                    if not self.writable:
+                        raise
+                    # Metadata is a cache that imports and refreshes rebuild: keep the bad
+                    # shard for inspection and go on without it rather than refuse to run.
+                    self.recovered_from = set_aside_corrupt(shard.path)
+        finally:
+            if collecting:
+                gc.enable()
 
     # Reading
 
     def __len__(self) -> int:
-        return len(self._articles)
+        return sum(len(shard.records) for shard in self._shards)
 
     def __iter__(self) -> Iterator[Article]:
         return iter(self.articles())
@@ -101,26 +142,26 @@ class Library(ClosedOnExit):
     def articles(self) -> list[Article]:
         """Every article, newest first."""
         with self._lock:
-            snapshot = list(self._articles.values())
+            snapshot = [article for shard in self._shards for article in shard.records.values()]
         return sorted(snapshot, key=lambda article: (article.sort_key, article.id), reverse=True)
 
     def get(self, article_id: str) -> Article | None:
-        with self._lock:
-            return self._articles.get(article_id)
+        return self._shards[shard_of(article_id)].records.get(article_id)
 
     def find(self, predicate_field: str, value: str) -> Article | None:
         """The first article whose ``predicate_field`` equals ``value`` (e.g. "url", "guid")."""
         with self._lock:
-            for article in self._articles.values():
-                if getattr(article, predicate_field) == value:
-                    return article
+            for shard in self._shards:
+                for article in shard.records.values():
+                    if getattr(article, predicate_field) == value:
+                        return article
         return None
 
     def body(self, article: Article) -> str:
         """The canonical text of an article (empty if its body file is missing or damaged)."""
         return self.bodies.read(article.body_hash) or ""
 
-    # Writing
+    # Writing metadata (in memory until flush)
 
     def _require_writable(self) -> None:
         if not self.writable:
@@ -155,8 +196,9 @@ class Library(ClosedOnExit):
             # Only the summary is stored now; the full mentions are cached beside the body
             # when the article is first opened, which halves the files a refresh creates.
             summary = entities.summarize(entities.extract(body), article.title)
+        state = self.read_state.get(article.id)
         with self._lock:
-            existing = self._articles.get(article.id)
+            existing = self.get(article.id)
             article = replace(
                 article,
                 body_hash=body_hash,
@@ -164,67 +206,112 @@ class Library(ClosedOnExit):
                 entities=summary,
                 entities_version=entities.EXTRACTOR_VERSION,
                 added=existing.added if existing else (article.added or utc_now_iso()),
+                read=state.read,
+                starred=state.starred,
             )
             if existing is None:
                 self._put(article)
                 return article, SaveOutcome.NEW
-            # Reading state belongs to the user; the origin is where it was first seen.
-            article = replace(
-                article,
-                read=existing.read,
-                starred=existing.starred,
-                origin=existing.origin or article.origin,
-            )
+            # The origin is where it was first seen.
+            article = replace(article, origin=existing.origin or article.origin)
             if article == existing:
                 return existing, SaveOutcome.UNCHANGED
             self._put(article)
         return article, SaveOutcome.UPDATED
 
     def update(self, article: Article) -> None:
-        """Replace an article's metadata (its body is unchanged)."""
+        """Replace an article's metadata (its body is unchanged). A change of read or starred
+        is recorded durably, as by :meth:`set_read` and :meth:`set_starred`."""
         self._require_writable()
         with self._lock:
-            if article.id not in self._articles:
+            existing = self.get(article.id)
+            if existing is None:
                 raise KeyError(article.id)
             self._put(article)
-
-    def set_read(self, article_id: str, read: bool = True) -> Article | None:
-        with self._lock:
-            article = self._articles.get(article_id)
-            if article is None or article.read == read:
-                return article
-            article = replace(article, read=read)
-            self.update(article)
-            return article
+            if existing.read != article.read or existing.starred != article.starred:
+                self._set_state([article.id], read=article.read, starred=article.starred)
 
     def remove(self, article_id: str) -> bool:
         """Forget an article's metadata. Its body file stays: highlights may still quote it."""
         self._require_writable()
         with self._lock:
-            if self._articles.pop(article_id, None) is None:
-                return False
-            self._dirty = True
-        return True
+            return self._shards[shard_of(article_id)].remove(article_id) is not None
 
     def _put(self, article: Article) -> None:
-        self._articles[article.id] = article
-        self._dirty = True
+        self._shards[shard_of(article.id)].put(article.id, article)
 
     def flush(self, *, force: bool = False) -> None:
-        """Write pending metadata changes (or, with ``force``, the whole table) to disk."""
+        """Write the shards this process changed (merged with other processes' writes).
+        ``force`` also marks the home as set up when it holds no article yet."""
+        if not self.writable:
+            return
         with self._lock:
-            if not (self._dirty or force):
+            dirty = [shard for shard in self._shards if shard.dirty]
+            if not (dirty or force):
                 return
-            table = self._db.table("articles")
-            table.truncate()
-            table.insert_multiple(article.to_dict() for article in self._articles.values())
-            flush_cached_db(self._db)
-            self._dirty = False
+            with self._write_lock.held():
+                self.paths.articles_dir.mkdir(parents=True, exist_ok=True)
+                for shard in dirty:
+                    shard.flush()
+            # The directory signature stays as it was: another process may have replaced a
+            # shard meanwhile, and the next poll_changes must still look.
+
+    # Read and starred state: durable when the call returns
+
+    def set_read(self, article_id: str, read: bool = True) -> Article | None:
+        return self._set_state([article_id], read=read).get(article_id, self.get(article_id))
+
+    def set_starred(self, article_id: str, starred: bool = True) -> Article | None:
+        return self._set_state([article_id], starred=starred).get(article_id, self.get(article_id))
+
+    def mark_all_read(self, article_ids: Iterable[str], read: bool = True) -> list[Article]:
+        """Mark many articles read (or unread) in one durable write; those that changed."""
+        return list(self._set_state(list(article_ids), read=read).values())
+
+    def _set_state(
+        self, article_ids: list[str], *, read: bool | None = None, starred: bool | None = None
+    ) -> dict[str, Article]:
+        known = [article_id for article_id in article_ids if self.get(article_id) is not None]
+        with self._lock:
+            self.read_state.update(known, read=read, starred=starred)
+            applied = self._apply_states(self.read_state.take_changes())
+            ours = set(article_ids)
+            # Other processes' changes, read on the way, are for poll_changes to report.
+            self._unpolled.update({k: a for k, a in applied.items() if k not in ours})
+            return {k: a for k, a in applied.items() if k in ours}
+
+    def _apply_states(self, states: dict[str, ReadState]) -> dict[str, Article]:
+        updated: dict[str, Article] = {}
+        with self._lock:
+            for article_id, state in states.items():
+                shard = self._shards[shard_of(article_id)]
+                article = shard.records.get(article_id)
+                if article is not None and (article.read, article.starred) != state:
+                    article = replace(article, read=state.read, starred=state.starred)
+                    # Not a metadata change: the shard on disk holds no read state.
+                    shard.records[article_id] = article
+                    updated[article_id] = article
+        return updated
+
+    # Other processes
+
+    def poll_changes(self) -> LibraryChanges:
+        """Take in what other processes wrote since we last looked (a few stats when
+        nothing changed): new and updated articles, removals, read and star changes."""
+        with self._lock:
+            states = self._apply_states(self.read_state.take_changes())
+            changed: dict[str, Article | None] = {**self._unpolled, **states}
+            self._unpolled = {}
+        directory = signature_of(self.paths.articles_dir)
+        if directory != self._directory_signature:
+            # A shard is replaced by a rename, which changes the directory's signature.
+            self._directory_signature = directory
+            with self._lock:
+                for shard in self._shards:
+                    changed.update(shard.reload_if_changed())
+        return LibraryChanges(changed)
 
     def close(self) -> None:
         with self._lock:
-            if self.writable:
-                self.flush()
-            self._db.close()
-            if self._writer_lock is not None and self._writer_lock.held:
-                self._writer_lock.release()
+            self.flush()
+            self.read_state.close()

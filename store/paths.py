@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,12 @@ import platformdirs
 
 HOME_ENVIRONMENT_VARIABLE = "BROADSHEET_HOME"
 APP_NAME = "broadsheet"
+SHARD_COUNT = 64
+"""Article metadata is split over this many files, so that no write rewrites them all."""
+
+
+def shard_of(article_id: str) -> int:
+    return zlib.crc32(article_id.encode("utf-8")) % SHARD_COUNT
 
 
 def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -29,9 +36,27 @@ class DataPaths:
     home: Path
 
     @property
-    def articles_db(self) -> Path:
-        """Article metadata: the cache that imports and refreshes rewrite."""
+    def articles_dir(self) -> Path:
+        """Article metadata, in TinyDB shards by id (the cache imports and refreshes write).
+        Its presence marks a home that has been set up."""
+        return self.home / "articles"
+
+    def article_shard(self, shard: int) -> Path:
+        return self.articles_dir / f"{shard:02x}.json"
+
+    @property
+    def articles_lock(self) -> Path:
+        return self.home / "articles.lock"
+
+    @property
+    def legacy_articles_db(self) -> Path:
+        """Where metadata lived before it was sharded (one file); migrated on first open."""
         return self.home / "articles.json"
+
+    @property
+    def read_state_db(self) -> Path:
+        """Read and starred state: user data, a TinyDB snapshot with a journal beside it."""
+        return self.home / "state.json"
 
     @property
     def bodies_dir(self) -> Path:
@@ -43,8 +68,13 @@ class DataPaths:
         return self.home / "feeds.json"
 
     @property
+    def feeds_lock(self) -> Path:
+        return self.home / "feeds.json.lock"
+
+    @property
     def annotations_db(self) -> Path:
-        """Highlights and notes: user-made, never touched by refresh or cleanup."""
+        """Highlights and notes: user-made, never touched by refresh or cleanup (a TinyDB
+        snapshot with a journal beside it)."""
         return self.home / "annotations.json"
 
     @property
@@ -54,10 +84,6 @@ class DataPaths:
     @property
     def settings_file(self) -> Path:
         return self.home / "settings.toml"
-
-    @property
-    def lock_file(self) -> Path:
-        return self.home / "broadsheet.lock"
 
     def body_file(self, body_hash: str) -> Path:
         return self.bodies_dir / body_hash[:2] / f"{body_hash}.txt"

@@ -78,17 +78,48 @@ def test_show_prints_the_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "no article has an id starting with 'zzzz'" in err
 
 
-def test_locked_home_gives_a_message_not_a_traceback(
+def test_commands_work_while_the_app_holds_the_home(
     capsys: pytest.CaptureFixture[str], isolated_home: Path
 ) -> None:
     from store.library import Library
     from store.paths import DataPaths
 
-    with Library(DataPaths(isolated_home)):
+    with Library(DataPaths(isolated_home)) as open_in_the_app:
         code, _, err = run(capsys, "import", str(SEED_DATA / "hard_wrapped.txt"))
+        assert code == 0, err
+        assert open_in_the_app.poll_changes()  # the app sees the import
+
+
+def test_a_busy_home_gives_a_message_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import store.db
+    from store.paths import DataPaths
+
+    monkeypatch.setattr(store.db, "LOCK_TIMEOUT_SECONDS", 0.2)
+    run(capsys, "list")  # the first run sets the home up
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(DataPaths(isolated_home).articles_lock)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO_ROOT,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        code, _, err = run(capsys, "import", str(SEED_DATA / "hard_wrapped.txt"))
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
     assert code == 1
-    assert "another Broadsheet is already using" in err
+    assert "is busy" in err and "try again" in err
     assert "Traceback" not in err
+
+
+HOLD_LOCK = (
+    "import sys, time; from pathlib import Path; from store.db import WriteLock;"
+    "held = WriteLock(Path(sys.argv[1])).held(); held.__enter__();"
+    "print('locked', flush=True); time.sleep(60)"
+)
 
 
 def test_installed_command_runs(isolated_home: Path) -> None:

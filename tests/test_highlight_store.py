@@ -90,8 +90,9 @@ def test_changes_are_on_disk_when_the_call_returns(
 ) -> None:
     highlight = store.add(article, BODY, *span(BODY, "Prices rose sharply"), colour="green")
     store.set_note(highlight.id, "noted #x")
-    on_disk = orjson.loads(paths.annotations_db.read_bytes())
-    (saved,) = on_disk["highlights"].values()
+    # Each change is a line of the journal beside the snapshot, fsynced before the call returns.
+    journal = paths.annotations_db.with_suffix(".journal").read_bytes().splitlines()
+    (saved,) = (entry["put"] for entry in orjson.loads(journal[-1])["batch"])
     assert saved["id"] == highlight.id and saved["note"] == "noted #x" and saved["tags"] == ["x"]
     reopened = HighlightStore(paths)
     assert reopened.get(highlight.id) == store.get(highlight.id)

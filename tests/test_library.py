@@ -1,19 +1,21 @@
-"""The article cache: saving, flushing, reopening, corruption, the one-writer lock."""
+"""The article cache: saving, flushing, reopening, corruption, sharing a home, migration."""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import orjson
 import pytest
 
-from store.db import CorruptStoreError, StoreLockedError
+from store.db import CorruptStoreError
 from store.ingest.importer import import_seeds
 from store.library import Library, SaveOutcome
 from store.models import Article
-from store.paths import DataPaths
+from store.paths import DataPaths, shard_of
 from tests.conftest import BUNDLED_SEED, SEED_DATA
 
 
@@ -36,10 +38,72 @@ def test_save_derives_body_hash_and_survives_reopen(paths: DataPaths) -> None:
 def test_nothing_reaches_disk_until_flush(paths: DataPaths) -> None:
     library = Library(paths)
     library.save(article(), "Body.")
-    assert not paths.articles_db.exists()
+    shard = paths.article_shard(shard_of("a1"))
+    assert not shard.exists()
     library.flush()
-    assert paths.articles_db.exists()
+    assert shard.exists()
     library.close()
+
+
+def test_a_flush_rewrites_only_the_shards_that_changed(paths: DataPaths) -> None:
+    ids = [f"article-{number}" for number in range(200)]
+    with Library(paths) as library:
+        for article_id in ids:
+            library.save(article(article_id), f"Body of {article_id}.")
+        library.flush()
+        inodes = {number: paths.article_shard(number).stat().st_ino for number in range(64)}
+        library.save(article(ids[0], title="Changed"), f"Body of {ids[0]}.")
+        library.flush()
+    changed = shard_of(ids[0])
+    after = {number: paths.article_shard(number).stat().st_ino for number in range(64)}
+    assert after[changed] != inodes[changed]
+    assert {n: i for n, i in after.items() if n != changed} == {
+        n: i for n, i in inodes.items() if n != changed
+    }
+
+
+def test_read_and_star_are_durable_when_the_call_returns(paths: DataPaths) -> None:
+    with Library(paths) as library:
+        library.save(article(), "Body.")
+        library.flush()
+    writer = Library(paths)
+    assert writer.set_read("a1") is not None
+    starred = writer.set_starred("a1")
+    assert starred is not None and starred.read and starred.starred
+    # No flush and no close: another process opening the home sees both at once.
+    with Library(paths, writable=False) as other:
+        seen = other.get("a1")
+        assert seen is not None and seen.read and seen.starred
+    unread = writer.set_read("a1", False)
+    assert unread is not None and not unread.read and unread.starred
+    writer.close()
+
+
+def test_two_libraries_on_one_home_keep_each_others_changes(paths: DataPaths) -> None:
+    first, second = Library(paths), Library(paths)
+    # Two ids in the same shard, so the second flush must merge with the first.
+    same_shard = [f"x{number}" for number in range(500) if shard_of(f"x{number}") == 0][:2]
+    first.save(article(same_shard[0]), "From the first.")
+    first.flush()
+    second.save(article(same_shard[1]), "From the second.")
+    second.flush()
+    second.set_starred(same_shard[1])
+    changes = first.poll_changes()
+    assert set(changes.articles) == {same_shard[1]}
+    seen = first.get(same_shard[1])
+    assert seen is not None and seen.starred
+    first.close()
+    second.close()
+    with Library(paths, writable=False) as reopened:
+        assert {a.id for a in reopened.articles()} == set(same_shard)
+
+
+def test_poll_changes_costs_nothing_when_nothing_changed(paths: DataPaths) -> None:
+    with Library(paths) as library:
+        library.save(article(), "Body.")
+        library.flush()
+        library.set_read("a1")
+        assert not library.poll_changes()
 
 
 def test_resave_keeps_read_state_and_reports_unchanged(library: Library) -> None:
@@ -76,74 +140,88 @@ def test_import_reports_bad_files_and_imports_the_rest(library: Library) -> None
     assert len(report.new) == 7
 
 
-def test_corrupt_cache_is_set_aside_and_kept(paths: DataPaths) -> None:
-    paths.home.mkdir(parents=True)
-    paths.articles_db.write_text('{"articles": {"1": {"id": "x"', encoding="utf-8")
+def test_a_corrupt_shard_is_set_aside_and_kept(paths: DataPaths) -> None:
+    with Library(paths) as library:
+        library.save(article(), "Body.")
+    shard = paths.article_shard(shard_of("a1"))
+    shard.write_text('{"articles": {"1": {"id": "x"', encoding="utf-8")
     with Library(paths) as library:
         assert library.recovered_from is not None
         assert library.recovered_from.read_text(encoding="utf-8").startswith('{"articles"')
         assert len(library) == 0
 
 
-def test_corrupt_cache_read_only_raises_a_clear_error(paths: DataPaths) -> None:
-    paths.home.mkdir(parents=True)
-    paths.articles_db.write_bytes(b"\x00\x01garbage")
+def test_a_corrupt_shard_read_only_raises_a_clear_error(paths: DataPaths) -> None:
+    paths.articles_dir.mkdir(parents=True)
+    paths.article_shard(3).write_bytes(b"\x00\x01garbage")
     with pytest.raises(CorruptStoreError, match="not a readable Broadsheet database"):
         Library(paths, writable=False)
 
 
-def test_second_writer_is_refused_with_a_clear_message(paths: DataPaths) -> None:
-    with Library(paths):
-        with pytest.raises(StoreLockedError, match="another Broadsheet is already using"):
-            Library(paths)
-        # Readers are never blocked by the writer.
-        with Library(paths, writable=False) as reader:
-            assert len(reader) == 0
-
-
-def test_lock_held_by_another_process(paths: DataPaths) -> None:
+def test_a_lock_left_by_a_killed_process_never_blocks(paths: DataPaths) -> None:
     script = (
-        "import sys, time; from store.library import Library; from store.paths import DataPaths;"
-        "from pathlib import Path; lib = Library(DataPaths(Path(sys.argv[1])));"
-        "print('locked', flush=True); sys.stdin.readline()"
+        "import sys, time; from pathlib import Path; from store.db import WriteLock;"
+        "lock = WriteLock(Path(sys.argv[1])); held = lock.held(); held.__enter__();"
+        "print('locked', flush=True); time.sleep(60)"
     )
     holder = subprocess.Popen(
-        [sys.executable, "-c", script, str(paths.home)],
-        stdin=subprocess.PIPE,
+        [sys.executable, "-c", script, str(paths.articles_lock)],
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
     )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(StoreLockedError):
-            Library(paths)
-    finally:
-        holder.communicate("\n", timeout=10)
-    with Library(paths):
-        pass
-
-
-def test_flush_replaces_the_file_atomically(paths: DataPaths) -> None:
+    assert holder.stdout is not None
+    assert holder.stdout.readline().strip() == "locked"
+    holder.send_signal(signal.SIGKILL)
+    holder.wait(timeout=10)
     with Library(paths) as library:
         library.save(article(), "Body.")
         library.flush()
-        inode_before = paths.articles_db.stat().st_ino
-        library.save(article("a2"), "Other body.")
+    assert paths.article_shard(shard_of("a1")).exists()
+
+
+def test_flush_replaces_a_shard_atomically(paths: DataPaths) -> None:
+    with Library(paths) as library:
+        library.save(article(), "Body.")
         library.flush()
-        assert paths.articles_db.stat().st_ino != inode_before
-    leftovers = [p.name for p in paths.home.iterdir() if p.name.endswith(".tmp")]
+        shard = paths.article_shard(shard_of("a1"))
+        inode_before = shard.stat().st_ino
+        library.save(article("a1", title="Retitled"), "Body.")
+        library.flush()
+        assert shard.stat().st_ino != inode_before
+    leftovers = [p.name for p in paths.articles_dir.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
 
 
 def test_temporary_files_of_a_killed_writer_are_cleaned_up(paths: DataPaths) -> None:
-    paths.home.mkdir(parents=True)
-    leftover = paths.home / ".articles.json.abc123.tmp"
+    paths.articles_dir.mkdir(parents=True)
+    leftover = paths.articles_dir / ".07.json.abc123.tmp"
     leftover.write_bytes(b'{"articles": {')
     with Library(paths):
         pass
     assert not leftover.exists()
+
+
+def test_a_one_file_cache_is_migrated_with_a_backup(paths: DataPaths) -> None:
+    paths.home.mkdir(parents=True)
+    records = {
+        str(number): {"id": f"old{number}", "title": f"Old {number}", "body_hash": "",
+                      "read": number % 2 == 0, "starred": number == 3}
+        for number in range(1, 41)
+    }  # fmt: skip
+    legacy = orjson.dumps({"articles": records})
+    paths.legacy_articles_db.write_bytes(legacy)
+    with Library(paths) as library:
+        assert len(library) == 40
+        assert {a.id for a in library.articles() if a.read} == {
+            f"old{n}" for n in range(2, 41, 2)
+        }
+        assert [a.id for a in library.articles() if a.starred] == ["old3"]
+    assert not paths.legacy_articles_db.exists()
+    backup = paths.home / "articles.json.v1-backup"
+    assert backup.read_bytes() == legacy
+    with Library(paths, writable=False) as reopened:  # nothing is migrated twice
+        assert len(reopened) == 40
 
 
 def test_a_body_cut_short_by_a_crash_reads_as_missing_and_is_rewritten(paths: DataPaths) -> None:

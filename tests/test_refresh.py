@@ -13,7 +13,7 @@ from store.feeds import Feed, FeedStore
 from store.ingest.http import FetchPolicy
 from store.ingest.refresh import FeedResult, FeedStatus, refresh_feeds
 from store.library import Library
-from store.paths import DataPaths
+from store.paths import DataPaths, shard_of
 from tests.web.plugin import FixtureSite, data_file
 from tests.web.server import Response, WebServer
 
@@ -69,7 +69,7 @@ def test_good_feeds_of_every_format_fill_the_library(
     assert library.body(article).startswith("The morning ferry to Skerry Island")
     assert "alert" not in library.body(article)
     assert all(feed.last_success and not feed.last_error for feed in feed_store.all())
-    assert (library.paths.articles_db).exists()  # flushed at the end
+    assert library.paths.article_shard(shard_of(article.id)).exists()  # flushed at the end
 
 
 def test_worker_processes_store_exactly_what_threads_store(

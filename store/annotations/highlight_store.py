@@ -1,10 +1,12 @@
-"""Highlights and notes on disk: their own TinyDB file, every change durable when a call returns.
+"""Highlights and notes: user data, held in memory, every change durable when a call returns.
 
-The file is ``DataPaths.annotations_db``; refresh and cache cleanup never touch it. Each change
-is one whole-file atomic replace with fsync (``store.db.open_durable_db``), so a kill at any
-moment loses at most the change in flight. Changes from several processes (the app and a
-``broadsheet import-annotations`` run, say) are serialised by a lock file held for the length
-of one read-modify-write; within a process a lock serialises the TUI's worker threads.
+They live in ``DataPaths.annotations_db`` (a TinyDB snapshot) and the journal beside it
+(:mod:`store.journal`); refresh and cache cleanup never touch either. A change is one fsync'd
+journal line written under a short lock, so its cost does not grow with the number of
+highlights, and a kill at any moment loses at most the change in flight. Several processes
+may hold the store at once (the app, a second app, ``broadsheet import-annotations``): each
+change is decided on the current state under the lock, and :meth:`HighlightStore.catch_up`
+takes in the others' changes. Reads come from memory, one article's through an index.
 """
 
 from __future__ import annotations
@@ -13,9 +15,6 @@ import contextlib
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-
-import filelock
-from tinydb import TinyDB
 
 from store.annotations.anchoring import Anchor, anchor_span, place
 from store.annotations.model import (
@@ -30,14 +29,13 @@ from store.annotations.model import (
     new_highlight_id,
     utc_timestamp,
 )
-from store.db import ClosedOnExit, StoreError, open_durable_db, remove_stale_temporaries
+from store.db import ClosedOnExit, StoreError
+from store.journal import Delete, JournaledTable, Operation, Put
 from store.models import Article
 from store.paths import DataPaths
 from store.text import content_hash
 
-SCHEMA_VERSION = 1
 UNDO_DEPTH = 100
-LOCK_TIMEOUT_SECONDS = 10.0
 _WHITESPACE = " \t\n"
 
 
@@ -97,33 +95,57 @@ class HighlightStore(ClosedOnExit):
         self.path = paths.annotations_db
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._file_lock = filelock.FileLock(
-            str(self.path.with_name(self.path.name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS
+        self._by_article: dict[str, dict[str, Highlight]] = {}
+        self._article_of: dict[str, str] = {}
+        self._touched: set[str] = set()
+        """Articles whose highlights changed since catch_up last cleared this."""
+        self._table: JournaledTable[Highlight] = JournaledTable(
+            self.path,
+            "highlights",
+            decode=Highlight.from_dict,
+            encode=Highlight.to_dict,
+            on_change=self._reindex,
+            lock=self._lock,
         )
-        self._db: TinyDB = open_durable_db(self.path)
         self._undo: list[UndoStep] = []
-        with self._writing():
-            remove_stale_temporaries(self.path)  # we hold the write lock
-            self._read_all()  # fail now, with a clear message, on a corrupt file
+        self._table.load()  # fails now, with a clear message, on a damaged file
 
-    # Reading
+    def _reindex(self, changed: dict[str, Highlight | None]) -> None:
+        """Keep the per-article index in step with the table (runs under ``self._lock``)."""
+        for highlight_id, highlight in changed.items():
+            old = self._article_of.pop(highlight_id, None)
+            if old is not None:
+                self._by_article.get(old, {}).pop(highlight_id, None)
+                self._touched.add(old)
+            if highlight is not None:
+                self._touched.add(highlight.article_id)
+                self._article_of[highlight_id] = highlight.article_id
+                self._by_article.setdefault(highlight.article_id, {})[highlight_id] = highlight
 
-    def _read_all(self) -> dict[str, Highlight]:
+    def catch_up(self) -> set[str]:
+        """Take in other processes' changes; the ids of the articles whose highlights changed."""
         with self._lock:
-            return {
-                document["id"]: Highlight.from_dict(dict(document))
-                for document in self._db.table("highlights").all()
-            }
+            self._touched = set()
+            self._table.catch_up()
+            return self._touched
+
+    # Reading (from memory)
 
     def get(self, highlight_id: str) -> Highlight | None:
-        return self._read_all().get(highlight_id)
+        return self._table.records.get(highlight_id)
 
     def __len__(self) -> int:
-        return len(self._read_all())
+        return len(self._table.records)
+
+    def counts_by_article(self) -> dict[str, int]:
+        with self._lock:
+            return {article_id: len(hs) for article_id, hs in self._by_article.items() if hs}
 
     def all(self) -> list[Highlight]:
         """Every highlight, newest first."""
-        return sorted(self._read_all().values(), key=lambda h: h.newest_first, reverse=True)
+        with self._lock:
+            every = list(self._table.records.values())
+        return sorted(every, key=lambda h: h.newest_first, reverse=True)
 
     def find(
         self,
@@ -134,11 +156,12 @@ class HighlightStore(ClosedOnExit):
         orphans_only: bool = False,
     ) -> list[Highlight]:
         """Highlights newest first across articles, or in reading order for one article."""
-        chosen = self.all()
         if article_id is not None:
-            chosen = sorted(
-                (h for h in chosen if h.article_id == article_id), key=lambda h: h.reading_order
-            )
+            with self._lock:
+                mine = list(self._by_article.get(article_id, {}).values())
+            chosen = sorted(mine, key=lambda h: h.reading_order)
+        else:
+            chosen = self.all()
         if query:
             chosen = [h for h in chosen if matches_query(h, query)]
         if tag:
@@ -193,7 +216,8 @@ class HighlightStore(ClosedOnExit):
             tags=merge_tags(tags, hashtags(note)),
             colour=as_colour(colour),
         )
-        self._apply("add highlight", [Change(None, highlight)])
+        with self._lock:
+            self._apply("add highlight", [Change(None, highlight)])
         return highlight
 
     def set_note(
@@ -201,7 +225,7 @@ class HighlightStore(ClosedOnExit):
     ) -> Highlight:
         """Replace the note; tags become ``tags`` (default: the current ones) plus the note's
         #tags, so a #tag removed from the note stays a tag until it is removed explicitly."""
-        with self._lock:
+        with self._writing():
             current = self._require(highlight_id)
             kept = current.tags if tags is None else tags
             return self._modify(
@@ -209,36 +233,36 @@ class HighlightStore(ClosedOnExit):
             )
 
     def set_tags(self, highlight_id: str, tags: Iterable[str]) -> Highlight:
-        with self._lock:
+        with self._writing():
             current = self._require(highlight_id)
             return self._modify("edit tags", current, tags=merge_tags(tags))
 
     def set_colour(self, highlight_id: str, colour: Colour) -> Highlight:
         chosen = as_colour(colour)
-        with self._lock:
+        with self._writing():
             current = self._require(highlight_id)
             return self._modify("change colour", current, colour=chosen)
 
     def delete(self, highlight_id: str) -> Highlight:
-        with self._lock:
+        with self._writing():
             current = self._require(highlight_id)
             self._apply("delete highlight", [Change(current, None)])
             return current
 
     def delete_for_article(self, article_id: str) -> int:
         """Delete an article's highlights, when the user has said to (see detach_article)."""
-        with self._lock:
-            doomed = [h for h in self._read_all().values() if h.article_id == article_id]
+        with self._writing():
+            doomed = self.for_article(article_id)
             self._apply("delete the article's highlights", [Change(h, None) for h in doomed])
             return len(doomed)
 
     def detach_article(self, article_id: str) -> int:
         """The article was deleted: keep its highlights, as orphans that say so."""
-        with self._lock:
+        with self._writing():
             changes = [
                 Change(h, self._stamped(h, orphaned=True, orphan_reason=ORPHAN_ARTICLE_DELETED))
-                for h in self._read_all().values()
-                if h.article_id == article_id and not h.orphaned
+                for h in self.for_article(article_id)
+                if not h.orphaned
             ]
             self._apply("orphan the article's highlights", changes)
             return len(changes)
@@ -249,11 +273,9 @@ class HighlightStore(ClosedOnExit):
         """Place an article's highlights (orphans included) on its new canonical text."""
         body_hash = new_body_hash or content_hash(new_text)
         kept = moved = recovered = orphaned = 0
-        with self._lock:
+        with self._writing():
             changes: list[Change] = []
-            for highlight in self._read_all().values():
-                if highlight.article_id != article_id:
-                    continue
+            for highlight in self.for_article(article_id):
                 if highlight.body_hash == body_hash and not highlight.orphaned:
                     kept += 1
                     continue
@@ -305,8 +327,8 @@ class HighlightStore(ClosedOnExit):
         """Add highlights read from an export; one already here is replaced only by a copy
         modified later."""
         added = updated = unchanged = 0
-        with self._lock:
-            existing = self._read_all()
+        with self._writing():
+            existing = dict(self._table.records)
             changes: list[Change] = []
             for highlight in highlights:
                 current = existing.get(highlight.id)
@@ -331,7 +353,7 @@ class HighlightStore(ClosedOnExit):
 
     def undo(self) -> str | None:
         """Reverse the last change made through this store; its description, or None."""
-        with self._lock:
+        with self._writing():
             if not self._undo:
                 return None
             step = self._undo.pop()
@@ -359,49 +381,29 @@ class HighlightStore(ClosedOnExit):
         return updated
 
     def _apply(self, description: str, changes: Sequence[Change], undoable: bool = True) -> None:
-        """Write ``changes`` in one atomic, durable replace of the file."""
+        """Make ``changes`` durable as one batch (all or nothing)."""
         if not changes:
             return
-        with self._lock, self._writing():
-            table = self._db.table("highlights")
-            documents = {document["id"]: dict(document) for document in table.all()}
-            for change in changes:
-                if change.after is None:
-                    if change.before is not None:
-                        documents.pop(change.before.id, None)
-                else:
-                    documents[change.after.id] = change.after.to_dict()
-            # One storage write for the whole batch: TinyDB's truncate + insert_multiple
-            # would write twice, and a kill between them would lose everything.
-            self._db.storage.write(
-                {
-                    "meta": {"1": {"schema": SCHEMA_VERSION}},
-                    "highlights": {
-                        str(number): document
-                        for number, document in enumerate(
-                            sorted(documents.values(), key=lambda d: (d["created"], d["id"])), 1
-                        )
-                    },
-                }
-            )
-            table.clear_cache()
+        operations: list[Operation] = [
+            Put(change.after.to_dict())
+            if change.after is not None
+            else Delete(change.before.id if change.before else "")
+            for change in changes
+        ]
+        with self._writing():
+            self._table.append(operations)
             if undoable:
                 self._undo.append(UndoStep(description, tuple(changes)))
                 del self._undo[:-UNDO_DEPTH]
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
-        try:
-            with self._file_lock:
-                yield
-        except filelock.Timeout:
-            raise StoreError(
-                f"{self.path} is being written by another Broadsheet; try again in a moment"
-            ) from None
+        with self._lock, self._table.writing():
+            yield
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            self._table.close()
 
 
 def _anchor_of(highlight: Highlight) -> Anchor:

@@ -89,7 +89,7 @@ def import_seeds(
 
 def import_bundled_seeds_on_first_run(library: Library) -> ImportReport | None:
     """A home that has never held articles starts with the seeds Broadsheet ships."""
-    if library.paths.articles_db.exists() or len(library):
+    if library.paths.articles_dir.exists() or len(library):
         return None
     from store.paths import bundled_seeds_dir
 

@@ -39,7 +39,7 @@ def data_paths(args: argparse.Namespace) -> DataPaths:
 def open_library(args: argparse.Namespace, *, writable: bool) -> Library:
     """The library at ``--home``; a home used for the first time gets the bundled seeds."""
     paths = data_paths(args)
-    if not paths.articles_db.exists():
+    if not paths.articles_dir.exists():
         with Library(paths, writable=True) as fresh:
             import_bundled_seeds_on_first_run(fresh)
     problem = apply_entity_backend(load_settings(paths))

@@ -1,0 +1,73 @@
+"""Bringing a home written by an older Broadsheet up to date, keeping a backup.
+
+Before the metadata was sharded it was one TinyDB file, ``articles.json``, with the read and
+starred flags inside each record. On first open that file is split into shards (written to a
+side directory, then renamed into place whole), its flags go to the read-state journal, and
+the file itself is kept as ``articles.json.v1-backup``. Every step can be repeated, so a
+migration cut short by a kill simply runs again on the next start.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import defaultdict
+
+from store.db import CorruptStoreError, WriteLock, fsync_directory, set_aside_corrupt
+from store.journal import JournaledTable, Put
+from store.paths import SHARD_COUNT, DataPaths, shard_of
+from store.table_file import Record, read_table, write_table
+
+LEGACY_BACKUP_SUFFIX = ".v1-backup"
+
+
+def migrate_single_file_cache(paths: DataPaths, lock: WriteLock) -> bool:
+    """Split a one-file cache into shards; True if there was one to migrate."""
+    legacy = paths.legacy_articles_db
+    if paths.articles_dir.exists() or not legacy.exists():
+        return False
+    with lock.held():
+        if paths.articles_dir.exists() or not legacy.exists():
+            return False  # another process did it while we waited
+        try:
+            records = read_table(legacy, "articles")
+        except CorruptStoreError:
+            set_aside_corrupt(legacy)  # a cache: the next import or refresh fills it again
+            return False
+        _move_read_state(paths, records)
+        _write_shards(paths, records)
+        legacy.rename(legacy.with_name(legacy.name + LEGACY_BACKUP_SUFFIX))
+        fsync_directory(paths.home)
+    return True
+
+
+def _move_read_state(paths: DataPaths, records: list[Record]) -> None:
+    states: JournaledTable[Record] = JournaledTable(
+        paths.read_state_db, "state", decode=dict, encode=dict
+    )
+    states.load()
+    states.append(
+        [
+            Put({"id": record["id"], "read": True, "starred": bool(record.get("starred"))})
+            if record.get("read")
+            else Put({"id": record["id"], "read": False, "starred": True})
+            for record in records
+            if record.get("read") or record.get("starred")
+        ]
+    )
+    states.compact()
+
+
+def _write_shards(paths: DataPaths, records: list[Record]) -> None:
+    by_shard: dict[int, list[Record]] = defaultdict(list)
+    for record in records:
+        record = {key: value for key, value in record.items() if key not in ("read", "starred")}
+        by_shard[shard_of(record["id"])].append(record)
+    staging = paths.home / "articles.migrating"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for number in range(SHARD_COUNT):
+        if by_shard[number]:
+            write_table(staging / paths.article_shard(number).name, "articles", by_shard[number])
+    fsync_directory(staging)
+    os.rename(staging, paths.articles_dir)
