@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
@@ -63,7 +63,7 @@ def utc_now_iso() -> str:
 
 def encode_article(article: Article) -> Record:
     """The shard record: everything but the read state, which lives apart."""
-    record = article.to_dict()
+    record = article.to_record()
     del record["read"], record["starred"]
     return record
 
@@ -184,6 +184,7 @@ class Library(ClosedOnExit):
         self._require_writable()
         body_hash = self.bodies.write(body)
         existing = self.get(article.id)
+        summary: Sequence[EntitySummary]
         if entity_summary is not None:
             summary = entity_summary
         elif existing is not None and (existing.body_hash, existing.entities_version) == (

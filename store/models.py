@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from functools import cache
-from typing import Any, Literal, NamedTuple, TypeVar, cast
+from typing import Any, Literal, NamedTuple, TypeVar, cast, overload
 
 T = TypeVar("T")
 
@@ -43,8 +43,8 @@ class Mention:
 class EntitySummary(NamedTuple):
     """One entity as an article's sidebar shows it: its name, kind and how often it appears.
 
-    A named tuple rather than a frozen dataclass: loading 50,000 articles builds about a
-    million of these, and a tuple is built several times faster."""
+    A named tuple rather than a frozen dataclass: a tuple is built several times faster, and
+    the entity index unpacks about a million of them."""
 
     key: str
     label: EntityLabel
@@ -66,6 +66,75 @@ class EntitySummary(NamedTuple):
             )
         except KeyError:
             return cls(**{key: value for key, value in data.items() if key in cls._fields})
+
+
+_FIELD = "\x1f"
+_RECORD = "\x1e"
+
+
+class EntitySummaries(Sequence[EntitySummary]):
+    """An article's entity summaries, packed in one string and unpacked when read.
+
+    50,000 articles name about a million entities: as tuples they took ~100 MB and most of
+    the time it took to load the cache, though only the article on show needs its own. The
+    separators are control characters, which canonical text never contains."""
+
+    __slots__ = ("packed",)
+
+    def __init__(self, packed: str = "") -> None:
+        self.packed = packed
+
+    @classmethod
+    def of(cls, summaries: Iterable[EntitySummary | dict[str, Any]]) -> EntitySummaries:
+        if isinstance(summaries, EntitySummaries):
+            return summaries
+        records = []
+        for summary in summaries:
+            entity = summary if isinstance(summary, tuple) else EntitySummary.from_dict(summary)
+            key, label, count, first, in_title = entity
+            records.append(f"{key}{_FIELD}{label}{_FIELD}{count}{_FIELD}{first}{_FIELD}"
+                           f"{int(in_title)}")  # fmt: skip
+        return cls(_RECORD.join(records))
+
+    def __iter__(self) -> Iterator[EntitySummary]:
+        if not self.packed:
+            return
+        for record in self.packed.split(_RECORD):
+            key, label, count, first, in_title = record.split(_FIELD)
+            yield tuple.__new__(
+                EntitySummary, (key, label, int(count), int(first), in_title == "1")
+            )
+
+    def keys_and_labels(self) -> Iterator[tuple[str, str]]:
+        """(key, label) of each, without building the summaries (the entity index's need)."""
+        if not self.packed:
+            return
+        for record in self.packed.split(_RECORD):
+            key, label, _ = record.split(_FIELD, 2)
+            yield key, label
+
+    def __len__(self) -> int:
+        return self.packed.count(_RECORD) + 1 if self.packed else 0
+
+    @overload
+    def __getitem__(self, index: int) -> EntitySummary: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[EntitySummary, ...]: ...
+    def __getitem__(self, index: int | slice) -> EntitySummary | tuple[EntitySummary, ...]:
+        return tuple(self)[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, EntitySummaries):
+            return self.packed == other.packed
+        if isinstance(other, tuple | list):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.packed)
+
+    def __repr__(self) -> str:
+        return f"EntitySummaries({tuple(self)!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,21 +161,37 @@ class Article:
     """Where the article came from: a seed file's path or the URL it was fetched from."""
     read: bool = False
     starred: bool = False
-    entities: tuple[EntitySummary, ...] = field(default=())
+    entities: Sequence[EntitySummary] = field(default_factory=EntitySummaries)
+    """Kept as :class:`EntitySummaries` whatever sequence it was given."""
     entities_version: int = 0
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.entities, EntitySummaries):
+            object.__setattr__(self, "entities", EntitySummaries.of(self.entities))
+
     def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form (``list --json``): entities as a list of objects."""
+        data = self.to_record()
+        data["entities"] = [summary._asdict() for summary in self.entities]
+        return data
+
+    def to_record(self) -> dict[str, Any]:
+        """The stored form: entities packed in one string."""
         # Field by field rather than dataclasses.asdict, which deep-copies every value and is
         # most of the cost of writing 50,000 articles.
         data = {name: getattr(self, name) for name in _field_names(Article)}
-        data["entities"] = [summary._asdict() for summary in self.entities]
+        entities = self.entities
+        data["entities"] = entities.packed if isinstance(entities, EntitySummaries) else ""
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
+        """From either form: packed entities (stored) or a list of objects (JSON, and what
+        Broadsheet 0.1 stored)."""
         values = dict(data)
-        values["entities"] = tuple(
-            EntitySummary.from_dict(item) for item in data.get("entities") or ()
+        entities = data.get("entities") or ""
+        values["entities"] = (
+            EntitySummaries(entities) if isinstance(entities, str) else EntitySummaries.of(entities)
         )
         return construct_known(cls, values)
 

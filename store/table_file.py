@@ -31,9 +31,8 @@ def read_table(path: Path, table: str) -> list[Record]:
     if not path.exists():
         return []
     with TinyDB(path, storage=AtomicJSONStorage) as database:
-        if table not in database.tables():
-            return []
-        rows: list[Record] = database.table(table).all()
+        # Not database.tables() first: every call reads the storage again.
+        rows: list[Record] = database.table(table, cache_size=0).all()
         return rows
 
 

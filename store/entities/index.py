@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from store.entities.aliases import name_parts
 from store.entities.gazetteer import gazetteer
-from store.models import Article
+from store.models import Article, EntitySummaries
 
 
 class EntityIndex:
@@ -34,13 +34,18 @@ class EntityIndex:
         """Index an article (again, if it was indexed before)."""
         with self._lock:
             self._remove(article.id)
-            keys = tuple(summary.key for summary in article.entities)
-            self._keys_of[article.id] = keys
-            for summary in article.entities:
-                self._articles.setdefault(summary.key, {})[article.id] = None
-                if summary.label == "PERSON" and " " in summary.key:
-                    for part in name_parts(summary.key):
-                        self._people_by_part.setdefault(part, set()).add(summary.key)
+            entities = article.entities
+            pairs = (
+                list(entities.keys_and_labels())
+                if isinstance(entities, EntitySummaries)
+                else [(summary.key, summary.label) for summary in entities]
+            )
+            self._keys_of[article.id] = tuple(key for key, _ in pairs)
+            for key, label in pairs:
+                self._articles.setdefault(key, {})[article.id] = None
+                if label == "PERSON" and " " in key:
+                    for part in name_parts(key):
+                        self._people_by_part.setdefault(part, set()).add(key)
 
     def remove(self, article_id: str) -> None:
         with self._lock:
