@@ -9,11 +9,14 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.worker import WorkerFailed
 
+import tui.screens.main
 from store.annotations import HighlightStore
 from store.ingest.importer import import_seeds
 from store.library import Library
 from tests.conftest import SEED_DATA
+from tests.pilot import settle
 from tui.app import BroadsheetApp
+from tui.messages import ArticleLoaded
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleList
@@ -32,14 +35,6 @@ async def pilot(app: BroadsheetApp) -> AsyncIterator[Pilot[None]]:
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         yield pilot
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let workers finish and their messages be handled."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def widgets(pilot: Pilot[None]) -> tuple[ArticleList, ArticleReader, EntitySidebar]:
@@ -225,13 +220,38 @@ async def test_entity_sidebar_focus_highlights_mentions_and_enter_filters(
 async def test_a_failing_worker_is_reported_not_silent(pilot: Pilot[None]) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, MainScreen)
-    article = screen.query_one(ArticleList).current
-    assert article is not None
-    # The annotations file damaged under us (a disk problem, another program) must be said.
-    screen.library.paths.annotations_db.write_bytes(b"{not json")
-    screen.load_article(article)
+    # The annotations damaged under us (a disk problem, another program) must be said when
+    # the app next looks for other processes' changes.
+    screen.library.paths.annotations_db.with_suffix(".journal").write_bytes(b"{not json\n")
+    screen.poll_store()
     with pytest.raises(WorkerFailed):
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     titles = [n.title for n in pilot.app._notifications]
     assert "Something went wrong" in titles
+
+
+async def test_holding_j_moves_the_list_and_previews_once_the_cursor_rests(
+    app: BroadsheetApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # However slow the machine, the keys below come faster than this: key repeat.
+    monkeypatch.setattr(tui.screens.main, "PREVIEW_DELAY_SECONDS", 60.0)
+    messages: list[object] = []
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await settle(pilot)
+        article_list, reader, _ = widgets(pilot)
+        first = reader.document_view.article
+        assert first is not None
+        messages.clear()
+        for _ in range(5):
+            await pilot.press("j")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert article_list.cursor == 5
+        assert not [m for m in messages if isinstance(m, ArticleLoaded)]
+        assert reader.document_view.article == first  # the reader was not repainted per key
+        await settle(pilot)  # the user pauses
+        loaded = [m for m in messages if isinstance(m, ArticleLoaded)]
+        assert [m.article.id for m in loaded] == [article_list.articles[5].id]
+        assert reader.document_view.article is not None
+        assert reader.document_view.article.id == article_list.articles[5].id

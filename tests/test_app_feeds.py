@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from textual.pilot import Pilot
 
 from store.annotations import HighlightStore
 from store.feeds import Feed, FeedStore
 from store.library import Library
+from tests.pilot import settle
 from tests.web.server import WebServer
 from tui.app import BroadsheetApp
 from tui.screens.feeds import FeedsScreen
 from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleList
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+from tui.widgets.refresh_bar import RefreshBar
 
 
 @pytest.fixture
@@ -41,7 +36,7 @@ async def test_r_refreshes_in_a_worker_and_the_list_grows(
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, MainScreen)
-        assert not screen.refreshing
+        assert not screen.query_one(RefreshBar).running
         assert len(article_list.articles) > before
         assert len(seeded_library) == len(article_list.articles)
         notices = [n.message for n in pilot.app._notifications]

@@ -9,18 +9,13 @@ from textual.pilot import Pilot
 
 from store.annotations import HighlightStore
 from store.library import Library
+from tests.pilot import settle
 from tui.app import BroadsheetApp
 from tui.screens.highlights import HighlightsScreen
 from tui.screens.main import MainScreen
 from tui.screens.note_editor import ConfirmDiscard, NoteEditor
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import ArticleReader
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def stored(library: Library) -> HighlightStore:

@@ -11,15 +11,6 @@ from store.paths import DataPaths
 from tui.launch import run_app
 
 
-def test_a_second_instance_is_told_and_exits(
-    isolated_home: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    with Library(DataPaths(isolated_home)):
-        assert run_app(str(isolated_home)) == 1
-    err = capsys.readouterr().err
-    assert "another Broadsheet is already using" in err and "Traceback" not in err
-
-
 def test_damaged_annotations_are_never_discarded(
     isolated_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -30,6 +21,6 @@ def test_damaged_annotations_are_never_discarded(
     err = capsys.readouterr().err
     assert str(paths.annotations_db) in err and "not a readable Broadsheet database" in err
     assert paths.annotations_db.read_bytes() == b'{"highlights": {"1": {"id": '
-    # The lock was given back: the user can fix the file and start again.
+    # Nothing was left locked: the user can fix the file and start again.
     with Library(paths):
         pass

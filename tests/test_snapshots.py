@@ -7,25 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from store.annotations import HighlightStore
 from store.ingest.importer import import_seeds
 from store.library import Library
 from tests.conftest import SEED_DATA
+from tests.pilot import settle
 from tui.app import BroadsheetApp
 
 SnapCompare = Callable[..., bool]
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ highlight, the note, the highlights screen and the exported Markdown. It runs at
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -18,6 +17,8 @@ from typing import TypeVar
 
 import pytest
 
+from store.annotations import HighlightStore
+from store.paths import DataPaths
 from tests.terminal import (
     Cell,
     SSHServer,
@@ -100,8 +101,9 @@ def footer(screen: str) -> str:
 
 
 def stored_highlights(home: Path) -> list[dict[str, object]]:
-    stored = json.loads((home / "annotations.json").read_text(encoding="utf-8"))
-    return list(stored.get("highlights", {}).values())
+    """What is on disk, read by a store of its own (snapshot and journal)."""
+    with HighlightStore(DataPaths(home)) as store:
+        return [highlight.to_dict() for highlight in store.all()]
 
 
 def check_highlight_painted(session: TmuxSession, sentence: str, no_color: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from store.annotations import HighlightStore
@@ -15,6 +16,7 @@ def run_app(home: str | None) -> int:
     paths = DataPaths(resolve_home(home))
     try:
         library = Library(paths, writable=True)
+        gc.freeze()  # the loaded articles live as long as the app: no need to scan them again
     except StoreError as problem:
         print(f"broadsheet: {problem}", file=sys.stderr)
         return 1

@@ -1,10 +1,13 @@
-"""The main screen: article list, reader and entity sidebar, and the state they share."""
+"""The main screen: article list, reader and entity sidebar, and the state they share.
+
+The screen owns the state (``articles``, ``current``, ``entity_filter``…) and hands it down;
+widgets report what the user does with messages. Workers do the I/O with the values they
+are given when they start, and report back with the messages of :mod:`tui.messages`.
+"""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,54 +16,46 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.message import Message
-from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.timer import Timer
+from textual.widgets import Footer, Static
 from textual.worker import Worker
 
 from store.annotations import Highlight, HighlightStore
-from store.annotations.sync import highlighted_body_hashes, reanchor_changed
 from store.db import StoreError
 from store.entities.index import EntityIndex
 from store.entities.refresh import is_stale, refresh_article, refresh_stale
 from store.feeds import FeedStore
-from store.ingest.refresh import FeedResult, FeedStatus, refresh_feeds
 from store.library import Library
 from store.models import Article, EntitySummary, Mention
 from store.settings import apply_entity_backend, load_settings
+from tui.messages import (
+    ArticleLoaded,
+    ArticlesChanged,
+    ArticlesLoaded,
+    EntityIndexBuilt,
+    HighlightsChanged,
+    HighlightsSaved,
+)
 from tui.screens.feeds import FeedsScreen
 from tui.screens.highlights import HighlightsScreen
 from tui.screens.note_editor import NoteEditor
 from tui.widgets.article_list import ArticleList
 from tui.widgets.entity_sidebar import EntitySidebar
 from tui.widgets.reader import ArticleReader
+from tui.widgets.refresh_bar import RefreshBar
 from tui.worker_errors import report_failed_worker
 
 # Below this width the sidebar folds away (it can still be brought back with `s`).
 WIDE_LAYOUT_MIN_WIDTH = 120
 
+PREVIEW_DELAY_SECONDS = 0.15
+"""The reader previews the article under the list cursor once the cursor rests this long:
+holding `j` repaints one list row per key, not the reader too (bytes over SSH)."""
 
-@dataclass
-class ArticleLoaded(Message):
-    """A worker read an article's body, mentions and highlights."""
-
-    article: Article
-    body: str
-    mentions: list[Mention]
-    highlights: list[Highlight]
-    go_to: int | None = None
-    """A body offset to put the reading cursor on (opening at a highlight)."""
-
-
-@dataclass
-class HighlightsSaved(Message):
-    """A highlight change is on disk; ``message`` says what happened, for the user."""
-
-    article_id: str
-    message: str
-    edit_note_of: Highlight | None = None
+POLL_SECONDS = 1.0
+"""How often to look for other processes' changes (a cron refresh, a second window)."""
 
 
 class MainScreen(Screen[None]):
@@ -84,7 +79,6 @@ class MainScreen(Screen[None]):
     current: var[Article | None] = var(None)
     current_mentions: var[list[Mention]] = var(list)
     sidebar_open: var[bool] = var(True)
-    refreshing: var[bool] = var(False)
 
     def __init__(self, library: Library, highlights: HighlightStore) -> None:
         super().__init__()
@@ -92,6 +86,11 @@ class MainScreen(Screen[None]):
         self.highlight_store = highlights
         self.entity_index = EntityIndex()
         self._sidebar_chosen_by_user = False
+        self._pending_preview: Article | None = None
+        self._preview_timer: Timer | None = None
+        self._showing: str | None = None
+        """The id of the article the reader shows, or is loading to show."""
+        self._polling = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -101,19 +100,22 @@ class MainScreen(Screen[None]):
             with Vertical(id="reader-pane"):
                 yield ArticleReader(id="reader")
             yield EntitySidebar(id="entity-sidebar")
-        with Horizontal(id="refresh-bar"):
-            yield Static("", id="refresh-label")
-            yield ProgressBar(id="refresh-progress", show_eta=False)
+        yield RefreshBar(id="refresh-bar")
         yield Footer()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_failed_worker(self, event)
+        if event.worker.group == "poll" and event.worker.is_finished:
+            self._polling = False
 
     def on_mount(self) -> None:
         self.query_one(ArticleList).border_title = "Articles"
         self.query_one(ArticleList).focus()
         self.load_articles()
         self.apply_settings()
+        self.set_interval(POLL_SECONDS, self.poll_store)
+
+    # Loading: the list first; derived data (entity index, stale summaries) after the paint.
 
     @work(thread=True, group="settings", exit_on_error=False)
     def apply_settings(self) -> None:
@@ -122,31 +124,31 @@ class MainScreen(Screen[None]):
         except StoreError as error:
             problem = str(error)
         if problem:
-            self.app.call_from_thread(
-                self.notify, problem, title="Settings", severity="warning", timeout=10
-            )
+            self.notify(problem, title="Settings", severity="warning", timeout=10)
 
     @work(thread=True, exclusive=True, group="articles", exit_on_error=False)
     def load_articles(self) -> None:
-        articles = self.library.articles()
-        counts = self._highlight_counts()
-        index = EntityIndex(articles)
-        self.app.call_from_thread(self._set_articles, articles, counts, index)
+        self.post_message(
+            ArticlesLoaded(self.library.articles(), self.highlight_store.counts_by_article())
+        )
+
+    @on(ArticlesLoaded)
+    def _articles_loaded(self, event: ArticlesLoaded) -> None:
+        self.articles = event.articles
+        self.query_one(ArticleList).highlight_counts = event.highlight_counts
+        self.build_entity_index(event.articles)
+
+    @work(thread=True, exclusive=True, group="entity-index", exit_on_error=False)
+    def build_entity_index(self, articles: list[Article]) -> None:
+        self.post_message(EntityIndexBuilt(EntityIndex(articles)))
         if any(is_stale(article) for article in articles):
             self.migrate_entities()
 
-    def _highlight_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for highlight in self.highlight_store.all():
-            counts[highlight.article_id] = counts.get(highlight.article_id, 0) + 1
-        return counts
-
-    def _set_articles(
-        self, articles: list[Article], counts: dict[str, int], index: EntityIndex
-    ) -> None:
-        self.entity_index = index
-        self.articles = articles
-        self.query_one(ArticleList).highlight_counts = counts
+    @on(EntityIndexBuilt)
+    def _entity_index_built(self, event: EntityIndexBuilt) -> None:
+        self.entity_index = event.index
+        if self.entity_filter is not None:
+            self._show_filtered()
 
     @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
     def migrate_entities(self) -> None:
@@ -154,15 +156,43 @@ class MainScreen(Screen[None]):
         background: the app is usable meanwhile and the sidebar fills in as batches land."""
         for batch in refresh_stale(self.library):
             self.library.flush()
-            self.app.call_from_thread(self._replace_articles, batch)
+            self.post_message(ArticlesChanged(batch))
 
-    def _replace_articles(self, updated: list[Article]) -> None:
-        by_id = {article.id: article for article in updated}
-        for article in updated:
+    @on(ArticlesChanged)
+    def _articles_changed(self, event: ArticlesChanged) -> None:
+        by_id = {article.id: article for article in event.updated}
+        for article in event.updated:
             self.entity_index.add(article)
-        self.articles = [by_id.get(article.id, article) for article in self.articles]
+        known = {article.id for article in self.articles} if by_id else set()
+        arrived = [article for article in event.updated if article.id not in known]
+        kept = [
+            by_id.get(article.id, article)
+            for article in self.articles
+            if article.id not in event.removed
+        ]
+        if arrived:
+            kept = sorted([*kept, *arrived], key=lambda a: (a.sort_key, a.id), reverse=True)
+        self.articles = kept
         if self.current is not None and self.current.id in by_id:
             self.current = by_id[self.current.id]
+
+    # Other processes: a cron refresh, `broadsheet add`, a second window.
+
+    def poll_store(self) -> None:
+        if not self._polling:
+            self._polling = True
+            self._poll_store()
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _poll_store(self) -> None:
+        changes = self.library.poll_changes()
+        touched = self.highlight_store.catch_up()
+        if changes:
+            updated = [article for article in changes.articles.values() if article is not None]
+            removed = {key for key, article in changes.articles.items() if article is None}
+            self.post_message(ArticlesChanged(updated, removed))
+        if touched:
+            self._report_highlights(self.current)
 
     # State flowing down
 
@@ -189,7 +219,7 @@ class MainScreen(Screen[None]):
 
     def watch_current(self, article: Article | None) -> None:
         sidebar = self.query_one(EntitySidebar)
-        sidebar.entities = article.entities if article else ()
+        sidebar.entities = tuple(article.entities) if article else ()
         if article is None:
             self.query_one(ArticleReader).show_article(None, "")
 
@@ -205,19 +235,50 @@ class MainScreen(Screen[None]):
     # Messages flowing up
 
     @on(ArticleList.CursorMoved)
-    def _preview(self, event: ArticleList.CursorMoved) -> None:
+    def _cursor_moved(self, event: ArticleList.CursorMoved) -> None:
         if event.article is None:
+            self._cancel_preview()
+            self._showing = None
             self.current = None
-        elif self.current is None or event.article.id != self.current.id:
-            self.load_article(event.article)
+            return
+        if event.article.id == self._showing:
+            self._cancel_preview()
+            return
+        self._pending_preview = event.article
+        if self._showing is None:
+            self.show_pending_preview()  # the first article shows at once
+        elif self._preview_timer is None:
+            self._preview_timer = self.set_timer(PREVIEW_DELAY_SECONDS, self.show_pending_preview)
+        else:
+            self._preview_timer.reset()
+
+    def show_pending_preview(self) -> None:
+        """Preview the article the list cursor rests on (the debounce timer calls this)."""
+        article = self._pending_preview
+        self._cancel_preview()
+        if article is not None:
+            self.show_article(article)
+
+    def show_article(self, article: Article, go_to: int | None = None) -> None:
+        """Load ``article`` into the reader (at ``go_to``, a body offset, if given)."""
+        self._cancel_preview()
+        self._showing = article.id
+        self.load_article(article, go_to)
+
+    def _cancel_preview(self) -> None:
+        self._pending_preview = None
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
 
     @on(ArticleList.Chosen)
     def _open(self, event: ArticleList.Chosen) -> None:
-        if self.current is None or self.current.id != event.article.id:
-            self.load_article(event.article)
+        if event.article.id != self._showing:
+            self.show_article(event.article)
+        self._cancel_preview()
         self.query_one(ArticleReader).focus()
         if not event.article.read:
-            self.mark_read(event.article)
+            self.mark_read(event.article.id)
 
     @on(ArticleReader.Back)
     def _back_to_list(self) -> None:
@@ -246,15 +307,16 @@ class MainScreen(Screen[None]):
             reader.move_to_offset(event.go_to)
 
     # Highlights: the reader asks, a worker writes durably, then the UI says it is saved.
+    # Each handler reads what the change needs now, on the event loop; the worker gets values.
 
     @on(ArticleReader.HighlightRequested)
     def _add_highlight(self, event: ArticleReader.HighlightRequested) -> None:
         reader = self.query_one(ArticleReader)
-        article = reader.document_view.article
+        article, body = reader.document_view.article, reader.body
         if article is not None:
+            start, end, colour = event.start, event.end, event.colour
             self.write_highlights(
-                article.id,
-                lambda store: store.add(article, reader.body, event.start, event.end, event.colour),
+                lambda store: store.add(article, body, start, end, colour),
                 "Highlight saved",
                 then_edit_note=event.then_note,
             )
@@ -267,32 +329,25 @@ class MainScreen(Screen[None]):
     def _delete_highlight(self, event: ArticleReader.DeleteRequested) -> None:
         highlight_id = event.highlight.id
         self.write_highlights(
-            event.highlight.article_id,
-            lambda store: store.delete(highlight_id),
-            "Highlight deleted (u undoes)",
+            lambda store: store.delete(highlight_id), "Highlight deleted (u undoes)"
         )
 
     @on(ArticleReader.RecolourRequested)
     def _recolour(self, event: ArticleReader.RecolourRequested) -> None:
         highlight_id, colour = event.highlight.id, event.colour
         self.write_highlights(
-            event.highlight.article_id,
-            lambda store: store.set_colour(highlight_id, colour),
-            f"Highlight is now {colour}",
+            lambda store: store.set_colour(highlight_id, colour), f"Highlight is now {colour}"
         )
 
     @on(ArticleReader.UndoRequested)
     def _undo(self) -> None:
-        article_id = self.current.id if self.current else ""
-        self.write_highlights(article_id, lambda store: store.undo(), "Undone")
+        self.undo_highlight_change()
 
     def open_note_editor(self, highlight: Highlight) -> None:
         def save(note: str | None) -> None:
             if note is not None and note != highlight.note:
                 self.write_highlights(
-                    highlight.article_id,
-                    lambda store: store.set_note(highlight.id, note),
-                    "Note saved",
+                    lambda store: store.set_note(highlight.id, note), "Note saved"
                 )
 
         self.app.push_screen(NoteEditor(highlight), save)
@@ -300,8 +355,7 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="writes", exit_on_error=False)
     def write_highlights(
         self,
-        article_id: str,
-        change: Callable[[HighlightStore], object],
+        change: Callable[[HighlightStore], Highlight],
         done: str,
         *,
         then_edit_note: bool = False,
@@ -309,38 +363,42 @@ class MainScreen(Screen[None]):
         try:
             result = change(self.highlight_store)
         except (StoreError, ValueError) as problem:
-            self.app.call_from_thread(
-                self.notify, str(problem), title="Not saved", severity="error"
-            )
+            self.notify(str(problem), title="Not saved", severity="error")
             return
-        if result is None and done == "Undone":
-            done = "Nothing to undo"
-        elif isinstance(result, str):
-            done = f"Undone: {result}"
-        edit = result if then_edit_note and isinstance(result, Highlight) else None
-        self.post_message(HighlightsSaved(article_id, done, edit))
+        self.post_message(HighlightsSaved(done, result if then_edit_note else None))
+
+    @work(thread=True, group="writes", exit_on_error=False)
+    def undo_highlight_change(self) -> None:
+        try:
+            undone = self.highlight_store.undo()
+        except StoreError as problem:
+            self.notify(str(problem), title="Not undone", severity="error")
+            return
+        self.post_message(HighlightsSaved(f"Undone: {undone}" if undone else "Nothing to undo"))
 
     @on(HighlightsSaved)
     def _highlights_saved(self, event: HighlightsSaved) -> None:
         self.notify(event.message, timeout=3)
-        self.refresh_highlights()
+        self.show_highlights_of(self.current)
         if event.edit_note_of is not None:
             self.open_note_editor(event.edit_note_of)
 
     @work(thread=True, exclusive=True, group="highlights", exit_on_error=False)
-    def refresh_highlights(self) -> None:
-        counts = self._highlight_counts()
-        current = self.current
-        placed = (
-            [h for h in self.highlight_store.for_article(current.id) if not h.orphaned]
-            if current
-            else []
-        )
-        self.app.call_from_thread(self._show_highlights, counts, placed)
+    def show_highlights_of(self, article: Article | None) -> None:
+        self._report_highlights(article)
 
-    def _show_highlights(self, counts: dict[str, int], placed: list[Highlight]) -> None:
-        self.query_one(ArticleList).highlight_counts = counts
-        self.query_one(ArticleReader).highlights = placed
+    def _report_highlights(self, article: Article | None) -> None:
+        store = self.highlight_store
+        placed = [h for h in store.for_article(article.id) if not h.orphaned] if article else []
+        self.post_message(
+            HighlightsChanged(store.counts_by_article(), article.id if article else None, placed)
+        )
+
+    @on(HighlightsChanged)
+    def _highlights_changed(self, event: HighlightsChanged) -> None:
+        self.query_one(ArticleList).highlight_counts = event.counts
+        if self.current is not None and self.current.id == event.article_id:
+            self.query_one(ArticleReader).highlights = event.placed
 
     # Workers
 
@@ -357,14 +415,14 @@ class MainScreen(Screen[None]):
         self.post_message(ArticleLoaded(article, body, mentions, stored, go_to))
 
     @work(thread=True, group="writes", exit_on_error=False)
-    def mark_read(self, article: Article) -> None:
-        updated = self.library.set_read(article.id, True)
-        self.library.flush()
+    def mark_read(self, article_id: str) -> None:
+        try:
+            updated = self.library.set_read(article_id, True)
+        except StoreError as problem:
+            self.notify(str(problem), title="Not marked read", severity="error")
+            return
         if updated is not None:
-            self.app.call_from_thread(self._replace_article, updated)
-
-    def _replace_article(self, updated: Article) -> None:
-        self._replace_articles([updated])
+            self.post_message(ArticlesChanged([updated]))
 
     # Actions
 
@@ -380,77 +438,29 @@ class MainScreen(Screen[None]):
 
     # Feeds
 
-    def watch_refreshing(self, refreshing: bool) -> None:
-        self.set_class(refreshing, "-refreshing")
-
     def action_refresh_feeds(self) -> None:
-        if self.refreshing:
-            self.notify("A refresh is already running", timeout=3)
-        else:
-            self.refresh_feeds()
+        self.query_one(RefreshBar).start(self.library, self.highlight_store)
 
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def refresh_feeds(self) -> None:
-        """Fetch every feed; the list updates as feeds arrive and the UI never waits."""
-        call = self.app.call_from_thread
-        with FeedStore(self.library.paths) as feed_store:
-            if not len(feed_store):
-                call(self.notify, "No feeds yet: add one with `broadsheet add URL`", timeout=6)
-                return
-            call(setattr, self, "refreshing", True)
-            last_shown = time.monotonic()
+    @on(RefreshBar.ArticlesArrived)
+    def _refresh_progressed(self, event: RefreshBar.ArticlesArrived) -> None:
+        self.articles = event.articles
 
-            def progress(done: int, total: int) -> None:
-                call(self._show_refresh_progress, done, total)
-
-            def feed_done(result: FeedResult) -> None:
-                nonlocal last_shown
-                if result.status is FeedStatus.FAILED:
-                    call(
-                        self.notify,
-                        f"{result.title}: {result.error}",
-                        title="Feed failed",
-                        severity="error",
-                        timeout=8,
-                    )
-                # Re-sorting 50,000 articles per feed would cost seconds: at most twice a second.
-                if (result.new or result.updated) and time.monotonic() - last_shown > 0.5:
-                    last_shown = time.monotonic()
-                    call(self._set_articles_only, self.library.articles())
-
-            try:
-                before = highlighted_body_hashes(self.library, self.highlight_store)
-                report = refresh_feeds(
-                    self.library, feed_store, on_progress=progress, on_feed_done=feed_done
-                )
-                reanchor_changed(self.library, self.highlight_store, before)
-            finally:
-                call(setattr, self, "refreshing", False)
-        articles = self.library.articles()
-        call(self._set_articles, articles, self._highlight_counts(), EntityIndex(articles))
-        failed = len(report.failures)
-        summary = f"{report.new_articles} new, {report.updated_articles} updated"
-        if failed:
-            summary += f"; {failed} feed{'s' if failed != 1 else ''} failed (F shows why)"
-        severity: SeverityLevel = "warning" if failed else "information"
-        call(self.notify, summary, title="Refreshed", severity=severity)
-
-    def _show_refresh_progress(self, done: int, total: int) -> None:
-        self.query_one("#refresh-progress", ProgressBar).update(total=total, progress=done)
-        self.query_one("#refresh-label", Static).update(Text(f"Refreshing {done}/{total} feeds "))
-
-    def _set_articles_only(self, articles: list[Article]) -> None:
-        self.articles = articles
+    @on(RefreshBar.Finished)
+    def _refreshed(self, event: RefreshBar.Finished) -> None:
+        self.articles = event.articles
+        self.build_entity_index(event.articles)
+        self.show_highlights_of(self.current)
+        self.notify(event.summary, title="Refreshed", severity=event.severity)
 
     def action_show_feeds(self) -> None:
         self.open_feeds_screen()
 
-    @work(thread=True, exclusive=True, group="feeds", exit_on_error=False)
     def open_feeds_screen(self) -> None:
+        # A small file and a pass over the list in memory: quick enough for the event loop.
         with FeedStore(self.library.paths) as feed_store:
             feeds = feed_store.all()
         counts: dict[str, int] = {}
-        for article in self.library.articles():
+        for article in self.articles:
             if article.feed_id:
                 counts[article.feed_id] = counts.get(article.feed_id, 0) + 1
 
@@ -458,17 +468,11 @@ class MainScreen(Screen[None]):
             if refresh:
                 self.action_refresh_feeds()
 
-        self.app.call_from_thread(self.app.push_screen, FeedsScreen(feeds, counts), closed)
+        self.app.push_screen(FeedsScreen(feeds, counts), closed)
 
     def action_show_highlights(self) -> None:
-        self.open_highlights_screen()
-
-    @work(thread=True, exclusive=True, group="highlights", exit_on_error=False)
-    def open_highlights_screen(self) -> None:
-        every = self.highlight_store.all()
-        self.app.call_from_thread(
-            self.app.push_screen, HighlightsScreen(every), self._open_at_highlight
-        )
+        every = self.highlight_store.all()  # from memory
+        self.app.push_screen(HighlightsScreen(every), self._open_at_highlight)
 
     def _open_at_highlight(self, highlight: Highlight | None) -> None:
         if highlight is None:
@@ -479,4 +483,4 @@ class MainScreen(Screen[None]):
             return
         self.entity_filter = None
         self.query_one(ArticleList).select_article(article.id)
-        self.load_article(article, go_to=None if highlight.orphaned else highlight.start)
+        self.show_article(article, go_to=None if highlight.orphaned else highlight.start)

@@ -2,6 +2,9 @@
 
 Highlights, the current sentence and entity mentions are painted in ``get_line`` from
 component classes, so their colours come from the theme.
+
+A cursor move repaints only the rows it changes (the cursor's, and the sentence it leaves and
+the one it enters), not the whole pane: over SSH each repainted row is bytes on the wire.
 """
 
 from __future__ import annotations
@@ -12,18 +15,30 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.message import Message
-from textual.reactive import var
+from textual.reactive import Reactive, reactive, var
+from textual.strip import Strip
 from textual.widgets import TextArea
-from textual.widgets.text_area import Selection
+from textual.widgets.text_area import Location, Selection
 
 from store.annotations import COLOURS, Colour, Highlight
 from store.models import Article
 from store.text import paragraph_spans
 from tui import motions
 from tui.widgets.reader_document import ReaderDocument
+from tui.widgets.terminal_cells import compact_lines, move_thumb
 
 Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Painted:
+    """What the reading cursor has painted on screen, to know which rows a move changes."""
+
+    selection: Selection
+    sentence: Span | None
+    bracket: Location | None
 
 
 class ArticleReader(TextArea):
@@ -85,6 +100,11 @@ class ArticleReader(TextArea):
         *(f"reader--highlight-{colour}" for colour in COLOURS),
     }
 
+    selection: Reactive[Selection] = reactive(
+        Selection(), init=False, always_update=True, repaint=False
+    )
+    """TextArea's selection, without its repaint of the whole pane on every move:
+    ``watch_selection`` repaints the rows that changed."""
     highlights: var[list[Highlight]] = var(list, always_update=True)
     """The current article's placed highlights (offsets into the canonical text)."""
     colour: var[Colour] = var[Colour]("yellow")
@@ -126,11 +146,15 @@ class ArticleReader(TextArea):
             highlight_cursor_line=False,
             id=id,
         )
+        # A read-only cursor is drawn whether or not it blinks, but blinking still repaints its
+        # row twice a second: bytes on an idle screen.
+        self.set_reactive(TextArea.cursor_blink, False)
         self.document_view = ReaderDocument.empty()
         self.body = ""
         self.mention_spans: list[Span] = []
         """Canonical-text spans of the entity chosen in the sidebar."""
         self.sentences: list[Span] = []
+        self._painted = Painted(Selection(), None, None)
 
     def show_article(self, article: Article | None, body: str) -> None:
         self.document_view = (
@@ -151,8 +175,11 @@ class ArticleReader(TextArea):
         self.restyle()
 
     def restyle(self) -> None:
+        """Repaint the text after a change the line cache does not key on (highlights,
+        mentions, focus); the border stays as it is."""
         self._line_cache.clear()
-        self.refresh()
+        self._painted = self._painting()
+        self.refresh(self._text_region())
 
     def watch_highlights(self) -> None:
         self.restyle()
@@ -164,6 +191,8 @@ class ArticleReader(TextArea):
         self.set_class(selecting, "-selecting")
         if not selecting:
             self.selection = Selection.cursor(self.selection.end)
+        # The sentence is not marked while selecting.
+        self.restyle()
 
     # Offsets between the document and the canonical text
 
@@ -208,9 +237,69 @@ class ArticleReader(TextArea):
 
     def move_to_offset(self, offset: int) -> None:
         self.move_cursor(self.location_of(offset), select=self.selecting, center=True)
-        self.restyle()
 
     # Painting
+
+    def _painting(self) -> Painted:
+        sentence = self.current_sentence if self.has_focus and not self.selecting else None
+        return Painted(self.selection, sentence, self._matching_bracket_location)
+
+    def watch_selection(self) -> None:
+        if not self.is_mounted:
+            return
+        before, after = self._painted, self._painting()
+        self._painted = after
+        rows: set[int] = set()
+        for painted in (before, after):
+            # The cursor cell, any selected text, and a bracket matched to the cursor.
+            start, end = sorted(painted.selection)
+            rows |= self._rows_between(start, end)
+            if painted.bracket is not None:
+                rows |= self._rows_between(painted.bracket, painted.bracket)
+            if before.sentence != after.sentence and painted.sentence is not None:
+                rows |= self._rows_between(*map(self.location_of, painted.sentence))
+        self._refresh_rows(rows)
+
+    def _rows_between(self, start: Location, end: Location) -> set[int]:
+        """The screen rows (in the wrapped document) from ``start`` to ``end``, inclusive."""
+        wrapped = self.wrapped_document
+        if not self.document_view.text:
+            return set()
+        first = wrapped.location_to_offset(self._clamp(start)).y
+        last = wrapped.location_to_offset(self._clamp(end)).y
+        return set(range(first, last + 1))
+
+    def _clamp(self, location: Location) -> Location:
+        row, column = location
+        last_row = self.document.line_count - 1
+        row = min(max(row, 0), last_row)
+        return row, min(max(column, 0), len(self.document[row]))
+
+    def _refresh_rows(self, rows: set[int]) -> None:
+        """Repaint these rows of the wrapped document where they are on screen. Regions are
+        clipped here: Textual clips them only to the widget, so a row below the view would
+        repaint the bottom border."""
+        top = self.scroll_offset.y
+        view = self._text_region()
+        for row in sorted(rows):
+            if region := view.intersection(Region(0, row - top, view.width, 1)):
+                self.refresh(region)
+
+    def _text_region(self) -> Region:
+        """The text area in the widget's content coordinates: no scrollbar, no border."""
+        region = self.scrollable_content_region
+        return Region(0, 0, region.width, region.height)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        # Textual repaints the whole scrollbar when its thumb moves: only the cells it left or
+        # entered need it.
+        if self.show_vertical_scrollbar:
+            move_thumb(self.vertical_scrollbar, new_value)
+        if round(old_value) != round(new_value):
+            self.refresh(self._text_region())
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        return compact_lines(self, crop, super().render_lines(crop))
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
@@ -222,7 +311,7 @@ class ArticleReader(TextArea):
         elif line_index == view.meta_row:
             line.stylize(self.get_component_rich_style("reader--meta"))
         else:
-            sentence = self.current_sentence if self.has_focus and not self.selecting else None
+            sentence = self._painted.sentence
             if sentence is not None:
                 self._paint(line, line_index, [sentence], "reader--sentence")
             for highlight in self.highlights:
@@ -248,14 +337,10 @@ class ArticleReader(TextArea):
                 continue
             line.stylize(style, max(start - line_start, 0), min(end, line_end) - line_start)
 
-    def on_text_area_selection_changed(self) -> None:
-        # The marked sentence follows the cursor.
-        self.restyle()
-
-    def on_focus(self) -> None:
-        self.restyle()
-
-    def on_blur(self) -> None:
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        # The sentence is marked only while the reader has focus. (A watcher, not on_focus:
+        # the focus handlers can run before ``has_focus`` changes.)
+        super().watch_has_focus(_has_focus)
         self.restyle()
 
     # Motions

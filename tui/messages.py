@@ -1,0 +1,65 @@
+"""What the main screen's workers report. Workers never touch widgets or screen state: they
+post one of these to the screen, and its handlers change state on the event loop. None of
+them bubbles: they are for the screen alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from store.annotations import Highlight
+from store.entities.index import EntityIndex
+from store.models import Article, Mention
+
+
+@dataclass
+class ArticlesLoaded(Message, bubble=False):
+    """The library's articles, newest first, and how many highlights each has."""
+
+    articles: list[Article]
+    highlight_counts: dict[str, int]
+
+
+@dataclass
+class EntityIndexBuilt(Message, bubble=False):
+    """Entity key → articles, built after the first paint."""
+
+    index: EntityIndex
+
+
+@dataclass
+class ArticlesChanged(Message, bubble=False):
+    """Articles that were updated, added or removed (here or by another process)."""
+
+    updated: list[Article]
+    removed: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ArticleLoaded(Message, bubble=False):
+    """A worker read an article's body, mentions and highlights."""
+
+    article: Article
+    body: str
+    mentions: list[Mention]
+    highlights: list[Highlight]
+    go_to: int | None = None
+    """A body offset to put the reading cursor on (opening at a highlight)."""
+
+
+@dataclass
+class HighlightsSaved(Message, bubble=False):
+    """A highlight change is on disk; ``message`` says what happened, for the user."""
+
+    message: str
+    edit_note_of: Highlight | None = None
+
+
+@dataclass
+class HighlightsChanged(Message, bubble=False):
+    """Highlight counts per article, and the placed highlights of the article on show."""
+
+    counts: dict[str, int]
+    article_id: str | None
+    placed: list[Highlight]

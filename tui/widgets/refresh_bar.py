@@ -1,0 +1,122 @@
+"""The refresh bar: fetches every feed in a worker and shows its progress along the bottom.
+
+The screen starts it with the stores to use; the worker reports through messages, and the
+bar's handlers draw the progress. New articles and the final summary go up to the screen.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.notifications import SeverityLevel
+from textual.reactive import var
+from textual.widgets import ProgressBar, Static
+from textual.worker import Worker
+
+from store.annotations import HighlightStore
+from store.annotations.sync import highlighted_body_hashes, reanchor_changed
+from store.feeds import FeedStore
+from store.ingest.refresh import FeedResult, FeedStatus, refresh_feeds
+from store.library import Library
+from store.models import Article
+from tui.worker_errors import report_failed_worker
+
+LIST_UPDATE_SECONDS = 0.5
+"""Re-sorting 50,000 articles as each feed lands would cost seconds: at most twice a second."""
+
+
+class RefreshBar(Horizontal):
+    """Shown while a refresh runs."""
+
+    running: var[bool] = var(False)
+
+    def watch_running(self, running: bool) -> None:
+        self.set_class(running, "-running")
+
+    @dataclass
+    class Progress(Message):
+        done: int
+        total: int
+
+    @dataclass
+    class ArticlesArrived(Message):
+        """The library's articles, newest first, partway through a refresh."""
+
+        articles: list[Article]
+
+    @dataclass
+    class Finished(Message):
+        """The refresh is over: every article, and what to tell the user."""
+
+        articles: list[Article]
+        summary: str
+        severity: SeverityLevel
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="refresh-label")
+        yield ProgressBar(id="refresh-progress", show_eta=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failed_worker(self, event)
+        if event.worker.is_finished:
+            self.running = False
+
+    def start(self, library: Library, highlights: HighlightStore) -> None:
+        if self.running:
+            self.notify("A refresh is already running", timeout=3)
+            return
+        self.running = True
+        self._refresh(library, highlights)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def _refresh(self, library: Library, highlights: HighlightStore) -> None:
+        """Fetch every feed; the list updates as feeds arrive and the UI never waits."""
+        with FeedStore(library.paths) as feed_store:
+            if not len(feed_store):
+                self.notify("No feeds yet: add one with `broadsheet add URL`", timeout=6)
+                return
+            last_shown = time.monotonic()
+
+            def feed_done(result: FeedResult) -> None:
+                nonlocal last_shown
+                if result.status is FeedStatus.FAILED:
+                    self.notify(
+                        f"{result.title}: {result.error}",
+                        title="Feed failed",
+                        severity="error",
+                        timeout=8,
+                    )
+                if (result.new or result.updated) and (
+                    time.monotonic() - last_shown > LIST_UPDATE_SECONDS
+                ):
+                    last_shown = time.monotonic()
+                    self.post_message(self.ArticlesArrived(library.articles()))
+
+            def progress(done: int, total: int) -> None:
+                self.post_message(self.Progress(done, total))
+
+            before = highlighted_body_hashes(library, highlights)
+            report = refresh_feeds(
+                library, feed_store, on_progress=progress, on_feed_done=feed_done
+            )
+            reanchor_changed(library, highlights, before)
+        failed = len(report.failures)
+        summary = f"{report.new_articles} new, {report.updated_articles} updated"
+        if failed:
+            summary += f"; {failed} feed{'s' if failed != 1 else ''} failed (F shows why)"
+        severity: SeverityLevel = "warning" if failed else "information"
+        self.post_message(self.Finished(library.articles(), summary, severity))
+
+    @on(Progress)
+    def _show_progress(self, event: Progress) -> None:
+        event.stop()
+        self.query_one(ProgressBar).update(total=event.total, progress=event.done)
+        self.query_one("#refresh-label", Static).update(
+            Text(f"Refreshing {event.done}/{event.total} feeds ")
+        )
