@@ -113,9 +113,9 @@ def run_list(args: argparse.Namespace) -> int:
     with open_library(args, writable=False) as library:
         articles = [a for a in library.articles() if not (args.unread and a.read)]
     if args.entity:
-        from store.entities.index import EntityIndex
+        from store.entities.index import index_for_name
 
-        index = EntityIndex(articles)
+        index = index_for_name(articles, args.entity)
         keys = index.resolve(args.entity)
         if not keys:
             warn(f"no article names {args.entity!r}")
