@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from store import entities
-from store.entities.index import EntityIndex
+from store.entities.index import EntityIndex, index_for_name
 from store.library import Library
 from store.models import Article, EntitySummary
 from store.paths import DataPaths
@@ -98,3 +98,23 @@ def test_fifty_thousand_articles_build_quickly_and_answer_instantly() -> None:
     assert len(found) == 500
     assert built < 10.0  # about 0.6 s here; generous for a shared CI machine
     assert lookup < 0.01
+
+
+def test_a_lookup_by_name_answers_as_the_whole_index_does() -> None:
+    articles = [
+        article("full", ("Sanae Takaichi", "PERSON"), ("Japan", "PLACE")),
+        article("surname", ("Takaichi", "PERSON")),
+        article("us", ("United States", "PLACE"), ("Donald Trump", "PERSON")),
+        article("trumps", ("Donald Trump", "PERSON"), ("Ivanka Trump", "PERSON")),
+        article("lone trump", ("Trump", "PERSON")),
+        article("org", ("Bank of Japan", "ORG")),
+        article("none", ("Kenya", "PLACE")),
+    ]
+    whole = EntityIndex(articles)
+    for name in ["Sanae Takaichi", "takaichi", "US", "japan", "Donald Trump", "Trump",
+                 "Bank of Japan", "Atlantis", "Ivanka Trump"]:  # fmt: skip
+        partial = index_for_name(articles, name)
+        keys = whole.resolve(name)
+        assert partial.resolve(name) == keys, name
+        for key in keys:
+            assert partial.articles_mentioning(key) == whole.articles_mentioning(key), name
