@@ -117,10 +117,19 @@ class JournaledTable(Generic[T]):
             journal = signature_of(self.journal_path)
             journal_inode = journal.inode if journal else None
             if snapshot != self._snapshot_signature or journal_inode != self._journal_inode:
-                return self._load_all()
+                return self._reload()
             if journal is None or journal.size <= self._offset:
                 return {}
-            return self._read_journal_tail()
+            try:
+                return self._read_journal_tail()
+            except (FileNotFoundError, _JournalReplaced):
+                return self._reload()  # a compaction between our stat and our read
+
+    def _reload(self) -> dict[str, T | None]:
+        """Read everything again, under the write lock: unlocked, another process's
+        compaction could swap snapshot and journal between the two reads."""
+        with self.write_lock.held():
+            return self._load_all()
 
     def _load_all(self) -> dict[str, T | None]:
         """Read snapshot and journal afresh, taking the result only if both could be read."""
@@ -181,6 +190,8 @@ class JournaledTable(Generic[T]):
 
     def _read_journal_tail(self) -> dict[str, T | None]:
         with open(self.journal_path, "rb") as stream:
+            if os.fstat(stream.fileno()).st_ino != self._journal_inode:
+                raise _JournalReplaced
             stream.seek(self._offset)
             data = stream.read()
         changed: dict[str, T | None] = {}
@@ -287,6 +298,10 @@ class JournaledTable(Generic[T]):
     def close(self) -> None:
         if self._journal_bytes() > COMPACT_AFTER_BYTES:
             self.compact()
+
+
+class _JournalReplaced(Exception):
+    """The journal is not the file we were reading: read everything again."""
 
 
 def _batch_entry(operation: Operation) -> dict[str, Any]:

@@ -96,6 +96,7 @@ class Library(ClosedOnExit):
             for number in range(SHARD_COUNT)
         ]
         self._directory_signature: FileSignature | None = None
+        self._polls = 0
         self._unpolled: dict[str, Article] = {}
         """Other processes' read-state changes that one of our writes took in on its way, for
         the next :meth:`poll_changes` to report."""
@@ -304,8 +305,10 @@ class Library(ClosedOnExit):
             changed: dict[str, Article | None] = {**self._unpolled, **states}
             self._unpolled = {}
         directory = signature_of(self.paths.articles_dir)
-        if directory != self._directory_signature:
-            # A shard is replaced by a rename, which changes the directory's signature.
+        self._polls += 1
+        # A shard is replaced by a rename, which changes the directory's signature; every
+        # tenth poll looks at each shard anyway, for file systems whose clocks are coarse.
+        if directory != self._directory_signature or self._polls % 10 == 0:
             self._directory_signature = directory
             with self._lock:
                 for shard in self._shards:
