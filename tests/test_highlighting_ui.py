@@ -216,9 +216,9 @@ async def test_mouse_selection_then_h_highlights_it(
 ) -> None:
     reader = reader_of(pilot)
     x, y = reader.wrapped_document.location_to_offset(reader.location_of(0))
-    # Drag across "Japanese Prime" as a person would. The content starts inside the border
-    # (1 row) and the border plus padding (2 columns).
-    start = (2 + x, 1 + y - reader.scroll_offset.y)
+    # Drag across "Japanese Prime" as a person would. The reader's border and padding are
+    # its frame's: its content starts at its own top-left corner.
+    start = (x, y - reader.scroll_offset.y)
     end = (start[0] + len("Japanese Prime"), start[1])
     await pilot.mouse_down(reader, offset=start)
     await pilot.hover(reader, offset=end)

@@ -97,7 +97,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="list-pane"):
                 yield Static("", id="filter-chip")
                 yield ArticleList(id="article-list")
-            with Vertical(id="reader-pane"):
+            with Vertical(id="reader-pane"), Vertical(id="reader-frame"):
                 yield ArticleReader(id="reader")
             yield EntitySidebar(id="entity-sidebar")
         yield RefreshBar(id="refresh-bar")
@@ -111,6 +111,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(ArticleList).border_title = "Articles"
         self.query_one(ArticleList).focus()
+        self.watch(self.query_one(ArticleReader), "colour", self._show_next_colour)
         self.load_articles()
         self.apply_settings()
         self.set_interval(POLL_SECONDS, self.poll_store)
@@ -222,6 +223,9 @@ class MainScreen(Screen[None]):
         sidebar.entities = tuple(article.entities) if article else ()
         if article is None:
             self.query_one(ArticleReader).show_article(None, "")
+
+    def _show_next_colour(self, colour: str) -> None:
+        self.query_one("#reader-frame").border_subtitle = f"next highlight: {colour}"
 
     def watch_sidebar_open(self, sidebar_open: bool) -> None:
         self.set_class(sidebar_open, "-sidebar-open")

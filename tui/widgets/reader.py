@@ -184,9 +184,6 @@ class ArticleReader(TextArea):
     def watch_highlights(self) -> None:
         self.restyle()
 
-    def watch_colour(self, colour: Colour) -> None:
-        self.border_subtitle = f"next highlight: {colour}"
-
     def watch_selecting(self, selecting: bool) -> None:
         self.set_class(selecting, "-selecting")
         if not selecting:
