@@ -134,7 +134,9 @@ class EntitySummaries(Sequence[EntitySummary]):
         return hash(self.packed)
 
     def __repr__(self) -> str:
-        return f"EntitySummaries({tuple(self)!r})"
+        # Short: reprs of articles end up in logs and worker descriptions.
+        keys = [key for key, _ in self.keys_and_labels()]
+        return f"EntitySummaries({len(keys)}: {', '.join(keys[:3])}{'…' if len(keys) > 3 else ''})"
 
 
 @dataclass(frozen=True, slots=True)

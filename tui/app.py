@@ -118,7 +118,7 @@ class BroadsheetApp(App[None]):
     def _export_shown(self, event: HighlightsScreen.ExportRequested) -> None:
         self.export_highlights(event.export_format, event.highlights)
 
-    @work(thread=True, group="export", exit_on_error=False)
+    @work(thread=True, group="export", exit_on_error=False, description="export highlights")
     def export_highlights(
         self, export_format: ExportFormat, highlights: list[Highlight] | None
     ) -> None:

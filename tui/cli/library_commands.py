@@ -113,9 +113,9 @@ def run_list(args: argparse.Namespace) -> int:
     with open_library(args, writable=False) as library:
         articles = [a for a in library.articles() if not (args.unread and a.read)]
     if args.entity:
-        from store.entities.index import index_for_name
+        from store.entities.index import EntityIndex
 
-        index = index_for_name(articles, args.entity)
+        index = EntityIndex(articles)
         keys = index.resolve(args.entity)
         if not keys:
             warn(f"no article names {args.entity!r}")

@@ -118,7 +118,7 @@ class MainScreen(Screen[None]):
 
     # Loading: the list first; derived data (entity index, stale summaries) after the paint.
 
-    @work(thread=True, group="settings", exit_on_error=False)
+    @work(thread=True, group="settings", exit_on_error=False, description="apply settings")
     def apply_settings(self) -> None:
         try:
             problem = apply_entity_backend(load_settings(self.library.paths))
@@ -127,7 +127,13 @@ class MainScreen(Screen[None]):
         if problem:
             self.notify(problem, title="Settings", severity="warning", timeout=10)
 
-    @work(thread=True, exclusive=True, group="articles", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="articles",
+        exit_on_error=False,
+        description="load articles",
+    )
     def load_articles(self) -> None:
         self.post_message(
             ArticlesLoaded(self.library.articles(), self.highlight_store.counts_by_article())
@@ -139,7 +145,13 @@ class MainScreen(Screen[None]):
         self.query_one(ArticleList).highlight_counts = event.highlight_counts
         self.build_entity_index(event.articles)
 
-    @work(thread=True, exclusive=True, group="entity-index", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="entity-index",
+        exit_on_error=False,
+        description="build the entity index",
+    )
     def build_entity_index(self, articles: list[Article]) -> None:
         self.post_message(EntityIndexBuilt(EntityIndex(articles)))
         if any(is_stale(article) for article in articles):
@@ -151,7 +163,13 @@ class MainScreen(Screen[None]):
         if self.entity_filter is not None:
             self._show_filtered()
 
-    @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="entities",
+        exit_on_error=False,
+        description="update stale entity summaries",
+    )
     def migrate_entities(self) -> None:
         """Bring entity summaries an older extractor made up to date, newest first, in the
         background: the app is usable meanwhile and the sidebar fills in as batches land."""
@@ -184,7 +202,13 @@ class MainScreen(Screen[None]):
             self._polling = True
             self._poll_store()
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="poll",
+        exit_on_error=False,
+        description="look for other processes' changes",
+    )
     def _poll_store(self) -> None:
         changes = self.library.poll_changes()
         touched = self.highlight_store.catch_up()
@@ -356,7 +380,7 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(NoteEditor(highlight), save)
 
-    @work(thread=True, group="writes", exit_on_error=False)
+    @work(thread=True, group="writes", exit_on_error=False, description="save a highlight change")
     def write_highlights(
         self,
         change: Callable[[HighlightStore], Highlight],
@@ -371,7 +395,7 @@ class MainScreen(Screen[None]):
             return
         self.post_message(HighlightsSaved(done, result if then_edit_note else None))
 
-    @work(thread=True, group="writes", exit_on_error=False)
+    @work(thread=True, group="writes", exit_on_error=False, description="undo a highlight change")
     def undo_highlight_change(self) -> None:
         try:
             undone = self.highlight_store.undo()
@@ -387,7 +411,13 @@ class MainScreen(Screen[None]):
         if event.edit_note_of is not None:
             self.open_note_editor(event.edit_note_of)
 
-    @work(thread=True, exclusive=True, group="highlights", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="highlights",
+        exit_on_error=False,
+        description="read highlights",
+    )
     def show_highlights_of(self, article: Article | None) -> None:
         self._report_highlights(article)
 
@@ -406,7 +436,13 @@ class MainScreen(Screen[None]):
 
     # Workers
 
-    @work(thread=True, exclusive=True, group="reader", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="reader",
+        exit_on_error=False,
+        description="load an article",
+    )
     def load_article(self, article: Article, go_to: int | None = None) -> None:
         article, mentions = refresh_article(self.library, article)
         body = self.library.body(article)
@@ -418,7 +454,7 @@ class MainScreen(Screen[None]):
             stored = self.highlight_store.for_article(article.id)
         self.post_message(ArticleLoaded(article, body, mentions, stored, go_to))
 
-    @work(thread=True, group="writes", exit_on_error=False)
+    @work(thread=True, group="writes", exit_on_error=False, description="mark an article read")
     def mark_read(self, article_id: str) -> None:
         try:
             updated = self.library.set_read(article_id, True)

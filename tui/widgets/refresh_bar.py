@@ -74,7 +74,13 @@ class RefreshBar(Horizontal):
         self.running = True
         self._refresh(library, highlights)
 
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="refresh",
+        exit_on_error=False,
+        description="refresh feeds",
+    )
     def _refresh(self, library: Library, highlights: HighlightStore) -> None:
         """Fetch every feed; the list updates as feeds arrive and the UI never waits."""
         with FeedStore(library.paths) as feed_store:
