@@ -14,6 +14,7 @@ what the others wrote.
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -39,6 +40,8 @@ from store.paths import SHARD_COUNT, DataPaths, shard_of
 from store.read_state import UNREAD, ReadState, ReadStateStore
 from store.table_file import Record, TableFile
 from store.text import word_count
+
+_SHARED_VALUES = ("source", "added", "feed_id", "author")
 
 
 class SaveOutcome(Enum):
@@ -106,6 +109,12 @@ class Library(ClosedOnExit):
         state = self.read_state.get(record["id"])
         if state is not UNREAD:
             record = {**record, "read": state.read, "starred": state.starred}
+        # One copy of the values many articles share (a feed's name, a refresh's time), not
+        # one per article: ~7 MB at 50,000.
+        for name in _SHARED_VALUES:
+            value = record.get(name)
+            if isinstance(value, str):
+                record[name] = sys.intern(value)
         return Article.from_dict(record)
 
     def _load_shards(self) -> None:
