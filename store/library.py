@@ -99,7 +99,7 @@ class Library(ClosedOnExit):
             for number in range(SHARD_COUNT)
         ]
         self._directory_signature: FileSignature | None = None
-        self._polls = 0
+        self._looks = 0
         self._unpolled: dict[str, Article] = {}
         """Other processes' read-state changes that one of our writes took in on its way, for
         the next :meth:`poll_changes` to report."""
@@ -314,15 +314,29 @@ class Library(ClosedOnExit):
             changed: dict[str, Article | None] = {**self._unpolled, **states}
             self._unpolled = {}
         directory = signature_of(self.paths.articles_dir)
-        self._polls += 1
-        # A shard is replaced by a rename, which changes the directory's signature; every
-        # tenth poll looks at each shard anyway, for file systems whose clocks are coarse.
-        if directory != self._directory_signature or self._polls % 10 == 0:
+        if directory != self._directory_signature or self._shards_due():
             self._directory_signature = directory
             with self._lock:
                 for shard in self._shards:
                     changed.update(shard.reload_if_changed())
         return LibraryChanges(changed)
+
+    def changed_on_disk(self) -> bool:
+        """Whether :meth:`poll_changes` would find anything: a few stats, nothing read, so a
+        timer can ask often and start a worker only when there is work."""
+        return (
+            bool(self._unpolled)
+            or self.read_state.changed_on_disk()
+            or signature_of(self.paths.articles_dir) != self._directory_signature
+            or (self._shards_due() and any(shard.changed_on_disk() for shard in self._shards))
+        )
+
+    def _shards_due(self) -> bool:
+        """Every tenth look, each shard is looked at too: a shard is replaced by a rename,
+        which changes the directory's signature, unless a coarse clock hides a second
+        rename in the same tick."""
+        self._looks += 1
+        return self._looks % 10 == 0
 
     def close(self) -> None:
         with self._lock:

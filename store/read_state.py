@@ -47,6 +47,9 @@ class ReadStateStore:
         for article_id, state in changed.items():
             self._unreported[article_id] = state or UNREAD
 
+    def changed_on_disk(self) -> bool:
+        return bool(self._unreported) or self._table.changed_on_disk()
+
     def take_changes(self) -> dict[str, ReadState]:
         """Every change since this was last called, other processes' included."""
         with self._lock:

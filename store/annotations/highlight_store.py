@@ -122,6 +122,10 @@ class HighlightStore(ClosedOnExit):
                 self._article_of[highlight_id] = highlight.article_id
                 self._by_article.setdefault(highlight.article_id, {})[highlight_id] = highlight
 
+    def changed_on_disk(self) -> bool:
+        """Whether another process changed highlights since we last looked (two stats)."""
+        return self._table.changed_on_disk()
+
     def catch_up(self) -> set[str]:
         """Take in other processes' changes; the ids of the articles whose highlights changed."""
         with self._lock:

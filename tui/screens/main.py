@@ -198,9 +198,14 @@ class MainScreen(Screen[None]):
     # Other processes: a cron refresh, `broadsheet add`, a second window.
 
     def poll_store(self) -> None:
-        if not self._polling:
-            self._polling = True
-            self._poll_store()
+        # A few stats here on the event loop; a worker only when there is something to read,
+        # so an idle app costs (next to) nothing.
+        if self._polling or not (
+            self.library.changed_on_disk() or self.highlight_store.changed_on_disk()
+        ):
+            return
+        self._polling = True
+        self._poll_store()
 
     @work(
         thread=True,

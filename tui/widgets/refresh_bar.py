@@ -38,6 +38,12 @@ class RefreshBar(Horizontal):
 
     def watch_running(self, running: bool) -> None:
         self.set_class(running, "-running")
+        # A ProgressBar animates (15 frames a second) and ticks even while hidden: it exists
+        # only while a refresh runs, so an idle app costs no CPU.
+        if running:
+            self.mount(ProgressBar(id="refresh-progress", show_eta=False))
+        else:
+            self.query(ProgressBar).remove()
 
     @dataclass
     class Progress(Message):
@@ -60,7 +66,6 @@ class RefreshBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="refresh-label")
-        yield ProgressBar(id="refresh-progress", show_eta=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_failed_worker(self, event)
@@ -122,7 +127,8 @@ class RefreshBar(Horizontal):
     @on(Progress)
     def _show_progress(self, event: Progress) -> None:
         event.stop()
-        self.query_one(ProgressBar).update(total=event.total, progress=event.done)
+        for bar in self.query(ProgressBar):
+            bar.update(total=event.total, progress=event.done)
         self.query_one("#refresh-label", Static).update(
             Text(f"Refreshing {event.done}/{event.total} feeds ")
         )
