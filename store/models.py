@@ -105,6 +105,18 @@ class EntitySummaries(Sequence[EntitySummary]):
                 EntitySummary, (key, label, int(count), int(first), in_title == "1")
             )
 
+    def as_dicts(self) -> list[dict[str, Any]]:
+        """The JSON form, straight from the packed text (``list --json`` writes a million of
+        these at 50,000 articles; through named tuples it took twice as long)."""
+        if not self.packed:
+            return []
+        records = (record.split(_FIELD) for record in self.packed.split(_RECORD))
+        return [
+            {"key": key, "label": label, "count": int(count), "first": int(first),
+             "in_title": in_title == "1"}
+            for key, label, count, first, in_title in records
+        ]  # fmt: skip
+
     def keys_and_labels(self) -> Iterator[tuple[str, str]]:
         """(key, label) of each, without building the summaries (the entity index's need)."""
         if not self.packed:
@@ -174,7 +186,12 @@ class Article:
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form (``list --json``): entities as a list of objects."""
         data = self.to_record()
-        data["entities"] = [summary._asdict() for summary in self.entities]
+        entities = self.entities
+        data["entities"] = (
+            entities.as_dicts()
+            if isinstance(entities, EntitySummaries)
+            else [summary._asdict() for summary in entities]
+        )
         return data
 
     def to_record(self) -> dict[str, Any]:
