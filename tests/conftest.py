@@ -11,7 +11,7 @@ from store.ingest.importer import import_bundled_seeds_on_first_run
 from store.library import Library
 from store.paths import DataPaths
 
-pytest_plugins = ["tests.web.plugin", "tests.terminal"]
+pytest_plugins = ["tests.web.plugin", "tests.web.generated_feeds", "tests.terminal"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_SEED = REPO_ROOT / "seeds" / "000_9ecd6304ede0a06b.txt"

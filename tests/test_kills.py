@@ -17,11 +17,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import pytest
 
@@ -31,7 +30,8 @@ from store.library import Library
 from store.models import Article
 from store.paths import DataPaths
 from tests.conftest import REPO_ROOT
-from tests.web.server import Request, Response, WebServer
+from tests.web.generated_feeds import ITEMS_PER_FEED
+from tests.web.server import WebServer
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
@@ -40,7 +40,6 @@ HIGHLIGHT_KILLS = 80
 REFRESH_KILLS = 35
 COMPACTION_KILLS = 40
 ARTICLES = 30
-ITEMS_PER_FEED = 4
 START_TIMEOUT = 30.0
 
 MARK_WRITER = """
@@ -136,26 +135,6 @@ while True:
     ids = sorted(article.id for article in library.articles() if article.feed_id == feed.id)
     print("refreshed", feed.id, report.new_articles, *ids, flush=True)
 """
-
-
-async def serve_feed(request: Request) -> Response:
-    """``/feed?name=N``: a feed of its own for every name, with entries N-0, N-1, …"""
-    name = parse_qs(request.query).get("name", ["unnamed"])[0]
-    items = "".join(
-        f"<item><title>{name} story {number}</title>"
-        f'<guid isPermaLink="false">{name}-{number}</guid>'
-        f"<description>Ada Lovelace wrote to Charles Babbage in London ({name}, "
-        f"{number}).</description></item>"
-        for number in range(ITEMS_PER_FEED)
-    )
-    document = f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>{items}'
-    return Response(200, (document + "</channel></rss>").encode(), {"Content-Type": "text/xml"})
-
-
-@pytest.fixture(scope="module")
-def feed_server() -> Iterator[WebServer]:
-    with WebServer(serve_feed) as server:
-        yield server
 
 
 def run_until_killed(arguments: list[str], delay: float) -> list[list[str]]:

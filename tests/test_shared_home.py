@@ -19,10 +19,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from urllib.parse import parse_qs
-
-import pytest
 
 from store.annotations import HighlightStore
 from store.annotations.model import Highlight
@@ -31,10 +27,10 @@ from store.library import Library, LibraryChanges
 from store.models import Article
 from store.paths import DataPaths
 from tests.conftest import REPO_ROOT
-from tests.web.server import Request, Response, WebServer
+from tests.web.generated_feeds import ITEMS_PER_FEED
+from tests.web.server import WebServer
 
 ARTICLES_EACH = 12
-ITEMS_PER_FEED = 4
 MARKS = 1000
 HIGHLIGHT_EDITS = 300
 REFRESHES = 12
@@ -146,26 +142,6 @@ for count in range(int(sys.argv[2])):
 library.close()
 print("done", flush=True)
 """
-
-
-async def serve_feed(request: Request) -> Response:
-    """``/feed?name=N``: a feed of its own for every name, with entries N-0, N-1, …"""
-    name = parse_qs(request.query).get("name", ["unnamed"])[0]
-    items = "".join(
-        f"<item><title>{name} story {number}</title>"
-        f'<guid isPermaLink="false">{name}-{number}</guid>'
-        f"<description>Ada Lovelace wrote to Charles Babbage in London ({name}, "
-        f"{number}).</description></item>"
-        for number in range(ITEMS_PER_FEED)
-    )
-    document = f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>{items}'
-    return Response(200, (document + "</channel></rss>").encode(), {"Content-Type": "text/xml"})
-
-
-@pytest.fixture(scope="module")
-def feed_server() -> Iterator[WebServer]:
-    with WebServer(serve_feed) as server:
-        yield server
 
 
 class Worker:
