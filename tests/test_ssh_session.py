@@ -90,7 +90,9 @@ def wait_for_new_sentence(session: TmuxSession, before: str) -> str:
 
     def moved(_: str) -> bool:
         found[:] = [underlined(session)]
-        return bool(found[0]) and found[0] != before
+        # By their openings: a notification may cover the ends of the rows, and then the
+        # same sentence reads shorter, as if it were another.
+        return bool(found[0]) and found[0][:20] != before[:20]
 
     session.wait_for(moved, what=f"the marked sentence to move on from {before!r}")
     return found[0]

@@ -56,10 +56,5 @@ class HighlightsSaved(Message, bubble=False):
     edit_note_of: Highlight | None = None
 
 
-@dataclass
-class HighlightsChanged(Message, bubble=False):
-    """Highlight counts per article, and the placed highlights of the article on show."""
-
-    counts: dict[str, int]
-    article_id: str | None
-    placed: list[Highlight]
+class HighlightsTouched(Message, bubble=False):
+    """Another process changed highlights: counts and the reader's may be out of date."""

@@ -35,8 +35,8 @@ from tui.messages import (
     ArticlesChanged,
     ArticlesLoaded,
     EntityIndexBuilt,
-    HighlightsChanged,
     HighlightsSaved,
+    HighlightsTouched,
 )
 from tui.screens.feeds import FeedsScreen
 from tui.screens.highlights import HighlightsScreen
@@ -222,7 +222,7 @@ class MainScreen(Screen[None]):
             removed = {key for key, article in changes.articles.items() if article is None}
             self.post_message(ArticlesChanged(updated, removed))
         if touched:
-            self._report_highlights(self.current)
+            self.post_message(HighlightsTouched())
 
     # State flowing down
 
@@ -416,28 +416,17 @@ class MainScreen(Screen[None]):
         if event.edit_note_of is not None:
             self.open_note_editor(event.edit_note_of)
 
-    @work(
-        thread=True,
-        exclusive=True,
-        group="highlights",
-        exit_on_error=False,
-        description="read highlights",
-    )
     def show_highlights_of(self, article: Article | None) -> None:
-        self._report_highlights(article)
-
-    def _report_highlights(self, article: Article | None) -> None:
+        """Show current highlight counts and ``article``'s highlights (from memory: no I/O)."""
         store = self.highlight_store
-        placed = [h for h in store.for_article(article.id) if not h.orphaned] if article else []
-        self.post_message(
-            HighlightsChanged(store.counts_by_article(), article.id if article else None, placed)
-        )
+        self.query_one(ArticleList).highlight_counts = store.counts_by_article()
+        if article is not None and self.current is not None and self.current.id == article.id:
+            placed = [h for h in store.for_article(article.id) if not h.orphaned]
+            self.query_one(ArticleReader).highlights = placed
 
-    @on(HighlightsChanged)
-    def _highlights_changed(self, event: HighlightsChanged) -> None:
-        self.query_one(ArticleList).highlight_counts = event.counts
-        if self.current is not None and self.current.id == event.article_id:
-            self.query_one(ArticleReader).highlights = event.placed
+    @on(HighlightsTouched)
+    def _highlights_touched(self) -> None:
+        self.show_highlights_of(self.current)
 
     # Workers
 
