@@ -13,10 +13,18 @@ import os
 import shutil
 from collections import defaultdict
 
-from store.db import CorruptStoreError, WriteLock, fsync_directory, set_aside_corrupt
+from tinydb import TinyDB, where
+
+from store.db import (
+    AtomicJSONStorage,
+    CorruptStoreError,
+    WriteLock,
+    fsync_directory,
+    set_aside_corrupt,
+)
 from store.journal import JournaledTable, Put
 from store.paths import SHARD_COUNT, DataPaths, shard_of
-from store.table_file import Record, read_table, write_table
+from store.table_file import Record, write_table
 
 LEGACY_BACKUP_SUFFIX = ".v1-backup"
 
@@ -30,11 +38,14 @@ def migrate_single_file_cache(paths: DataPaths, lock: WriteLock) -> bool:
         if paths.articles_dir.exists() or not legacy.exists():
             return False  # another process did it while we waited
         try:
-            records = read_table(legacy, "articles")
+            with TinyDB(legacy, storage=AtomicJSONStorage) as database:
+                articles = database.table("articles", cache_size=0)
+                records = articles.all()
+                touched = articles.search(where("read").test(bool) | where("starred").test(bool))
         except CorruptStoreError:
             set_aside_corrupt(legacy)  # a cache: the next import or refresh fills it again
             return False
-        _move_read_state(paths, records)
+        _move_read_state(paths, touched)
         _write_shards(paths, records)
         legacy.rename(legacy.with_name(legacy.name + LEGACY_BACKUP_SUFFIX))
         fsync_directory(paths.home)
@@ -42,17 +53,15 @@ def migrate_single_file_cache(paths: DataPaths, lock: WriteLock) -> bool:
 
 
 def _move_read_state(paths: DataPaths, records: list[Record]) -> None:
+    """The read or starred articles' flags, to the read-state journal."""
     states: JournaledTable[Record] = JournaledTable(
         paths.read_state_db, "state", decode=dict, encode=dict
     )
     states.load()
     states.append(
         [
-            Put({"id": record["id"], "read": True, "starred": bool(record.get("starred"))})
-            if record.get("read")
-            else Put({"id": record["id"], "read": False, "starred": True})
-            for record in records
-            if record.get("read") or record.get("starred")
+            Put({"id": r["id"], "read": bool(r.get("read")), "starred": bool(r.get("starred"))})
+            for r in records
         ]
     )
     states.compact()
