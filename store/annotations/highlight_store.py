@@ -148,8 +148,11 @@ class HighlightStore(ClosedOnExit):
     def all(self) -> list[Highlight]:
         """Every highlight, newest first."""
         with self._lock:
-            every = list(self._table.records.values())
-        return sorted(every, key=lambda h: h.newest_first, reverse=True)
+            every = list(self._table.records.values())  # in the order they were made
+        # Saves take about a millisecond, so two highlights can share a creation time: those
+        # keep the order they were made in (a stable sort of the list reversed).
+        every.reverse()
+        return sorted(every, key=lambda h: h.created, reverse=True)
 
     def find(
         self,

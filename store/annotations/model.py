@@ -110,8 +110,3 @@ class Highlight:
     def reading_order(self) -> tuple[str, bool, int, int, str]:
         """Sort key: by article, placed before orphans, then by position in the text."""
         return (self.article_id, self.orphaned, self.start, self.end, self.id)
-
-    @property
-    def newest_first(self) -> tuple[str, str]:
-        """Sort key, used with ``reverse=True``: most recently created first."""
-        return (self.created, self.id)
