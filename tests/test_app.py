@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
+from textual.widgets._footer import FooterKey
 from textual.worker import WorkerFailed
 
 import tui.screens.main
@@ -21,6 +22,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.entity_sidebar import EntitySidebar
+from tui.widgets.footer import LeanFooter
 from tui.widgets.reader import ArticleReader
 
 
@@ -255,3 +257,20 @@ async def test_holding_j_moves_the_list_and_previews_once_the_cursor_rests(
         assert [m.article.id for m in loaded] == [article_list.articles[5].id]
         assert reader.document_view.article is not None
         assert reader.document_view.article.id == article_list.articles[5].id
+
+
+async def test_moving_focus_back_and_forth_leaves_no_footer_keys_behind(app: BroadsheetApp) -> None:
+    """Textual's Footer rebinds a new set of keys on every focus move and kept the old ones
+    alive (~0.5 MB per open-and-back); LeanFooter lets them go."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(5):
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+        footer = pilot.app.screen.query_one(LeanFooter)
+        watchers = getattr(footer, "__watchers", {})
+        bound = [node for pairs in watchers.values() for node, _ in pairs]
+        assert bound and all(node.is_attached for node in bound)
+        assert len(bound) <= len(footer.query(FooterKey))

@@ -8,9 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from store.feeds import Feed
+from tui.widgets.footer import LeanFooter
 
 
 def when(timestamp: str | None) -> str:
@@ -39,7 +40,7 @@ class FeedsScreen(Screen[bool]):
         )
         yield DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="feeds-error")
-        yield Footer()
+        yield LeanFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -13,12 +13,13 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.annotations import Highlight
 from store.annotations.highlight_store import matches_query
 from store.export.output import ExportFormat
+from tui.widgets.footer import LeanFooter
 
 QUOTE_CHARS = 160
 # The colour a highlight was given is its label, so the marker shows that colour by name.
@@ -84,7 +85,7 @@ class HighlightsScreen(Screen[Highlight | None]):
             )
             yield Static("", id="highlights-count")
             yield OptionList(id="highlights-list")
-        yield Footer()
+        yield LeanFooter()
 
     def on_mount(self) -> None:
         self.query_one("#highlights-list", OptionList).border_title = "Highlights"

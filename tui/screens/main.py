@@ -19,7 +19,7 @@ from textual.events import Resize
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker
 
 from store.annotations import Highlight, HighlightStore
@@ -43,6 +43,7 @@ from tui.screens.highlights import HighlightsScreen
 from tui.screens.note_editor import NoteEditor
 from tui.widgets.article_list import ArticleList
 from tui.widgets.entity_sidebar import EntitySidebar
+from tui.widgets.footer import LeanFooter
 from tui.widgets.reader import ArticleReader
 from tui.widgets.refresh_bar import RefreshBar
 from tui.worker_errors import report_failed_worker
@@ -101,7 +102,7 @@ class MainScreen(Screen[None]):
                 yield ArticleReader(id="reader")
             yield EntitySidebar(id="entity-sidebar")
         yield RefreshBar(id="refresh-bar")
-        yield Footer()
+        yield LeanFooter()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_failed_worker(self, event)
