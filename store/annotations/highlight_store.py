@@ -12,6 +12,7 @@ takes in the others' changes. Reads come from memory, one article's through an i
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -102,7 +103,7 @@ class HighlightStore(ClosedOnExit):
         self._table: JournaledTable[Highlight] = JournaledTable(
             self.path,
             "highlights",
-            decode=Highlight.from_dict,
+            decode=_decode,
             encode=Highlight.to_dict,
             on_change=self._reindex,
             lock=self._lock,
@@ -411,6 +412,19 @@ class HighlightStore(ClosedOnExit):
     def close(self) -> None:
         with self._lock:
             self._table.close()
+
+
+_SHARED_FIELDS = ("article_id", "article_title", "article_url", "body_hash", "colour")
+
+
+def _decode(record: dict[str, object]) -> Highlight:
+    """A highlight, sharing one copy of what the highlights of one article have in common
+    (30,000 highlights over 10,000 articles: ~6 MB)."""
+    for name in _SHARED_FIELDS:
+        value = record.get(name)
+        if isinstance(value, str):
+            record[name] = sys.intern(value)
+    return Highlight.from_dict(record)
 
 
 def _anchor_of(highlight: Highlight) -> Anchor:
