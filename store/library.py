@@ -13,6 +13,7 @@ what the others wrote.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 import threading
@@ -29,7 +30,6 @@ from store.db import (
     CorruptStoreError,
     FileSignature,
     WriteLock,
-    remove_stale_temporaries,
     set_aside_corrupt,
     signature_of,
 )
@@ -121,8 +121,10 @@ class Library(ClosedOnExit):
         self._directory_signature = signature_of(self.paths.articles_dir)
         if self.writable and self.paths.articles_dir.exists():
             with self._write_lock.held():
-                for shard in self._shards:
-                    remove_stale_temporaries(shard.path)
+                # A killed writer's temporary shards (".NN.json.*.tmp"): one listing, not 64.
+                for leftover in self.paths.articles_dir.glob(".*.tmp"):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
         # Loading 50,000 records makes the collector scan them again and again; nothing
         # here makes cycles, so it waits until the load is done.
         collecting = gc.isenabled()

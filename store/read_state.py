@@ -57,18 +57,11 @@ class ReadStateStore:
             changes, self._unreported = self._unreported, {}
             return changes
 
-    @property
-    def journal_path(self) -> str:
-        return str(self._table.journal_path)
-
     def load(self) -> None:
         self._table.load()
 
     def get(self, article_id: str) -> ReadState:
         return self._table.records.get(article_id, UNREAD)
-
-    def states(self) -> dict[str, ReadState]:
-        return self._table.records
 
     def update(
         self, article_ids: list[str], *, read: bool | None = None, starred: bool | None = None
