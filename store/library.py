@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import sqlite3
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,6 +34,7 @@ from store.db import (
     set_aside_corrupt,
     signature_of,
 )
+from store.entities.catalog import CatalogEntry, EntityCatalog, ShardChange
 from store.entities.mentions_store import MentionStore
 from store.migration import migrate_single_file_cache
 from store.models import Article, EntitySummary
@@ -42,6 +44,9 @@ from store.table_file import Record, TableFile
 from store.text import word_count
 
 _SHARED_VALUES = ("source", "added", "feed_id", "author")
+_CATALOG_WAIT_SECONDS = 1.0
+"""How long a flush waits for a reader that is rebuilding the entity catalog: no longer, as
+it holds the articles' write lock meanwhile (the catalog then catches up later)."""
 
 
 class SaveOutcome(Enum):
@@ -80,6 +85,8 @@ class Library(ClosedOnExit):
         self.bodies = BodyStore(paths)
         self.mentions = MentionStore(paths)
         """Entity mentions of each body, kept beside it once the article has been opened."""
+        self.catalog = EntityCatalog(paths.entity_catalog, busy_timeout=_CATALOG_WAIT_SECONDS)
+        """Which articles name which entities, on disk: our flushes keep it current."""
         self.recovered_from: Path | None = None
         """Set when a damaged metadata shard was moved aside (its articles come back with the
         next import or refresh)."""
@@ -259,15 +266,30 @@ class Library(ClosedOnExit):
         if not self.writable:
             return
         with self._lock:
-            dirty = [shard for shard in self._shards if shard.dirty]
+            dirty = [(number, shard) for number, shard in enumerate(self._shards) if shard.dirty]
             if not (dirty or force):
                 return
             with self._write_lock.held():
                 self.paths.articles_dir.mkdir(parents=True, exist_ok=True)
-                for shard in dirty:
+                changes = []
+                for number, shard in dirty:
+                    before, ours = signature_of(shard.path), shard.pending()
                     shard.flush()
+                    written = {key: shard.records.get(key) for key in ours}
+                    entries = {key: None if article is None else CatalogEntry.of_article(article)
+                               for key, article in written.items()}  # fmt: skip
+                    changes.append(ShardChange(number, before, shard.signature, entries))
+                self._keep_catalog(changes)
             # The directory signature stays as it was: another process may have replaced a
             # shard meanwhile, and the next poll_changes must still look.
+
+    def _keep_catalog(self, changes: list[ShardChange]) -> None:
+        """Bring the entity catalog along with what we wrote. It is derived data: if it is
+        busy or damaged, it stays behind, and the next command that reads it catches up."""
+        try:
+            self.catalog.apply(changes)
+        except sqlite3.Error:
+            self.catalog.close()
 
     # Read and starred state: durable when the call returns
 
@@ -344,3 +366,4 @@ class Library(ClosedOnExit):
         with self._lock:
             self.flush()
             self.read_state.close()
+            self.catalog.close()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from functools import cache
 from typing import Any, Literal, NamedTuple, TypeVar, cast, overload
+
+import orjson
 
 T = TypeVar("T")
 
@@ -117,6 +120,11 @@ class EntitySummaries(Sequence[EntitySummary]):
             for key, label, count, first, in_title in records
         ]  # fmt: skip
 
+    def as_json(self) -> str:
+        """The JSON text of :meth:`as_dicts`, made by string replacement rather than a
+        million dicts: ``list --json`` at 50,000 articles spends a third of the time there."""
+        return summaries_json(self.packed)
+
     def keys_and_labels(self) -> Iterator[tuple[str, str]]:
         """(key, label) of each, without building the summaries (the entity index's need)."""
         if not self.packed:
@@ -149,6 +157,51 @@ class EntitySummaries(Sequence[EntitySummary]):
         # Short: reprs of articles end up in logs and worker descriptions.
         keys = [key for key, _ in self.keys_and_labels()]
         return f"EntitySummaries({len(keys)}: {', '.join(keys[:3])}{'…' if len(keys) > 3 else ''})"
+
+
+_NEEDS_ESCAPING = re.compile('[\x00-\x1d"\\\\]')
+"""Characters JSON would escape (or that are not our separators): such a key takes the slow
+path."""
+_SUMMARY_JSON = '{"key":"%s","label":"%s","count":%s,"first":%s,"in_title":%s}'
+_LABEL_SET = frozenset(ENTITY_LABELS)
+_TRUE_FLAG, _TRUE_JSON = f"{_FIELD}1{_RECORD}", f"{_FIELD}true{_RECORD}"
+_FALSE_FLAG, _FALSE_JSON = f"{_FIELD}0{_RECORD}", f"{_FIELD}false{_RECORD}"
+_JSON_FLAGS = frozenset(("true", "false"))
+
+
+@cache
+def _summaries_template(count: int) -> str:
+    return "[" + ",".join([_SUMMARY_JSON] * count) + "]"
+
+
+def summaries_json(packed: str) -> str:
+    """Packed summaries (see :class:`EntitySummaries`) as a JSON array of objects.
+
+    When no field needs escaping (the checks below), the fields, split on both separators,
+    fill a template of as many objects in one ``%``: at 50,000 articles that is a million
+    entities formatted in C rather than a million dicts built in Python."""
+    if not packed:
+        return "[]"
+    if _NEEDS_ESCAPING.search(packed) is None:
+        # The in-title flag is the one field before a record separator (or the end).
+        marked = (
+            (packed + _RECORD).replace(_TRUE_FLAG, _TRUE_JSON).replace(_FALSE_FLAG, _FALSE_JSON)
+        )
+        values = marked.replace(_RECORD, _FIELD).split(_FIELD)
+        del values[-1]  # after the last record's separator
+        count, rest = divmod(len(values), 5)
+        numbers = values[2::5] + values[3::5]
+        if (
+            rest == 0
+            and _LABEL_SET.issuperset(values[1::5])
+            and _JSON_FLAGS.issuperset(values[4::5])
+            and "" not in numbers
+            and "".join(numbers).isascii()
+            and "".join(numbers).isdigit()
+        ):
+            return _summaries_template(count) % tuple(values)
+    # A key with quotes or backslashes, or fields from another version.
+    return orjson.dumps(EntitySummaries(packed).as_dicts()).decode()
 
 
 @dataclass(frozen=True, slots=True)

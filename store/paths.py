@@ -78,6 +78,16 @@ class DataPaths:
         return self.home / "annotations.json"
 
     @property
+    def derived_dir(self) -> Path:
+        """Indexes made from the cache: nothing of the user's, rebuilt when missing."""
+        return self.home / "derived"
+
+    @property
+    def entity_catalog(self) -> Path:
+        """Which articles name which entities (SQLite), for commands that ask."""
+        return self.derived_dir / "entities.sqlite"
+
+    @property
     def exports_dir(self) -> Path:
         return self.home / "exports"
 

@@ -94,6 +94,16 @@ class TableFile(Generic[T]):
     def dirty(self) -> bool:
         return bool(self._changed)
 
+    @property
+    def signature(self) -> FileSignature | None:
+        """The file's signature when we last read or wrote it."""
+        return self._signature
+
+    def pending(self) -> set[str]:
+        """The keys this process changed since the last flush."""
+        with self._lock:
+            return set(self._changed)
+
     def changed_on_disk(self) -> bool:
         return signature_of(self.path) != self._signature
 

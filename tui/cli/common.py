@@ -8,7 +8,6 @@ from typing import Any
 
 import orjson
 
-from store.ingest.importer import import_bundled_seeds_on_first_run
 from store.library import Library
 from store.models import Article
 from store.paths import DataPaths, resolve_home
@@ -36,12 +35,22 @@ def data_paths(args: argparse.Namespace) -> DataPaths:
     return DataPaths(resolve_home(args.home))
 
 
-def open_library(args: argparse.Namespace, *, writable: bool) -> Library:
-    """The library at ``--home``; a home used for the first time gets the bundled seeds."""
+def prepare_home(args: argparse.Namespace) -> DataPaths:
+    """The home at ``--home``, set up: one used for the first time gets the bundled seeds, and
+    one of Broadsheet 0.1 is migrated."""
     paths = data_paths(args)
     if not paths.articles_dir.exists():
+        # Imported only here: a listing of a home in use need not load the seed importer.
+        from store.ingest.importer import import_bundled_seeds_on_first_run
+
         with Library(paths, writable=True) as fresh:
             import_bundled_seeds_on_first_run(fresh)
+    return paths
+
+
+def open_library(args: argparse.Namespace, *, writable: bool) -> Library:
+    """The library at ``--home`` (set up by :func:`prepare_home`)."""
+    paths = prepare_home(args)
     problem = apply_entity_backend(load_settings(paths))
     if problem:
         warn(problem)
@@ -53,7 +62,15 @@ def open_library(args: argparse.Namespace, *, writable: bool) -> Library:
 
 def print_json(value: Any) -> None:
     """Print JSON for scripts: UTF-8, indented, keys in a stable order."""
-    sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode() + "\n")
+    write_json(orjson.dumps(value, option=orjson.OPT_INDENT_2))
+
+
+def write_json(document: bytes) -> None:
+    """Write a JSON document as it is (no round trip through ``str``: ``list --json`` can be
+    a hundred megabytes)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(document + b"\n")
+    sys.stdout.buffer.flush()
 
 
 def warn(message: str) -> None:

@@ -1,0 +1,373 @@
+"""Which articles name which entities, kept on disk in SQLite: derived data, never the record.
+
+The in-memory :class:`~store.entities.index.EntityIndex` costs the app nothing once it is
+built, but a command that asks "which articles name X?" would build it from all 50,000
+articles each time (~0.9 s). The catalog keeps the same postings in SQLite
+(``derived/entities.sqlite``), so such a question is an indexed lookup, and it answers as the
+in-memory index does (tests/test_entity_catalog.py holds the two together).
+
+It is kept per metadata shard. For each shard it records the file signature of the shard it
+describes, and that pair is always true: the rows of shard N are what shard N held when it had
+that signature.
+- A writer that flushes a shard which the catalog describes as it was on disk applies only
+  the articles it changed (:meth:`EntityCatalog.apply`, under the articles' write lock).
+- Anything else makes the shard stale: another version of Broadsheet wrote it, a crash fell
+  between the shard and the catalog, the catalog is new. A reader that finds stale shards
+  indexes them again from the records it has read (:meth:`EntityCatalog.catch_up`).
+- A damaged or foreign file is deleted and built again: nothing in it is the user's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from store.db import ClosedOnExit, FileSignature
+from store.entities.aliases import name_parts
+from store.models import Article, EntitySummaries
+
+SCHEMA_VERSION = 1
+_BUSY_TIMEOUT_SECONDS = 10.0
+
+_SCHEMA = """
+CREATE TABLE article (
+    num INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    shard INTEGER NOT NULL,
+    sort_key TEXT NOT NULL
+);
+CREATE INDEX article_by_shard ON article (shard);
+CREATE TABLE mention (
+    entity TEXT NOT NULL,
+    num INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    PRIMARY KEY (entity, num, label)
+) WITHOUT ROWID;
+CREATE INDEX mention_by_article ON mention (num);
+CREATE TABLE name (
+    folded TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    PRIMARY KEY (folded, entity)
+) WITHOUT ROWID;
+CREATE TABLE person_part (
+    part TEXT NOT NULL,
+    folded TEXT NOT NULL,
+    person TEXT NOT NULL,
+    PRIMARY KEY (part, person)
+) WITHOUT ROWID;
+CREATE INDEX person_part_by_folded ON person_part (folded);
+CREATE TABLE shard (
+    number INTEGER PRIMARY KEY,
+    signature TEXT NOT NULL
+);
+"""
+# ``name`` and ``person_part`` only grow: whether a name is still in use is asked of
+# ``mention`` at lookup time, as the in-memory index asks its live postings.
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    """What the catalog needs of an article: its id, where it sorts, its packed summaries."""
+
+    article_id: str
+    sort_key: str
+    entities: str
+
+    @classmethod
+    def of_article(cls, article: Article) -> CatalogEntry:
+        return cls(article.id, article.sort_key, EntitySummaries.of(article.entities).packed)
+
+    @classmethod
+    def of_record(cls, record: dict[str, Any]) -> CatalogEntry:
+        """From a shard's stored record (entities packed; a list in 0.1's form)."""
+        entities = record.get("entities") or ""
+        packed = entities if isinstance(entities, str) else EntitySummaries.of(entities).packed
+        sort_key = record.get("published") or record.get("added") or ""
+        return cls(record["id"], sort_key, packed)
+
+
+@dataclass(frozen=True, slots=True)
+class ShardContents:
+    """A shard's articles as read while the file had ``signature`` (None: no file)."""
+
+    number: int
+    signature: FileSignature | None
+    entries: Sequence[CatalogEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class ShardChange:
+    """A writer's flush of one shard: the file went from ``before`` to ``after``, and these
+    articles are now as given (None: removed)."""
+
+    number: int
+    before: FileSignature | None
+    after: FileSignature | None
+    articles: dict[str, CatalogEntry | None]
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _rebuilt_when_damaged(method: Callable[P, R]) -> Callable[P, R]:
+    """Run ``method``; if SQLite finds the file damaged, start an empty catalog (every shard
+    then reads as stale) and run it once more. A busy database is not damage: that error
+    goes up."""
+
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.OperationalError:
+            raise
+        except sqlite3.DatabaseError:
+            catalog = args[0]
+            assert isinstance(catalog, EntityCatalog)
+            catalog.reset()
+            return method(*args, **kwargs)
+
+    return run
+
+
+def _signature_text(signature: FileSignature | None) -> str:
+    if signature is None:
+        return "absent"
+    return f"{signature.inode}:{signature.size}:{signature.mtime_ns}"
+
+
+class EntityCatalog(ClosedOnExit):
+    """The entity postings of every article in SQLite, one connection per instance."""
+
+    def __init__(self, path: Path, *, busy_timeout: float = _BUSY_TIMEOUT_SECONDS) -> None:
+        self.path = path
+        self.busy_timeout = busy_timeout
+        """How long to wait for another process's write before giving up (OperationalError)."""
+        self._connection: sqlite3.Connection | None = None
+
+    # The connection, made (and the file made sound) on first use
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._connection = self._open()
+            except sqlite3.DatabaseError:
+                # Damaged, or not ours: derived data is rebuilt rather than repaired.
+                self._delete_files()
+                self._connection = self._open()
+        return self._connection
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            self.path, timeout=self.busy_timeout, isolation_level=None,
+            check_same_thread=False,
+        )  # fmt: skip
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            # A crash may lose the last transaction but never corrupts; losing it only makes
+            # a shard stale, which the next reader repairs.
+            connection.execute("PRAGMA synchronous=NORMAL")
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                with _transaction(connection):
+                    for (table,) in connection.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    ).fetchall():
+                        connection.execute(f'DROP TABLE IF EXISTS "{table}"')
+                    for statement in _SCHEMA.split(";"):
+                        connection.execute(statement)
+                    connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except sqlite3.DatabaseError:
+            connection.close()
+            raise
+        return connection
+
+    def _delete_files(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(f"{self.path}{suffix}").unlink()
+
+    def reset(self) -> None:
+        """Forget everything: the next use starts an empty catalog."""
+        self.close()
+        self._delete_files()
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    # Keeping it current
+
+    @_rebuilt_when_damaged
+    def stale(self, signatures: dict[int, FileSignature | None]) -> list[int]:
+        """The shards (of those given, with their files' signatures now) the catalog does not
+        describe as they are."""
+        stored = self._signatures()
+        return [
+            number
+            for number, signature in signatures.items()
+            if stored[number] != _signature_text(signature)
+        ]
+
+    @_rebuilt_when_damaged
+    def catch_up(self, shards: Iterable[ShardContents]) -> int:
+        """Index again each given shard the catalog does not describe at its signature; how
+        many were."""
+        shards = list(shards)
+        if not self.stale({shard.number: shard.signature for shard in shards}):
+            return 0  # the usual case, without taking the write lock
+        repaired = 0
+        with _transaction(self._connect()):
+            stored = self._signatures()
+            for shard in shards:
+                if stored[shard.number] != _signature_text(shard.signature):
+                    self._forget_shard(shard.number)
+                    self._index(shard.number, shard.entries)
+                    self._record(shard.number, shard.signature)
+                    repaired += 1
+        return repaired
+
+    @_rebuilt_when_damaged
+    def apply(self, changes: Iterable[ShardChange]) -> None:
+        """A writer's flush: shards the catalog described as they were before it take only the
+        changed articles; the others stay stale for a reader to repair."""
+        connection = self._connect()
+        with _transaction(connection):
+            stored = self._signatures()
+            for change in changes:
+                if stored[change.number] != _signature_text(change.before):
+                    continue
+                self._forget_articles(change.articles)
+                present = [entry for entry in change.articles.values() if entry is not None]
+                self._index(change.number, present)
+                self._record(change.number, change.after)
+
+    def _signatures(self) -> defaultdict[int, str]:
+        """Each shard's signature as the catalog describes it; a shard it has never seen is
+        described as absent (it holds nothing of it)."""
+        rows = self._connect().execute("SELECT number, signature FROM shard").fetchall()
+        return defaultdict(lambda: _signature_text(None), rows)
+
+    def _record(self, number: int, signature: FileSignature | None) -> None:
+        self._connect().execute(
+            "INSERT OR REPLACE INTO shard (number, signature) VALUES (?, ?)",
+            (number, _signature_text(signature)),
+        )
+
+    def _forget_shard(self, number: int) -> None:
+        connection = self._connect()
+        connection.execute(
+            "DELETE FROM mention WHERE num IN (SELECT num FROM article WHERE shard = ?)", (number,)
+        )
+        connection.execute("DELETE FROM article WHERE shard = ?", (number,))
+
+    def _forget_articles(self, article_ids: Iterable[str]) -> None:
+        connection = self._connect()
+        ids = [(article_id,) for article_id in article_ids]
+        connection.executemany(
+            "DELETE FROM mention WHERE num = (SELECT num FROM article WHERE id = ?)", ids
+        )
+        connection.executemany("DELETE FROM article WHERE id = ?", ids)
+
+    def _index(self, shard: int, entries: Iterable[CatalogEntry]) -> None:
+        connection = self._connect()
+        mentions: list[tuple[str, int, str]] = []
+        people: set[str] = set()
+        entities: set[str] = set()
+        for entry in entries:
+            cursor = connection.execute(
+                "INSERT INTO article (id, shard, sort_key) VALUES (?, ?, ?)",
+                (entry.article_id, shard, entry.sort_key),
+            )
+            number = cursor.lastrowid
+            assert number is not None
+            for key, label in EntitySummaries(entry.entities).keys_and_labels():
+                mentions.append((key, number, label))
+                entities.add(key)
+                if label == "PERSON" and " " in key:
+                    people.add(key)
+        connection.executemany("INSERT OR IGNORE INTO mention VALUES (?, ?, ?)", mentions)
+        connection.executemany(
+            "INSERT OR IGNORE INTO name VALUES (?, ?)", ((k.casefold(), k) for k in entities)
+        )
+        connection.executemany(
+            "INSERT OR IGNORE INTO person_part VALUES (?, ?, ?)",
+            ((part, part.casefold(), person) for person in people for part in name_parts(person)),
+        )
+
+    # Asking it: the rules of EntityIndex.resolve and EntityIndex.articles_mentioning
+
+    def _named(self, key: str) -> bool:
+        row = self._connect().execute("SELECT 1 FROM mention WHERE entity = ? LIMIT 1", (key,))
+        return row.fetchone() is not None
+
+    def _owners(self, part: str) -> set[str]:
+        rows = self._connect().execute("SELECT person FROM person_part WHERE part = ?", (part,))
+        return {person for (person,) in rows.fetchall() if self._named(person)}
+
+    @_rebuilt_when_damaged
+    def resolve(self, name: str) -> list[str]:
+        """The entity keys a user's ``name`` means: the key itself (any case), a part of one
+        person's name ("Takaichi"), or a place's other spelling ("US" → "United States")."""
+        connection = self._connect()
+        wanted = " ".join(name.split()).casefold()
+        rows = connection.execute("SELECT entity FROM name WHERE folded = ?", (wanted,))
+        keys = [key for (key,) in rows.fetchall() if self._named(key)]
+        if keys:
+            return sorted(keys)
+        parts = connection.execute("SELECT DISTINCT part FROM person_part WHERE folded = ?",
+                                   (wanted,))  # fmt: skip
+        people = {person for (part,) in parts.fetchall() for person in self._owners(part)}
+        if people:
+            return sorted(people)
+        from store.entities.gazetteer import gazetteer  # its data loads on first use
+
+        spelled = " ".join(name.split())
+        for variant in (spelled, spelled.upper(), spelled.title()):
+            place = gazetteer().place(variant)
+            if place is not None and self._named(place.key):
+                return [place.key]
+        return []
+
+    @_rebuilt_when_damaged
+    def articles_mentioning(self, keys: Iterable[str]) -> list[str]:
+        """Ids of the articles that name any of the entities, newest first; a person also by
+        a part of the name that belongs to no one else."""
+        wanted = set()
+        for key in keys:
+            wanted.add(key)
+            for part in name_parts(key) if " " in key else ():
+                if self._owners(part) == {key}:
+                    wanted.add(part)
+        return list(self._articles_naming(sorted(wanted)))
+
+    def _articles_naming(self, keys: list[str]) -> Iterator[str]:
+        if not keys:
+            return
+        marks = ", ".join("?" * len(keys))
+        rows = self._connect().execute(
+            f"SELECT DISTINCT article.id, article.sort_key FROM mention "
+            f"JOIN article ON article.num = mention.num WHERE mention.entity IN ({marks}) "
+            f"ORDER BY article.sort_key DESC, article.id DESC",
+            keys,
+        )
+        for article_id, _ in rows:
+            yield article_id
+
+
+@contextlib.contextmanager
+def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction, taken at once (so two writers queue rather than deadlock)."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")

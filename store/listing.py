@@ -1,0 +1,141 @@
+"""Listings for scripts: the articles' documented JSON form, straight from the shards.
+
+``list --json`` at 50,000 articles writes every article. Through :class:`~store.library.Library`
+that meant 50,000 ``Article`` objects and a million entity dicts, built only to be turned back
+into JSON (4 s). Here the shards' stored records are read through TinyDB as they are, the read
+state is laid on them, and each article's entities become JSON text made from the packed
+summaries. The output is the same as ``Article.to_dict()`` gives; tests/test_listing.py holds
+the two together.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import orjson
+
+from store.db import AtomicJSONStorage, FileSignature, signature_of
+from store.entities.catalog import CatalogEntry, EntityCatalog, ShardContents
+from store.models import Article, summaries_json
+from store.paths import SHARD_COUNT, DataPaths
+from store.read_state import ReadState, ReadStateStore
+from store.table_file import Record
+
+LISTED_FIELDS = tuple(f.name for f in fields(Article) if f.name != "entities_version")
+"""The fields of an article in ``list --json``, in their order (docs/json.md)."""
+_LISTABLE = {*LISTED_FIELDS, "entities_version"}
+"""The keys of a stored record of this version, once the read state is laid on."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShardRecords:
+    """One metadata shard's stored records, read while its file had ``signature``."""
+
+    number: int
+    signature: FileSignature | None
+    records: list[Record]
+
+
+def read_shards(paths: DataPaths) -> list[ShardRecords]:
+    """Every shard's records as stored (no read state). Raises CorruptStoreError for a
+    damaged shard."""
+    shards = []
+    collecting = gc.isenabled()
+    gc.disable()  # as in Library: fifty thousand dicts make no cycles
+    try:
+        for number in range(SHARD_COUNT):
+            path = paths.article_shard(number)
+            while True:
+                # A writer may replace the file as we read it: the signature must be the one
+                # of the file whose records we return.
+                signature = signature_of(path)
+                # Read as TinyDB reads it, through its storage: ``Table.all()`` would first
+                # copy each of 50,000 records into a ``Document``.
+                stored = AtomicJSONStorage(path).read() or {}
+                records = list(stored.get("articles", {}).values())
+                if signature_of(path) == signature:
+                    break
+            shards.append(ShardRecords(number, signature, records))
+    finally:
+        if collecting:
+            gc.enable()
+    # What was read stays until the command ends: later collections need not scan it.
+    gc.freeze()
+    return shards
+
+
+def stored_records(
+    paths: DataPaths, shards: Iterable[ShardRecords], only: Collection[str] | None = None
+) -> list[Record]:
+    """The shards' records (those whose ids are in ``only``, when given) newest first, in the
+    order of ``Library.articles()``, each with its read state laid on."""
+    states = ReadStateStore(paths)
+    states.load()
+    records = [record for shard in shards for record in shard.records
+               if only is None or record["id"] in only]  # fmt: skip
+    records.sort(key=lambda record: (record.get("published") or record.get("added") or "",
+                                     record["id"]), reverse=True)  # fmt: skip
+    for record in records:
+        with_read_state(record, states.get(record["id"]))
+    return records
+
+
+def with_read_state(record: Record, state: ReadState) -> Record:
+    """Lay ``read`` and ``starred`` on a stored record, where ``Article.to_dict()`` has them:
+    before the entities."""
+    entities = record.pop("entities", "")
+    record["read"], record["starred"] = state
+    record["entities"] = entities
+    return record
+
+
+def listed(record: Record) -> dict[str, Any]:
+    """A stored record (read state laid on) in its ``list --json`` form. The entities are an
+    ``orjson.Fragment``: JSON text that ``orjson.dumps`` writes as it is."""
+    entities = record.get("entities")
+    if record.keys() != _LISTABLE or not isinstance(entities, str):
+        # Written by another version (a field more or less): the slow, forgiving way.
+        data = Article.from_dict(record).to_dict()
+        data.pop("entities_version", None)
+        data["entities"] = orjson.Fragment(orjson.dumps(data["entities"]))
+        return data
+    del record["entities_version"]
+    record["entities"] = orjson.Fragment(summaries_json(entities))
+    return record
+
+
+def listing_json(records: Iterable[Record]) -> bytes:
+    """The ``list --json`` document for these records, indented as the other commands' JSON
+    (an article's entities stay on one line)."""
+    return orjson.dumps([listed(record) for record in records], option=orjson.OPT_INDENT_2)
+
+
+def naming(
+    paths: DataPaths,
+    shards: Sequence[ShardRecords],
+    name: str,
+    *,
+    on_indexing: Callable[[int], None] | None = None,
+) -> tuple[list[str], set[str]]:
+    """The entity keys ``name`` means and the ids of the articles that name them, from the
+    entity catalog, first brought up to date with ``shards`` (``on_indexing`` hears how many
+    articles that means indexing again, when it means any)."""
+    with EntityCatalog(paths.entity_catalog) as catalog:
+        stale = set(catalog.stale({shard.number: shard.signature for shard in shards}))
+        if stale:
+            behind = [shard for shard in shards if shard.number in stale]
+            if on_indexing is not None:
+                on_indexing(sum(len(shard.records) for shard in behind))
+            catalog.catch_up(
+                ShardContents(
+                    shard.number,
+                    shard.signature,
+                    [CatalogEntry.of_record(record) for record in shard.records],
+                )
+                for shard in behind
+            )
+        keys = catalog.resolve(name)
+        return keys, set(catalog.articles_mentioning(keys))
