@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from store import entities
 from store.entities.mentions_store import MentionStore
 from store.entities.score import load_gold, score
+from store.entities.summary import _named_in
 from store.library import Library
 from store.models import Article, Mention
 from store.paths import DataPaths
@@ -318,3 +320,12 @@ def test_gazetteer_cache_gives_the_same_gazetteer_and_survives_damage() -> None:
     assert first == built and cached == built
     path.write_bytes(b'{"key": {"format": 1}, "places": ')
     assert gazetteer_module._load_or_build() == built
+
+
+@given(
+    st.text(alphabet="ab _.-éU1S", max_size=12),
+    st.text(alphabet="ab _.-éU1S", min_size=1, max_size=4),
+)
+@settings(max_examples=500)
+def test_named_in_title_is_a_whole_word_search(title: str, name: str) -> None:
+    assert _named_in(title, {name}) == bool(re.search(rf"\b{re.escape(name)}\b", title))
