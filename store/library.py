@@ -83,13 +83,13 @@ class Library(ClosedOnExit):
         self.paths = paths
         self.writable = writable
         self.bodies = BodyStore(paths)
+        self.recovered_from: Path | None = self.bodies.recovered_from
+        """Set when a damaged body database or metadata shard was moved aside (their articles
+        come back with the next import or refresh)."""
         self.mentions = MentionStore(paths)
         """Entity mentions of each body, kept beside it once the article has been opened."""
         self.catalog = EntityCatalog(paths.entity_catalog, busy_timeout=_CATALOG_WAIT_SECONDS)
         """Which articles name which entities, on disk: our flushes keep it current."""
-        self.recovered_from: Path | None = None
-        """Set when a damaged metadata shard was moved aside (its articles come back with the
-        next import or refresh)."""
         self._lock = threading.RLock()
         self._write_lock = WriteLock(paths.articles_lock)
         if writable:
@@ -269,6 +269,8 @@ class Library(ClosedOnExit):
             dirty = [(number, shard) for number, shard in enumerate(self._shards) if shard.dirty]
             if not (dirty or force):
                 return
+            # The bodies the new metadata names reach the disk before it does.
+            self.bodies.sync()
             with self._write_lock.held():
                 self.paths.articles_dir.mkdir(parents=True, exist_ok=True)
                 changes = []
@@ -367,3 +369,4 @@ class Library(ClosedOnExit):
             self.flush()
             self.read_state.close()
             self.catalog.close()
+            self.bodies.close()

@@ -59,8 +59,14 @@ class DataPaths:
         return self.home / "state.json"
 
     @property
+    def bodies_db(self) -> Path:
+        """Canonical article bodies by content hash (SQLite)."""
+        return self.home / "bodies.sqlite"
+
+    @property
     def bodies_dir(self) -> Path:
-        """Canonical article bodies, one file each, named by content hash."""
+        """Body files of homes from before ``bodies.sqlite`` (still read), and the entity
+        mentions cached beside them."""
         return self.home / "bodies"
 
     @property
