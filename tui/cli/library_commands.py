@@ -182,6 +182,7 @@ def run_where(args: argparse.Namespace) -> int:
         "articles": paths.articles_dir,
         "read_state": paths.read_state_db,
         "bodies": paths.bodies_dir,
+        "bodies_db": paths.bodies_db,
         "feeds": paths.feeds_db,
         "annotations": paths.annotations_db,
         "exports": paths.exports_dir,
