@@ -122,6 +122,13 @@ class Library(ClosedOnExit):
             value = record.get(name)
             if isinstance(value, str):
                 record[name] = sys.intern(value)
+        # A feed item's guid and origin are most often its link: one string, not three.
+        url = record.get("url")
+        if url is not None:
+            if record.get("guid") == url:
+                record["guid"] = url
+            if record.get("origin") == url:
+                record["origin"] = url
         return Article.from_dict(record)
 
     def _load_shards(self) -> None:

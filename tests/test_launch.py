@@ -1,26 +1,51 @@
-"""Starting the app: problems with the data directory are said plainly, before any screen."""
+"""Starting the app: problems with the data directory are said plainly, and lose nothing."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
-import pytest
+from textual.worker import WorkerCancelled
 
+from store.annotations import HighlightStore
 from store.library import Library
 from store.paths import DataPaths
-from tui.launch import run_app
+from tui.app import BroadsheetApp
+
+DAMAGED = b'{"highlights": {"1": {"id": '
 
 
-def test_damaged_annotations_are_never_discarded(
-    isolated_home: Path, capsys: pytest.CaptureFixture[str]
+async def test_damaged_annotations_stop_the_app_and_are_never_discarded(
+    isolated_home: Path,
 ) -> None:
     paths = DataPaths(isolated_home)
     paths.home.mkdir(parents=True)
-    paths.annotations_db.write_bytes(b'{"highlights": {"1": {"id": ')
-    assert run_app(str(isolated_home)) == 1
-    err = capsys.readouterr().err
-    assert str(paths.annotations_db) in err and "not a readable Broadsheet database" in err
-    assert paths.annotations_db.read_bytes() == b'{"highlights": {"1": {"id": '
+    paths.annotations_db.write_bytes(DAMAGED)
+    # As run_app starts it: the highlights are read once the list is painted.
+    with Library(paths) as library:
+        highlights = HighlightStore(paths, load=False)
+        app = BroadsheetApp(library, highlights)
+        async with app.run_test() as pilot:
+            # Stopping cancels what else was under way (the reader's preview, say).
+            with contextlib.suppress(WorkerCancelled):
+                await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        highlights.close()
+    assert app.return_code == 1
+    assert app.stopped_for is not None
+    assert str(paths.annotations_db) in app.stopped_for
+    assert "not a readable Broadsheet database" in app.stopped_for
+    assert paths.annotations_db.read_bytes() == DAMAGED
     # Nothing was left locked: the user can fix the file and start again.
     with Library(paths):
         pass
+
+
+def test_an_unread_store_is_never_compacted_over(paths: DataPaths) -> None:
+    """Closing a store whose highlights were never read must not write what it holds (nothing)
+    over what is on disk."""
+    paths.home.mkdir(parents=True)
+    # A journal long enough that closing a loaded store would fold it into a new snapshot.
+    paths.annotations_db.with_suffix(".journal").write_bytes(b"x" * 2_000_000)
+    HighlightStore(paths, load=False).close()
+    assert paths.annotations_db.with_suffix(".journal").read_bytes() == b"x" * 2_000_000

@@ -17,6 +17,7 @@ from store.db import StoreError
 from store.export import EXPORT_FORMATS, ExportFormat, export_to_folder
 from store.library import Library
 from store.settings import load_settings
+from tui.messages import HighlightsUnreadable
 from tui.screens.feeds import FeedsScreen
 from tui.screens.help import HelpScreen
 from tui.screens.highlights import HighlightsScreen
@@ -43,6 +44,14 @@ class BroadsheetApp(App[None]):
         super().__init__()
         self.library = library
         self.highlights = highlights
+        self.stopped_for: str | None = None
+        """Why the app stopped by itself (damaged highlights), for the command to print."""
+
+    @on(HighlightsUnreadable)
+    def _highlights_unreadable(self, event: HighlightsUnreadable) -> None:
+        # Never run without the user's highlights, and never touch the file: say why and stop.
+        self.stopped_for = event.problem
+        self.exit(return_code=1)
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.library, self.highlights))

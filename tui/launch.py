@@ -10,6 +10,7 @@ from store.db import StoreError
 from store.ingest.importer import import_bundled_seeds_on_first_run
 from store.library import Library
 from store.paths import DataPaths, resolve_home
+from tui.memory import release_freed_memory
 
 
 def run_app(home: str | None) -> int:
@@ -17,21 +18,20 @@ def run_app(home: str | None) -> int:
     try:
         library = Library(paths, writable=True)
         gc.freeze()  # the loaded articles live as long as the app: no need to scan them again
+        release_freed_memory()
     except StoreError as problem:
         print(f"broadsheet: {problem}", file=sys.stderr)
         return 1
-    try:
-        highlights = HighlightStore(paths)
-    except StoreError as problem:
-        library.close()
-        print(f"broadsheet: {problem}", file=sys.stderr)
-        return 1
+    # Read once the list is painted (MainScreen.load_articles); damage stops the app then.
+    highlights = HighlightStore(paths, load=False)
     try:
         import_bundled_seeds_on_first_run(library)
         from tui.app import BroadsheetApp
 
         app = BroadsheetApp(library, highlights)
         app.run()
+        if app.stopped_for is not None:
+            print(f"broadsheet: {app.stopped_for}", file=sys.stderr)
         return app.return_code or 0
     finally:
         highlights.close()

@@ -15,10 +15,17 @@ from store.models import Article, Mention
 
 @dataclass
 class ArticlesLoaded(Message, bubble=False):
-    """The library's articles, newest first, and how many highlights each has."""
+    """The library's articles, newest first."""
 
     articles: list[Article]
-    highlight_counts: dict[str, int]
+
+
+@dataclass
+class HighlightsUnreadable(Message):
+    """The highlights could not be read (a damaged file): the app stops rather than run
+    without them. The one message here that bubbles, to the app."""
+
+    problem: str
 
 
 @dataclass

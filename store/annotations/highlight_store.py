@@ -91,7 +91,9 @@ def matches_query(highlight: Highlight, query: str) -> bool:
 class HighlightStore(ClosedOnExit):
     """Every highlight under one data directory. Safe to call from worker threads."""
 
-    def __init__(self, paths: DataPaths) -> None:
+    def __init__(self, paths: DataPaths, *, load: bool = True) -> None:
+        """``load=False`` leaves the reading to :meth:`load` (the app paints its list first:
+        30,000 highlights take ~0.4 s to read); any use before that reads them then."""
         self.paths = paths
         self.path = paths.annotations_db
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -109,7 +111,21 @@ class HighlightStore(ClosedOnExit):
             lock=self._lock,
         )
         self._undo: list[UndoStep] = []
-        self._table.load()  # fails now, with a clear message, on a damaged file
+        self._loaded = False
+        if load:
+            self.load()  # fails now, with a clear message, on a damaged file
+
+    def load(self) -> None:
+        """Read the highlights, once (CorruptStoreError, naming the file, if they are
+        damaged: then every later use raises it again, and nothing is written)."""
+        with self._lock:
+            if not self._loaded:
+                self._table.load()
+                self._loaded = True
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded
 
     def _reindex(self, changed: dict[str, Highlight | None]) -> None:
         """Keep the per-article index in step with the table (runs under ``self._lock``)."""
@@ -125,11 +141,12 @@ class HighlightStore(ClosedOnExit):
 
     def changed_on_disk(self) -> bool:
         """Whether another process changed highlights since we last looked (two stats)."""
-        return self._table.changed_on_disk()
+        return self._loaded and self._table.changed_on_disk()
 
     def catch_up(self) -> set[str]:
         """Take in other processes' changes; the ids of the articles whose highlights changed."""
         with self._lock:
+            self.load()
             self._touched = set()
             self._table.catch_up()
             return self._touched
@@ -137,18 +154,22 @@ class HighlightStore(ClosedOnExit):
     # Reading (from memory)
 
     def get(self, highlight_id: str) -> Highlight | None:
+        self.load()
         return self._table.records.get(highlight_id)
 
     def __len__(self) -> int:
+        self.load()
         return len(self._table.records)
 
     def counts_by_article(self) -> dict[str, int]:
         with self._lock:
+            self.load()
             return {article_id: len(hs) for article_id, hs in self._by_article.items() if hs}
 
     def all(self) -> list[Highlight]:
         """Every highlight, newest first."""
         with self._lock:
+            self.load()
             every = list(self._table.records.values())  # in the order they were made
         # Saves take about a millisecond, so two highlights can share a creation time: those
         # keep the order they were made in (a stable sort of the list reversed).
@@ -166,6 +187,7 @@ class HighlightStore(ClosedOnExit):
         """Highlights newest first across articles, or in reading order for one article."""
         if article_id is not None:
             with self._lock:
+                self.load()
                 mine = list(self._by_article.get(article_id, {}).values())
             chosen = sorted(mine, key=lambda h: h.reading_order)
         else:
@@ -406,12 +428,15 @@ class HighlightStore(ClosedOnExit):
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
-        with self._lock, self._table.writing():
-            yield
+        with self._lock:
+            self.load()  # a change is decided on everything there is
+            with self._table.writing():
+                yield
 
     def close(self) -> None:
         with self._lock:
-            self._table.close()
+            if self._loaded:  # never compact what was not read
+                self._table.close()
 
 
 _SHARED_FIELDS = ("article_id", "article_title", "article_url", "body_hash", "colour")

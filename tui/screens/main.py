@@ -30,6 +30,7 @@ from store.feeds import FeedStore
 from store.library import Library
 from store.models import Article, EntitySummary, Mention
 from store.settings import apply_entity_backend, load_settings
+from tui.memory import release_freed_memory
 from tui.messages import (
     ArticleLoaded,
     ArticlesChanged,
@@ -37,6 +38,7 @@ from tui.messages import (
     EntityIndexBuilt,
     HighlightsSaved,
     HighlightsTouched,
+    HighlightsUnreadable,
 )
 from tui.screens.feeds import FeedsScreen
 from tui.screens.highlights import HighlightsScreen
@@ -136,14 +138,19 @@ class MainScreen(Screen[None]):
         description="load articles",
     )
     def load_articles(self) -> None:
-        self.post_message(
-            ArticlesLoaded(self.library.articles(), self.highlight_store.counts_by_article())
-        )
+        self.post_message(ArticlesLoaded(self.library.articles()))
+        # The highlights after the list is on its way: at 30,000 they take ~0.4 s to read.
+        try:
+            self.highlight_store.load()
+        except StoreError as problem:
+            self.post_message(HighlightsUnreadable(str(problem)))
+            return
+        release_freed_memory()
+        self.post_message(HighlightsTouched())
 
     @on(ArticlesLoaded)
     def _articles_loaded(self, event: ArticlesLoaded) -> None:
         self.articles = event.articles
-        self.query_one(ArticleList).highlight_counts = event.highlight_counts
         self.build_entity_index(event.articles)
 
     @work(
