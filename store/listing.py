@@ -1,4 +1,4 @@
-"""Listings for scripts: the articles' documented JSON form, straight from the shards.
+"""The shards as stored: listings for scripts, and bringing the entity catalog up to date.
 
 ``list --json`` at 50,000 articles writes every article. Through :class:`~store.library.Library`
 that meant 50,000 ``Article`` objects and a million entity dicts, built only to be turned back
@@ -39,14 +39,16 @@ class ShardRecords:
     records: list[Record]
 
 
-def read_shards(paths: DataPaths) -> list[ShardRecords]:
-    """Every shard's records as stored (no read state). Raises CorruptStoreError for a
-    damaged shard."""
+def read_shards(
+    paths: DataPaths, numbers: Iterable[int] = range(SHARD_COUNT)
+) -> list[ShardRecords]:
+    """The shards' records as stored (no read state), every shard unless ``numbers`` says
+    which. Raises CorruptStoreError for a damaged shard."""
     shards = []
     collecting = gc.isenabled()
     gc.disable()  # as in Library: fifty thousand dicts make no cycles
     try:
-        for number in range(SHARD_COUNT):
+        for number in numbers:
             path = paths.article_shard(number)
             while True:
                 # A writer may replace the file as we read it: the signature must be the one
@@ -62,8 +64,6 @@ def read_shards(paths: DataPaths) -> list[ShardRecords]:
     finally:
         if collecting:
             gc.enable()
-    # What was read stays until the command ends: later collections need not scan it.
-    gc.freeze()
     return shards
 
 
@@ -113,6 +113,42 @@ def listing_json(records: Iterable[Record]) -> bytes:
     return orjson.dumps([listed(record) for record in records], option=orjson.OPT_INDENT_2)
 
 
+def catch_up_catalog(
+    catalog: EntityCatalog,
+    paths: DataPaths,
+    shards: Sequence[ShardRecords] | None = None,
+    *,
+    on_indexing: Callable[[int], None] | None = None,
+) -> int:
+    """Index again the shards the entity catalog does not describe as they are on disk
+    (from ``shards`` when the caller has read them, else read here); how many articles that
+    meant. ``on_indexing`` hears that number first, when it is not 0. A few stats and one
+    query when nothing changed."""
+    if shards is None:
+        signatures = {n: signature_of(paths.article_shard(n)) for n in range(SHARD_COUNT)}
+    else:
+        signatures = {shard.number: shard.signature for shard in shards}
+    stale = set(catalog.stale(signatures))
+    if not stale:
+        return 0
+    if shards is None:
+        behind = read_shards(paths, sorted(stale))
+    else:
+        behind = [shard for shard in shards if shard.number in stale]
+    articles = sum(len(shard.records) for shard in behind)
+    if on_indexing is not None:
+        on_indexing(articles)
+    catalog.catch_up(
+        ShardContents(
+            shard.number,
+            shard.signature,
+            [CatalogEntry.of_record(record) for record in shard.records],
+        )
+        for shard in behind
+    )
+    return articles
+
+
 def naming(
     paths: DataPaths,
     shards: Sequence[ShardRecords],
@@ -121,21 +157,9 @@ def naming(
     on_indexing: Callable[[int], None] | None = None,
 ) -> tuple[list[str], set[str]]:
     """The entity keys ``name`` means and the ids of the articles that name them, from the
-    entity catalog, first brought up to date with ``shards`` (``on_indexing`` hears how many
-    articles that means indexing again, when it means any)."""
+    entity catalog, first brought up to date with ``shards`` (``on_indexing`` as in
+    :func:`catch_up_catalog`)."""
     with EntityCatalog(paths.entity_catalog) as catalog:
-        stale = set(catalog.stale({shard.number: shard.signature for shard in shards}))
-        if stale:
-            behind = [shard for shard in shards if shard.number in stale]
-            if on_indexing is not None:
-                on_indexing(sum(len(shard.records) for shard in behind))
-            catalog.catch_up(
-                ShardContents(
-                    shard.number,
-                    shard.signature,
-                    [CatalogEntry.of_record(record) for record in shard.records],
-                )
-                for shard in behind
-            )
+        catch_up_catalog(catalog, paths, shards, on_indexing=on_indexing)
         keys = catalog.resolve(name)
         return keys, set(catalog.articles_mentioning(keys))

@@ -120,6 +120,11 @@ class EntitySummaries(Sequence[EntitySummary]):
             for key, label, count, first, in_title in records
         ]  # fmt: skip
 
+    @property
+    def loaded(self) -> bool:
+        """False for :data:`ENTITIES_NOT_LOADED`."""
+        return self is not ENTITIES_NOT_LOADED
+
     def as_json(self) -> str:
         """The JSON text of :meth:`as_dicts`, made by string replacement rather than a
         million dicts: ``list --json`` at 50,000 articles spends a third of the time there."""
@@ -157,6 +162,48 @@ class EntitySummaries(Sequence[EntitySummary]):
         # Short: reprs of articles end up in logs and worker descriptions.
         keys = [key for key, _ in self.keys_and_labels()]
         return f"EntitySummaries({len(keys)}: {', '.join(keys[:3])}{'…' if len(keys) > 3 else ''})"
+
+
+class EntitiesNotLoadedError(LookupError):
+    """An article read without its entity summaries was asked for them."""
+
+
+class _EntitiesNotLoaded(EntitySummaries):
+    """The entities of an article read without them (``Library(keep_entities=False)``, as
+    the app reads 50,000 articles): they stay on disk, the article is stored with them kept,
+    and asking for them is a bug that says so rather than an empty sidebar."""
+
+    __slots__ = ()
+
+    def _refuse(self) -> EntitiesNotLoadedError:
+        return EntitiesNotLoadedError("this article was read without its entity summaries")
+
+    def __iter__(self) -> Iterator[EntitySummary]:
+        raise self._refuse()
+
+    def __len__(self) -> int:
+        raise self._refuse()
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        raise self._refuse()
+
+    def as_json(self) -> str:
+        raise self._refuse()
+
+    def keys_and_labels(self) -> Iterator[tuple[str, str]]:
+        raise self._refuse()
+
+    def __eq__(self, other: object) -> bool:
+        return other is self
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        return "ENTITIES_NOT_LOADED"
+
+
+ENTITIES_NOT_LOADED: EntitySummaries = _EntitiesNotLoaded()
 
 
 _NEEDS_ESCAPING = re.compile('[\x00-\x1d"\\\\]')
@@ -253,7 +300,11 @@ class Article:
         # most of the cost of writing 50,000 articles.
         data = {name: getattr(self, name) for name in _field_names(Article)}
         entities = self.entities
-        data["entities"] = entities.packed if isinstance(entities, EntitySummaries) else ""
+        if entities is ENTITIES_NOT_LOADED:
+            # Left out: whoever stores this keeps the summaries that are stored (TableFile).
+            del data["entities"], data["entities_version"]
+        else:
+            data["entities"] = entities.packed if isinstance(entities, EntitySummaries) else ""
         return data
 
     @classmethod
@@ -261,10 +312,11 @@ class Article:
         """From either form: packed entities (stored) or a list of objects (JSON, and what
         Broadsheet 0.1 stored)."""
         values = dict(data)
-        entities = data.get("entities") or ""
-        values["entities"] = (
-            EntitySummaries(entities) if isinstance(entities, str) else EntitySummaries.of(entities)
-        )
+        entities = data.get("entities")
+        if entities is None or isinstance(entities, str):
+            values["entities"] = EntitySummaries(entities or "")
+        elif not isinstance(entities, EntitySummaries):  # ENTITIES_NOT_LOADED stays itself
+            values["entities"] = EntitySummaries.of(entities)
         return construct_known(cls, values)
 
     @property

@@ -126,30 +126,56 @@ class TableFile(Generic[T]):
             if not self.changed_on_disk():
                 return {}
             signature = signature_of(self.path)
-            rows = read_table(self.path, self.table)
-            theirs = {row[self.key]: self._decode(row) for row in rows}
-            for key in self._changed:
-                ours = self.records.get(key)
-                if ours is None:
-                    theirs.pop(key, None)
-                else:
-                    theirs[key] = ours
-            changed: dict[str, T | None] = {
-                key: value for key, value in theirs.items() if self.records.get(key) != value
-            }
-            changed.update({key: None for key in self.records.keys() - theirs.keys()})
-            self.records = theirs
-            self._signature = signature
-            return changed
+            return self._take_in(signature, read_table(self.path, self.table))
 
-    def flush(self) -> dict[str, T | None]:
+    def _take_in(self, signature: FileSignature | None, rows: list[Record]) -> dict[str, T | None]:
+        theirs = {row[self.key]: self._decode(dict(row)) for row in rows}
+        for key in self._changed:
+            ours = self.records.get(key)
+            if ours is None:
+                theirs.pop(key, None)
+            else:
+                theirs[key] = ours
+        changed: dict[str, T | None] = {
+            key: value for key, value in theirs.items() if self.records.get(key) != value
+        }
+        changed.update({key: None for key in self.records.keys() - theirs.keys()})
+        self.records = theirs
+        self._signature = signature
+        return changed
+
+    def flush(
+        self, on_written: Callable[[dict[str, Record | None]], None] | None = None
+    ) -> dict[str, T | None]:
         """Write our changes, merged onto the file as it is now (hold the file's write lock);
-        what other processes had changed meanwhile, as :meth:`reload_if_changed` says."""
+        what other processes had changed meanwhile, as :meth:`reload_if_changed` says.
+
+        The records we did not change are written back as the file holds them, and a record
+        we changed keeps the stored value of any field its encoding leaves out: so a process
+        may hold records without their bulky parts (the app reads articles without their
+        entity summaries) and still never lose them. ``on_written`` hears the records we
+        changed as they were written (None: removed), while the lock is still held."""
         with self._lock:
             if not self._changed:
                 return {}
-            theirs = self.reload_if_changed()
-            write_table(self.path, self.table, (self._encode(v) for v in self.records.values()))
+            signature = signature_of(self.path)
+            rows = read_table(self.path, self.table)
+            theirs = self._take_in(signature, rows) if signature != self._signature else {}
+            # Plain dicts: TinyDB would insert a Document under the id it was read with.
+            stored = {row[self.key]: dict(row) for row in rows}
+            written = []
+            ours: dict[str, Record | None] = dict.fromkeys(self._changed)
+            for key, value in self.records.items():
+                row = stored.get(key)
+                if key in self._changed:
+                    row = ours[key] = self._encode(value) if row is None else {
+                        **row, **self._encode(value)}  # fmt: skip
+                elif row is None:
+                    row = self._encode(value)
+                written.append(row)
+            write_table(self.path, self.table, written)
             self._signature = signature_of(self.path)
             self._changed.clear()
+            if on_written is not None:
+                on_written(ours)
             return theirs

@@ -41,7 +41,11 @@ def library(paths: DataPaths) -> Iterator[Library]:
 
 
 @pytest.fixture
-def seeded_library(library: Library) -> Library:
-    """A library holding the bundled seed article, as on a user's first start."""
-    import_bundled_seeds_on_first_run(library)
-    return library
+def seeded_library(paths: DataPaths) -> Iterator[Library]:
+    """A library holding the bundled seed article, opened as the app opens it: its entity
+    summaries left on disk (``keep_entities=False``)."""
+    with Library(paths) as first_start:
+        import_bundled_seeds_on_first_run(first_start)
+    opened = Library(paths, keep_entities=False)
+    yield opened
+    opened.close()

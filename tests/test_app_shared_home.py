@@ -15,7 +15,7 @@ from tui.widgets.article_list import ArticleList
 
 
 def open_app(paths: DataPaths) -> BroadsheetApp:
-    return BroadsheetApp(Library(paths), HighlightStore(paths))
+    return BroadsheetApp(Library(paths, keep_entities=False), HighlightStore(paths))
 
 
 def article(number: int) -> tuple[Article, str]:

@@ -13,9 +13,11 @@ import orjson
 import pytest
 
 from store.db import CorruptStoreError
+from store.entities.refresh import refresh_article
 from store.ingest.importer import import_seeds
 from store.library import Library, SaveOutcome
-from store.models import Article
+from store.listing import naming, read_shards
+from store.models import ENTITIES_NOT_LOADED, Article
 from store.paths import DataPaths, shard_of
 from tests.conftest import BUNDLED_SEED, SEED_DATA
 
@@ -232,3 +234,50 @@ def test_a_damaged_body_reads_as_missing_and_is_rewritten(paths: DataPaths) -> N
         assert library.body(saved) == ""
         library.save(article("a2"), body)  # the same text arrives again
         assert library.body(saved) == body
+
+
+def test_a_library_read_without_entities_stores_them_all_the_same(paths: DataPaths) -> None:
+    bodies = {f"a{n}": f"Officials in Kyoto met Marta Quinlan on day {n}." for n in range(6)}
+    with Library(paths) as full:
+        for article_id, body in bodies.items():
+            full.save(article(article_id), body)
+    with Library(paths) as full:
+        before = {a.id: a.entities for a in full.articles()}
+    with Library(paths, keep_entities=False) as app:
+        assert all(a.entities is ENTITIES_NOT_LOADED for a in app.articles())
+        assert app.save(article("a0"), bodies["a0"])[1] is SaveOutcome.UNCHANGED
+        app.save(article("a1", title="A new headline"), bodies["a1"])
+        app.save(article("a2"), "Officials in Osaka agreed.")  # new text, new entities
+        app.remove("a3")
+        app.set_read("a4")
+        opened, _ = refresh_article(app, app.get("a5"))
+        assert opened.entities == before["a5"]  # made from the mentions, as stored
+    with Library(paths) as full:
+        after = {a.id: a for a in full.articles()}
+    assert set(after) == {"a0", "a1", "a2", "a4", "a5"}
+    for kept in ("a0", "a1", "a4", "a5"):
+        assert after[kept].entities == before[kept] and len(after[kept].entities) == 2
+    assert after["a1"].title == "A new headline"
+    assert [s.key for s in after["a2"].entities] == ["Osaka"]
+    # The catalog was kept from the records as written, summaries included.
+    keys, ids = naming(paths, read_shards(paths), "Kyoto")
+    assert (keys, ids) == (["Kyoto"], {"a0", "a1", "a4", "a5"})
+
+
+def test_a_flush_keeps_what_another_version_stored(paths: DataPaths) -> None:
+    with Library(paths) as library:
+        library.save(article("a1"), "One text.")
+        library.save(article("a2"), "Another text.")
+    shard = paths.article_shard(shard_of("a1"))
+    stored = orjson.loads(shard.read_bytes())
+    for record in stored["articles"].values():
+        if record["id"] == "a1":
+            record["read_aloud"] = {"voice": "Ada"}  # a field this version does not know
+    shard.write_bytes(orjson.dumps(stored))
+    with Library(paths) as library:
+        if shard_of("a2") == shard_of("a1"):
+            library.save(article("a2", title="Changed"), "Another text.")
+        library.save(article("a1", title="Changed"), "One text.")
+    records = orjson.loads(shard.read_bytes())["articles"].values()
+    (a1,) = [record for record in records if record["id"] == "a1"]
+    assert a1["read_aloud"] == {"voice": "Ada"} and a1["title"] == "Changed"

@@ -16,7 +16,9 @@ from tui.memory import release_freed_memory
 def run_app(home: str | None) -> int:
     paths = DataPaths(resolve_home(home))
     try:
-        library = Library(paths, writable=True)
+        # Without the entity summaries in memory (the sidebar makes them for the article
+        # on show; filters ask the entity catalog): ~35 MB less at 50,000 articles.
+        library = Library(paths, writable=True, keep_entities=False)
         gc.freeze()  # the loaded articles live as long as the app: no need to scan them again
         release_freed_memory()
     except StoreError as problem:

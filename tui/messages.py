@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from store.annotations import Highlight
-from store.entities.index import EntityIndex
 from store.models import Article, Mention
 
 
@@ -28,11 +27,8 @@ class HighlightsUnreadable(Message):
     problem: str
 
 
-@dataclass
-class EntityIndexBuilt(Message, bubble=False):
-    """Entity key → articles, built after the first paint."""
-
-    index: EntityIndex
+class EntityCatalogReady(Message, bubble=False):
+    """The entity catalog describes the shards as they are: entity filters can ask it."""
 
 
 @dataclass

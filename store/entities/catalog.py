@@ -1,10 +1,10 @@
 """Which articles name which entities, kept on disk in SQLite: derived data, never the record.
 
-The in-memory :class:`~store.entities.index.EntityIndex` costs the app nothing once it is
-built, but a command that asks "which articles name X?" would build it from all 50,000
-articles each time (~0.9 s). The catalog keeps the same postings in SQLite
-(``derived/entities.sqlite``), so such a question is an indexed lookup, and it answers as the
-in-memory index does (tests/test_entity_catalog.py holds the two together).
+Both fronts ask it: the app when an entity filters the list, ``list --entity`` and the
+searches to come. Building the answer from 50,000 articles' summaries each time took ~0.9 s
+and, in the app, ~35 MB of summaries held in memory; here it is an indexed lookup in
+``derived/entities.sqlite``. The rules of a lookup (a name in any case, a part of one person's
+name, a place's other spelling) are spelled out independently in tests/test_entity_catalog.py.
 
 It is kept per metadata shard. For each shard it records the file signature of the shard it
 describes, and that pair is always true: the rows of shard N are what shard N held when it had
@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from store.db import ClosedOnExit, FileSignature
+from store.db import ClosedOnExit, FileSignature, StoreError
 from store.entities.aliases import name_parts
 from store.models import Article, EntitySummaries
 
@@ -116,20 +117,22 @@ R = TypeVar("R")
 
 
 def _rebuilt_when_damaged(method: Callable[P, R]) -> Callable[P, R]:
-    """Run ``method``; if SQLite finds the file damaged, start an empty catalog (every shard
-    then reads as stale) and run it once more. A busy database is not damage: that error
-    goes up."""
+    """Run ``method`` holding the catalog's lock; if SQLite finds the file damaged, start an
+    empty catalog (every shard then reads as stale) and run it once more. A busy database is
+    not damage: that goes up as a StoreError."""
 
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return method(*args, **kwargs)
-        except sqlite3.OperationalError:
-            raise
-        except sqlite3.DatabaseError:
-            catalog = args[0]
-            assert isinstance(catalog, EntityCatalog)
-            catalog.reset()
-            return method(*args, **kwargs)
+        catalog = args[0]
+        assert isinstance(catalog, EntityCatalog)
+        with catalog.lock:  # one connection, shared by the app's threads
+            try:
+                return method(*args, **kwargs)
+            except sqlite3.OperationalError as problem:
+                message = f"the entity index {catalog.path} is unavailable: {problem}"
+                raise StoreError(message) from None
+            except sqlite3.DatabaseError:
+                catalog.reset()
+                return method(*args, **kwargs)
 
     return run
 
@@ -148,6 +151,7 @@ class EntityCatalog(ClosedOnExit):
         self.busy_timeout = busy_timeout
         """How long to wait for another process's write before giving up (OperationalError)."""
         self._connection: sqlite3.Connection | None = None
+        self.lock = threading.RLock()
 
     # The connection, made (and the file made sound) on first use
 
@@ -198,9 +202,10 @@ class EntityCatalog(ClosedOnExit):
         self._delete_files()
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        with self.lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
     # Keeping it current
 
@@ -301,7 +306,7 @@ class EntityCatalog(ClosedOnExit):
             ((part, part.casefold(), person) for person in people for part in name_parts(person)),
         )
 
-    # Asking it: the rules of EntityIndex.resolve and EntityIndex.articles_mentioning
+    # Asking it
 
     def _named(self, key: str) -> bool:
         row = self._connect().execute("SELECT 1 FROM mention WHERE entity = ? LIMIT 1", (key,))

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from store import entities
 from store.library import Library
-from store.models import Article, Mention
+from store.models import ENTITIES_NOT_LOADED, Article, Mention
 
 
 def is_stale(article: Article) -> bool:
@@ -21,9 +21,12 @@ def is_stale(article: Article) -> bool:
 
 def refresh_article(library: Library, article: Article) -> tuple[Article, list[Mention]]:
     """The article's current mentions, and the article with a current summary (saved if it
-    changed and the library is writable)."""
+    changed and the library is writable). An article read without its summary
+    (``ENTITIES_NOT_LOADED``) gets it made from the mentions: the same as the stored one."""
     body = library.body(article)
     mentions = library.mentions.mentions(article.body_hash, body)
+    if not is_stale(article) and article.entities is ENTITIES_NOT_LOADED:
+        return replace(article, entities=entities.summarize(mentions, article.title)), mentions
     if is_stale(article):
         article = replace(
             article,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -115,6 +116,7 @@ def run_list(args: argparse.Namespace) -> int:
     # at 50,000 articles that is most of the time a listing takes.
     paths = prepare_home(args)
     shards = read_shards(paths)
+    gc.freeze()  # what was read stays until the command ends: collections need not scan it
     ids: set[str] | None = None
     if args.entity:
 

@@ -8,6 +8,7 @@ are given when they start, and report back with the messages of :mod:`tui.messag
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -24,18 +25,18 @@ from textual.worker import Worker
 
 from store.annotations import Highlight, HighlightStore
 from store.db import StoreError
-from store.entities.index import EntityIndex
 from store.entities.refresh import is_stale, refresh_article, refresh_stale
 from store.feeds import FeedStore
 from store.library import Library
-from store.models import Article, EntitySummary, Mention
+from store.listing import catch_up_catalog
+from store.models import ENTITIES_NOT_LOADED, Article, EntitySummary, Mention
 from store.settings import apply_entity_backend, load_settings
 from tui.memory import release_freed_memory
 from tui.messages import (
     ArticleLoaded,
     ArticlesChanged,
     ArticlesLoaded,
-    EntityIndexBuilt,
+    EntityCatalogReady,
     HighlightsSaved,
     HighlightsTouched,
     HighlightsUnreadable,
@@ -87,7 +88,9 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.library = library
         self.highlight_store = highlights
-        self.entity_index = EntityIndex()
+        self._catalog_ready = False
+        """Whether the entity catalog has caught up with the shards since the app started
+        (until then an entity filter shows nothing yet)."""
         self._sidebar_chosen_by_user = False
         self._pending_preview: Article | None = None
         self._preview_timer: Timer | None = None
@@ -151,23 +154,26 @@ class MainScreen(Screen[None]):
     @on(ArticlesLoaded)
     def _articles_loaded(self, event: ArticlesLoaded) -> None:
         self.articles = event.articles
-        self.build_entity_index(event.articles)
+        self.prepare_entities(event.articles)
 
     @work(
         thread=True,
         exclusive=True,
         group="entity-index",
         exit_on_error=False,
-        description="build the entity index",
+        description="bring the entity catalog up to date",
     )
-    def build_entity_index(self, articles: list[Article]) -> None:
-        self.post_message(EntityIndexBuilt(EntityIndex(articles)))
+    def prepare_entities(self, articles: list[Article]) -> None:
+        # Which articles name what comes from the catalog on disk (our flushes and other
+        # processes' keep it current); only shards written behind its back are read here.
+        catch_up_catalog(self.library.catalog, self.library.paths)
+        self.post_message(EntityCatalogReady())
         if any(is_stale(article) for article in articles):
             self.migrate_entities()
 
-    @on(EntityIndexBuilt)
-    def _entity_index_built(self, event: EntityIndexBuilt) -> None:
-        self.entity_index = event.index
+    @on(EntityCatalogReady)
+    def _entity_catalog_ready(self) -> None:
+        self._catalog_ready = True
         if self.entity_filter is not None:
             self._show_filtered()
 
@@ -188,8 +194,6 @@ class MainScreen(Screen[None]):
     @on(ArticlesChanged)
     def _articles_changed(self, event: ArticlesChanged) -> None:
         by_id = {article.id: article for article in event.updated}
-        for article in event.updated:
-            self.entity_index.add(article)
         known = {article.id for article in self.articles} if by_id else set()
         arrived = [article for article in event.updated if article.id not in known]
         kept = [
@@ -201,7 +205,11 @@ class MainScreen(Screen[None]):
             kept = sorted([*kept, *arrived], key=lambda a: (a.sort_key, a.id), reverse=True)
         self.articles = kept
         if self.current is not None and self.current.id in by_id:
-            self.current = by_id[self.current.id]
+            updated = by_id[self.current.id]
+            if updated.entities is ENTITIES_NOT_LOADED:
+                # The sidebar keeps the entities of the text the reader shows.
+                updated = replace(updated, entities=self.current.entities)
+            self.current = updated
 
     # Other processes: a cron refresh, `broadsheet add`, a second window.
 
@@ -225,6 +233,9 @@ class MainScreen(Screen[None]):
     def _poll_store(self) -> None:
         changes = self.library.poll_changes()
         touched = self.highlight_store.catch_up()
+        if changes and self._catalog_ready:
+            # Their flush kept the catalog current, unless it could not: then it is here.
+            catch_up_catalog(self.library.catalog, self.library.paths)
         if changes:
             updated = [article for article in changes.articles.values() if article is not None]
             removed = {key for key, article in changes.articles.items() if article is None}
@@ -248,7 +259,12 @@ class MainScreen(Screen[None]):
             article_list.articles = self.articles
             chip.display = False
             return
-        naming = set(self.entity_index.articles_mentioning(entity.key))
+        naming: set[str] = set()
+        if self._catalog_ready:
+            try:
+                naming = set(self.library.catalog.articles_mentioning([entity.key]))
+            except StoreError as problem:
+                self.notify(str(problem), title="Entities unavailable", severity="error")
         shown = [article for article in self.articles if article.id in naming]
         article_list.articles = shown
         count = f"{len(shown)} article{'s' if len(shown) != 1 else ''}"
@@ -490,7 +506,7 @@ class MainScreen(Screen[None]):
     @on(RefreshBar.Finished)
     def _refreshed(self, event: RefreshBar.Finished) -> None:
         self.articles = event.articles
-        self.build_entity_index(event.articles)
+        self.prepare_entities(event.articles)
         self.show_highlights_of(self.current)
         self.notify(event.summary, title="Refreshed", severity=event.severity)
 
