@@ -202,6 +202,9 @@ class _EntitiesNotLoaded(EntitySummaries):
     def __repr__(self) -> str:
         return "ENTITIES_NOT_LOADED"
 
+    def __reduce__(self) -> str:
+        return "ENTITIES_NOT_LOADED"  # pickled (to a worker process) as the one instance
+
 
 ENTITIES_NOT_LOADED: EntitySummaries = _EntitiesNotLoaded()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import sqlite3
 import subprocess
@@ -281,3 +282,8 @@ def test_a_flush_keeps_what_another_version_stored(paths: DataPaths) -> None:
     records = orjson.loads(shard.read_bytes())["articles"].values()
     (a1,) = [record for record in records if record["id"] == "a1"]
     assert a1["read_aloud"] == {"voice": "Ada"} and a1["title"] == "Changed"
+
+
+def test_an_article_read_without_entities_stays_so_in_a_worker_process() -> None:
+    lean = Article(id="a1", title="T", body_hash="0" * 64, entities=ENTITIES_NOT_LOADED)
+    assert pickle.loads(pickle.dumps(lean)).entities is ENTITIES_NOT_LOADED

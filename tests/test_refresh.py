@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from store import entities
 from store.feeds import Feed, FeedStore
 from store.ingest.http import FetchPolicy
 from store.ingest.refresh import FeedResult, FeedStatus, refresh_feeds
@@ -262,3 +263,34 @@ def test_feed_ids_are_stable_and_derived_from_the_url():
     assert one.id == two.id and one.id.startswith("feed-")
     assert Feed.new("https://example.com/other.xml").id != one.id
     assert replace(one, title="x").to_dict()["id"] == one.id
+
+
+def test_entries_fetched_again_unchanged_are_not_extracted_again(
+    stores: Stores,
+    site: FixtureSite,
+    web_server: WebServer,
+    test_policy: FetchPolicy,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    library, feed_store = stores
+    follow(feed_store, web_server.url("/evolving.xml"))
+    site.overrides["/evolving.xml"] = rss(
+        item("g1", "First", body="Kyoto welcomed Marta Quinlan.")
+        + item("g2", "Second", body="Osaka did not.")
+    )
+    refresh_feeds(library, feed_store, policy=test_policy)
+    extracted: list[str] = []
+    real_extract = entities.extract
+    monkeypatch.setattr(
+        entities, "extract", lambda text: extracted.append(text) or real_extract(text)
+    )
+    # The server answers 200 again (no validators): one entry changed, one did not.
+    site.overrides["/evolving.xml"] = rss(
+        item("g1", "First", body="Kyoto welcomed Marta Quinlan.")
+        + item("g2", "Second", body="Osaka did, after all.")
+    )
+    second = refresh_feeds(library, feed_store, policy=test_policy)
+    assert (second.new_articles, second.updated_articles) == (0, 1)
+    assert extracted == ["Osaka did, after all."]
+    first = library.find("guid", "g1")
+    assert first is not None and [s.key for s in first.entities] == ["Kyoto", "Marta Quinlan"]

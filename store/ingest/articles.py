@@ -115,15 +115,25 @@ def plan_entries(feed: Feed, parsed: ParsedFeed, index: FeedArticleIndex) -> lis
 
 def prepare_bodies(
     feed: Feed, planned: Sequence[PlannedEntry]
-) -> dict[str, tuple[str, tuple[EntitySummary, ...]]]:
+) -> dict[str, tuple[str, tuple[EntitySummary, ...] | None]]:
     """The canonical body and entity summary of each entry whose text is the feed's own (not
     a page fetched later): the CPU-heavy part of saving, done ahead so it can run elsewhere."""
-    prepared: dict[str, tuple[str, tuple[EntitySummary, ...]]] = {}
+    prepared: dict[str, tuple[str, tuple[EntitySummary, ...] | None]] = {}
     if feed.full_text:
         return prepared
     for item in planned:
         body = canonical_text(item.paragraphs)
         title = clean_inline(item.entry.title) or derived_title(body)
+        existing = item.existing
+        if (
+            existing is not None
+            and existing.entities_version == entities.EXTRACTOR_VERSION
+            and (existing.title, existing.body_hash) == (title, content_hash(body))
+        ):
+            # Most entries of a feed fetched again are the ones already stored: their
+            # summary is too (None: the library keeps it).
+            prepared[item.article_id] = (body, None)
+            continue
         prepared[item.article_id] = (body, entities.summarize(entities.extract(body), title))
     return prepared
 
@@ -135,7 +145,7 @@ def save_entry(
     planned: PlannedEntry,
     page: ExtractedArticle | None = None,
     page_url: str | None = None,
-    prepared: tuple[str, tuple[EntitySummary, ...]] | None = None,
+    prepared: tuple[str, tuple[EntitySummary, ...] | None] | None = None,
 ) -> tuple[Article, SaveOutcome]:
     """Store one planned entry; ``page`` is its extracted full text, when one was fetched;
     ``prepared`` its body and entity summary from :func:`prepare_bodies`."""

@@ -195,7 +195,7 @@ async def refresh_feeds_async(
     return RefreshReport(tuple(results), time.perf_counter() - started)
 
 
-Prepared = dict[str, tuple[str, tuple[EntitySummary, ...]]]
+Prepared = dict[str, tuple[str, tuple[EntitySummary, ...] | None]]
 
 
 def parse_and_prepare(
