@@ -283,7 +283,8 @@ class ArticleReader(TextArea):
                 self.refresh(region)
 
     def _text_region(self) -> Region:
-        """The text area in the widget's content coordinates: no scrollbar, no border."""
+        """The text area in the widget's content coordinates: no scrollbar, no border, and not
+        the right padding, so that a repaint of rows ends inside the reader (see app.tcss)."""
         region = self.scrollable_content_region
         return Region(0, 0, region.width, region.height)
 
