@@ -2,6 +2,8 @@
 
 Adding a URL accepts a feed or a page that advertises one (``<link rel="alternate">``). The
 response fetched to find the feed is handed to the first refresh, so nothing is fetched twice.
+Lists of feeds (newsboat's urls file) are followed without fetching; the next refresh reads
+them.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from store.ingest.http import (
 )
 from store.ingest.pages import PageExtractError, extract_article
 from store.ingest.refresh import RefreshReport, refresh_feeds_async
+from store.ingest.urls_file import SkippedLine, UrlsFeed, parse_urls_file
 from store.library import Library, SaveOutcome, utc_now_iso
 from store.models import Article
 from store.urls import safe_url
@@ -204,3 +207,40 @@ def find_feed(feed_store: FeedStore, reference: str) -> Feed | None:
         return found
     matches = [f for f in feed_store.all() if f.title.casefold() == reference.casefold()]
     return matches[0] if len(matches) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class UrlsImport:
+    added: tuple[Feed, ...]
+    already_followed: tuple[Feed, ...]
+    skipped: tuple[SkippedLine, ...]
+    """Lines of the file that are not http(s) feeds (query, exec, filter…), with reasons."""
+
+
+def follow_urls_file(feed_store: FeedStore, data: bytes) -> UrlsImport:
+    """Follow the feeds of a newsboat urls file (nothing is fetched until a refresh).
+
+    Raises ``UrlsFileError`` for a file that cannot be read as one."""
+    parsed = parse_urls_file(data)
+    added: list[Feed] = []
+    known: list[Feed] = []
+    now = utc_now_iso()
+    for listed in parsed.feeds:
+        feed, is_new = _follow_listed(feed_store, listed, added=now)
+        (added if is_new else known).append(feed)
+    feed_store.flush()
+    return UrlsImport(tuple(added), tuple(known), parsed.skipped)
+
+
+def _follow_listed(feed_store: FeedStore, listed: UrlsFeed, *, added: str) -> tuple[Feed, bool]:
+    """Follow one listed feed, as OPML import does; True when it was not followed before.
+
+    A feed already followed keeps its record (title, settings, fetch state) and gains the
+    listed tags it lacks, after its own; a title only when it has none."""
+    existing = feed_store.by_url(listed.url)
+    if existing is None:
+        feed = Feed.new(listed.url, title=listed.title, tags=listed.tags, added=added)
+        feed_store.put(feed)
+        return feed, True
+    tags = tuple(dict.fromkeys((*existing.tags, *listed.tags)))
+    return feed_store.update(existing.id, tags=tags, title=existing.title or listed.title), False

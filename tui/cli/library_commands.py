@@ -15,10 +15,15 @@ if TYPE_CHECKING:
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     importing = subcommands.add_parser(
         "import",
-        help="import seed files (plain text or Markdown), folders of them, or OPML feed lists",
-        description="Import articles from text files, and subscriptions from .opml files. "
-        "Importing the same file twice changes nothing: an article's id derives from its "
-        "content.",
+        help="import seed files (plain text or Markdown), folders of them, or feed lists "
+        "(OPML, newsboat's urls file)",
+        description="Import articles from text files, and subscriptions from .opml files and "
+        "newsboat's urls file (a file named urls, or one whose every line that is not blank or "
+        "a # comment starts with http://, https://, query:, exec: or filter:). Tags after a URL "
+        'become the feed\'s tags and "~Title" its title; feeds newsboat hides ("!") are '
+        "followed like the rest; query:, exec: and filter: lines are skipped (nothing is run). "
+        "A feed already followed keeps its record and gains the listed tags. Importing the same "
+        "file twice changes nothing: an article's id derives from its content.",
     )
     importing.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     importing.add_argument("--json", action="store_true", help="print a JSON summary")
@@ -59,7 +64,10 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 def run_import(args: argparse.Namespace) -> int:
     from store.db import StoreError
+    from store.feeds import FeedStore
     from store.ingest.importer import import_seeds
+    from store.ingest.subscriptions import follow_urls_file
+    from store.ingest.urls_file import UrlsFileError, is_urls_file
     from tui.cli.common import EXIT_FAILED, EXIT_OK, open_library, print_json, warn
     from tui.cli.feeds import import_opml
 
@@ -68,15 +76,34 @@ def run_import(args: argparse.Namespace) -> int:
         warn(f"{path}: no such file or folder")
     present = [path for path in args.paths if path.exists()]
     opml_files = [path for path in present if path.suffix.lower() == ".opml"]
-    feeds_followed = 0
+    urls_files = [path for path in present if path not in opml_files and is_urls_file(path)]
+    seeds = [path for path in present if path not in opml_files and path not in urls_files]
+    feeds_followed = already_followed = 0
+    skipped_lines: list[tuple[str, int, str]] = []
     failures = [(str(path), "no such file or folder") for path in missing]
     with open_library(args, writable=True) as library:
         for path in opml_files:
             try:
-                feeds_followed += len(import_opml(library, path).added)
+                opml = import_opml(library, path)
             except StoreError as problem:
                 failures.append((str(path), str(problem)))
-        report = import_seeds(library, [path for path in present if path not in opml_files])
+                continue
+            feeds_followed += len(opml.added)
+            already_followed += len(opml.already_followed)
+        for path in urls_files:
+            try:
+                with FeedStore(library.paths) as feed_store:
+                    listed = follow_urls_file(feed_store, path.read_bytes())
+            except UrlsFileError as problem:
+                failures.append((str(path), str(problem)))
+                continue
+            except OSError as problem:
+                failures.append((str(path), problem.strerror or str(problem)))
+                continue
+            feeds_followed += len(listed.added)
+            already_followed += len(listed.already_followed)
+            skipped_lines += [(str(path), line.line, line.reason) for line in listed.skipped]
+        report = import_seeds(library, seeds)
     failures += [(str(path), reason) for path, reason in report.failures]
     if args.json:
         print_json(
@@ -85,19 +112,31 @@ def run_import(args: argparse.Namespace) -> int:
                 "updated": [article.id for article in report.updated],
                 "unchanged": [article.id for article in report.unchanged],
                 "feeds_followed": feeds_followed,
+                "feeds_already_followed": already_followed,
                 "failed": [{"path": path, "reason": reason} for path, reason in failures],
+                "skipped_lines": [
+                    {"path": path, "line": line, "reason": reason}
+                    for path, line, reason in skipped_lines
+                ],
             }
         )
     else:
         for path, reason in failures:
             if reason != "no such file or folder":
                 warn(f"{path}: skipped: {reason}")
+        for path, line, reason in skipped_lines:
+            warn(f"{path}:{line}: {reason}")
         summary = (
             f"imported {len(report.new)} new, {len(report.updated)} updated, "
             f"{len(report.unchanged)} unchanged; {len(failures)} failed"
         )
-        if opml_files:
-            summary += f"; now following {feeds_followed} more feeds (run: broadsheet refresh)"
+        if opml_files or urls_files:
+            summary += f"; now following {feeds_followed} more feeds"
+            if already_followed:
+                summary += f", {already_followed} already followed"
+            summary += " (run: broadsheet refresh)"
+        if urls_files:
+            summary += f"; {len(skipped_lines)} lines skipped"
         print(summary)
     return EXIT_FAILED if failures else EXIT_OK
 
