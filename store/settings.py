@@ -3,7 +3,11 @@
 ```toml
 export_dir = "~/notes/broadsheet"   # where the app writes exports (default: <home>/exports)
 entity_backend = "rules"            # or "spacy", when spaCy and a model are installed
+browser = ["firefox", "--new-tab"]  # what `o` runs, the link added as one more argument
+                                    # (default: xdg-open on Linux, open on macOS)
 ```
+
+``browser`` is a program and its arguments as a list, never a command line for a shell.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from store.paths import DataPaths
 class Settings:
     export_dir: Path
     entity_backend: str = "rules"
+    browser: tuple[str, ...] | None = None
+    """The program that opens a link and its first arguments; None: the platform's opener."""
 
 
 def load_settings(paths: DataPaths) -> Settings:
@@ -36,6 +42,23 @@ def load_settings(paths: DataPaths) -> Settings:
     return Settings(
         export_dir=Path(str(export_dir)).expanduser() if export_dir else paths.exports_dir,
         entity_backend=str(backend),
+        browser=_browser(values.get("browser"), paths.settings_file),
+    )
+
+
+def _browser(value: object, settings_file: Path) -> tuple[str, ...] | None:
+    """The ``browser`` setting, checked: a list of non-empty strings, the program first."""
+    if value is None:
+        return None
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(part, str) and part and "\0" not in part for part in value)
+    ):
+        return tuple(value)
+    raise StoreError(
+        f"{settings_file}: browser must be a list of non-empty strings, the program and its "
+        f'arguments, e.g. browser = ["firefox", "--new-tab"] (got {value!r})'
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from store.annotations import HighlightStore
@@ -40,8 +42,8 @@ async def test_r_refreshes_in_a_worker_and_the_list_grows(
         assert len(article_list.articles) > before
         assert len(seeded_library) == len(article_list.articles)
         notices = [n.message for n in pilot.app._notifications]
-        assert any(n.title == "Feed failed" for n in pilot.app._notifications)
-        assert any("1 feed failed" in message for message in notices)
+        assert [m for m in notices if "1 feed failed" in m and "404" in m]
+        assert not [n for n in pilot.app._notifications if n.title == "Feed failed"]
 
 
 async def test_f_shows_feeds_with_their_last_error(app_with_feeds: BroadsheetApp) -> None:
@@ -66,3 +68,96 @@ async def test_r_without_feeds_says_how_to_add_one(seeded_library: Library) -> N
         await pilot.press("R")
         await settle(pilot)
         assert any("broadsheet add URL" in n.message for n in pilot.app._notifications)
+
+
+async def test_many_failing_feeds_are_one_notification(
+    seeded_library: Library, web_server: WebServer
+) -> None:
+    with FeedStore(seeded_library.paths) as feeds:
+        for number in range(6):
+            feeds.put(Feed.new(web_server.url(f"/status/404?feed={number}")))
+    app = BroadsheetApp(seeded_library, HighlightStore(seeded_library.paths))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = len(pilot.app._notifications)
+        await pilot.press("R")
+        await settle(pilot)
+        said = list(pilot.app._notifications)[before:]
+        assert len(said) == 1 and "6 feeds failed" in said[0].message
+        assert "and 5 more" in said[0].message
+
+
+async def test_feeds_are_managed_from_the_feeds_screen(
+    seeded_library: Library, web_server: WebServer
+) -> None:
+    url = web_server.url("/static/rss2.xml")
+    app = BroadsheetApp(seeded_library, HighlightStore(seeded_library.paths))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("F", "a")
+        await pilot.press(*url, "enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, FeedsScreen)
+        assert [feed.url for feed in screen.feeds] == [url]
+        feed = screen.feeds[0]
+        arrived = [a for a in seeded_library.articles() if a.feed_id == feed.id]
+        assert arrived
+        # Rename, set folders, full text on: each on disk.
+        await pilot.press("r", *("ctrl+u",), *"Wire", "enter")
+        await settle(pilot)
+        await pilot.press("t", *"News/World, Daily", "enter")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        with FeedStore(seeded_library.paths) as feeds:
+            stored = feeds.get(feed.id)
+        assert stored is not None
+        assert (stored.title, stored.tags, stored.full_text) == (
+            "Wire",
+            ("News/World", "Daily"),
+            True,
+        )
+        # Enter shows the feed's articles in the list.
+        await pilot.press("enter")
+        await settle(pilot)
+        article_list = pilot.app.screen.query_one(ArticleList)
+        assert {a.feed_id for a in article_list.articles} == {feed.id}
+        assert article_list.border_title == "Wire"
+        # Removing keeps a starred article.
+        kept = arrived[0]
+        seeded_library.set_starred(kept.id)
+        await pilot.press("F", "d", "y")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, FeedsScreen) and pilot.app.screen.feeds == []
+        left = [a.id for a in seeded_library.articles() if a.feed_id == feed.id]
+        assert left == [kept.id]
+
+
+async def test_opml_import_and_export_from_the_palette(
+    seeded_library: Library, tmp_path: Path
+) -> None:
+    source = tmp_path / "subscriptions.opml"
+    source.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><body><outline text="News">'
+        '<outline type="rss" text="Wire" xmlUrl="https://wire.example/feed.xml"/>'
+        "</outline></body></opml>"
+    )
+    app = BroadsheetApp(seeded_library, HighlightStore(seeded_library.paths))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, MainScreen)
+        screen.import_opml(str(source))
+        await settle(pilot)
+        with FeedStore(seeded_library.paths) as feeds:
+            followed = feeds.all()
+        assert [(f.url, f.tags) for f in followed] == [("https://wire.example/feed.xml", ("News",))]
+        screen.export_opml()
+        await settle(pilot)
+        written = seeded_library.paths.exports_dir / "broadsheet-feeds.opml"
+        assert b"https://wire.example/feed.xml" in written.read_bytes()
+        # A FIFO or a device is refused, not read for ever.
+        screen.import_opml("/dev/zero")
+        await settle(pilot)
+        assert any("not a regular file" in n.message for n in pilot.app._notifications)

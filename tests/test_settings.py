@@ -37,3 +37,32 @@ def test_unknown_backend_is_reported_and_the_default_kept(paths: DataPaths) -> N
     problem = apply_entity_backend(load_settings(paths))
     assert problem is not None and "unknown entity_backend 'magic'" in problem
     assert entities.current_backend() == "rules"
+
+
+def test_browser_is_a_program_and_its_arguments(paths: DataPaths) -> None:
+    assert load_settings(paths).browser is None
+    paths.home.mkdir(parents=True)
+    paths.settings_file.write_text('browser = ["firefox", "--new-tab"]\n', encoding="utf-8")
+    assert load_settings(paths).browser == ("firefox", "--new-tab")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"firefox --new-tab %s"',  # a command line for a shell: never
+        "[]",
+        '["firefox", ""]',
+        '[""]',
+        '["firefox", 1]',
+        '["firefox", ["--new-tab"]]',
+        '["fire\\u0000fox"]',
+        "true",
+    ],
+)
+def test_a_browser_that_is_not_a_list_of_strings_names_settings_toml(
+    paths: DataPaths, value: str
+) -> None:
+    paths.home.mkdir(parents=True)
+    paths.settings_file.write_text(f"browser = {value}\n", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"settings\.toml: browser must be a list of non-empty"):
+        load_settings(paths)

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from store.annotations import HighlightStore
 from store.ingest.importer import import_seeds
 from store.library import Library
+from store.paths import DataPaths
 from tests.conftest import SEED_DATA
 from tests.pilot import settle
+from tests.test_daily_loop import fill as fill_with_feeds
 from tui.app import BroadsheetApp
 
 SnapCompare = Callable[..., bool]
@@ -70,3 +73,18 @@ def test_80x24_highlights_screen(seeded_library: Library, snap_compare: SnapComp
         )  # fmt: skip
     app = BroadsheetApp(seeded_library, HighlightStore(seeded_library.paths))
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle, press=["H", "down"])
+
+
+@pytest.fixture
+def app_with_feeds(tmp_path: Path) -> BroadsheetApp:
+    paths = DataPaths(tmp_path / "feeds-home")
+    fill_with_feeds(paths)
+    return BroadsheetApp(Library(paths, keep_entities=False), HighlightStore(paths, load=False))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+def test_feeds_view(
+    app_with_feeds: BroadsheetApp, snap_compare: SnapCompare, size: tuple[int, int]
+) -> None:
+    # Esc from the list: All, Unread, Starred, the folders and their feeds, with counts.
+    assert snap_compare(app_with_feeds, terminal_size=size, run_before=settle, press=["escape"])

@@ -43,7 +43,7 @@ def squash(text: str) -> str:
 
 
 class Panes:
-    """Where the panes are, from the top border row (``╭─ Articles ─╮╭──╮╭─ Entities ─╮``)."""
+    """Where the panes are, from the top border row (``╭─ All articles ─╮╭──╮╭─ Entities ─╮``)."""
 
     def __init__(self, screen: str) -> None:
         top = screen.split("\n")[0]
@@ -177,12 +177,12 @@ def drive(session: TmuxSession, home: Path, no_color: bool, status_file: Path) -
 
     # Start: the article list and the seed article in the reader.
     screen = session.wait_for(
-        lambda s: "Articles" in s and HEADLINE in s,
+        lambda s: "All articles" in s and HEADLINE in s,
         timeout=STARTUP_TIMEOUT,
         what="the article list and the seed article",
     )
     panes = Panes(screen)
-    assert "Articles" in panes.top[: panes.ends[0]], "the left pane is not titled Articles"
+    assert "All articles" in panes.top[: panes.ends[0]], "the left pane is not titled All articles"
     assert "Japanese Prime Minister" in pane_text(screen, 0), "the seed is not in the list"
     assert HEADLINE in pane_text(screen, 1), "the reader does not show the seed article"
     assert "Open" in footer(screen)
@@ -267,13 +267,13 @@ def drive(session: TmuxSession, home: Path, no_color: bool, status_file: Path) -
     # Close the highlights screen and quit.
     session.send("Escape")
     session.wait_for(
-        lambda s: "highlights" not in s and "Articles" in s, what="the main screen again"
+        lambda s: "highlights" not in s and "All articles" in s, what="the main screen again"
     )
     session.send("q")
     session.wait_until_exited()
     assert status_file.exists(), "the remote shell never got back control after broadsheet"
     assert status_file.read_text().strip() == "0", "broadsheet did not exit cleanly"
-    assert "Articles" not in session.last_screen, "the terminal was not given back on quitting"
+    assert "All articles" not in session.last_screen, "the terminal was not given back on quitting"
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import sys
+from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
 from textual import on, work
@@ -17,6 +19,7 @@ from store.db import StoreError
 from store.export import EXPORT_FORMATS, ExportFormat, export_to_folder
 from store.library import Library
 from store.settings import load_settings
+from tui.links import Launcher, has_local_display, opener_command, usable_link
 from tui.messages import HighlightsUnreadable
 from tui.screens.feeds import FeedsScreen
 from tui.screens.help import HelpScreen
@@ -25,6 +28,8 @@ from tui.screens.main import MainScreen
 from tui.screens.note_editor import NoteEditor
 from tui.widgets.article_list import ArticleList
 from tui.widgets.entity_sidebar import EntitySidebar
+from tui.widgets.feeds_view import FeedsView
+from tui.widgets.list_pane import ListPane
 from tui.widgets.reader import ArticleReader
 from tui.worker_errors import report_failed_worker
 
@@ -40,10 +45,19 @@ class BroadsheetApp(App[None]):
         Binding("question_mark", "help", "Help", id="app.help"),
     ]
 
-    def __init__(self, library: Library, highlights: HighlightStore) -> None:
+    def __init__(
+        self,
+        library: Library,
+        highlights: HighlightStore,
+        *,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.library = library
         self.highlights = highlights
+        self.environ: Mapping[str, str] = os.environ if environ is None else environ
+        """The environment that says whether a browser here would be seen (tui.links)."""
+        self.launcher = Launcher()
         self.stopped_for: str | None = None
         """Why the app stopped by itself (damaged highlights), for the command to print."""
 
@@ -82,9 +96,15 @@ class BroadsheetApp(App[None]):
 
     def help_sections(self) -> list[tuple[str, list[BindingType]]]:
         """Every key, by where it works; the help screen and README list these."""
+        # One meaning per key in each place: n and N move between an entity's mentions in
+        # the reader and the sidebar, and mean next unread / read-unread in the list.
+        main = [b for b in MainScreen.BINDINGS if not _binding_id(b).startswith("entities.")]
+        mentions = [b for b in MainScreen.BINDINGS if _binding_id(b).startswith("entities.")]
         return [
-            ("Everywhere", [*self.BINDINGS, *MainScreen.BINDINGS, *_FOCUS_BINDINGS]),
-            ("Article list", list(ArticleList.BINDINGS)),
+            ("Everywhere", [*self.BINDINGS, *main, *_FOCUS_BINDINGS]),
+            ("Article list", [*ArticleList.BINDINGS, *ListPane.BINDINGS]),
+            ("Feeds view (Esc from the list)", list(FeedsView.BINDINGS)),
+            ("Reader and entity sidebar", mentions),
             ("Reader", list(ArticleReader.BINDINGS)),
             ("Highlights screen", list(HighlightsScreen.BINDINGS)),
             ("Feeds screen", list(FeedsScreen.BINDINGS)),
@@ -116,11 +136,77 @@ class BroadsheetApp(App[None]):
                 "Every highlight across articles, newest first",
                 screen.action_show_highlights,
             )
+            yield SystemCommand(
+                "view: feeds view",
+                "All, Unread, Starred, folders and feeds, with unread counts",
+                screen.show_views,
+            )
+            yield SystemCommand(
+                "feeds: import OPML", "Follow the feeds of an OPML file", screen.ask_opml_import
+            )
+            yield SystemCommand(
+                "feeds: export OPML",
+                "Write the feeds followed to the export folder as OPML",
+                screen.export_opml,
+            )
         for export_format in EXPORT_FORMATS:
             yield SystemCommand(
                 f"export: {EXPORT_LABELS[export_format]}",
                 f"Write every highlight to the export folder as {EXPORT_LABELS[export_format]}",
                 lambda chosen=export_format: self.export_highlights(chosen, None),
+            )
+
+    # Links out: `o` opens where there is a local display and copies elsewhere; `y` copies.
+
+    @on(ArticleList.OpenLinkRequested)
+    @on(ArticleReader.OpenLinkRequested)
+    def _open_link(
+        self, event: ArticleList.OpenLinkRequested | ArticleReader.OpenLinkRequested
+    ) -> None:
+        link = self._link_or_say_why(event.url)
+        if link is None:
+            return
+        if has_local_display(self.environ, sys.platform):
+            self.open_in_browser(link)
+        else:
+            self.copy_to_clipboard(link)
+            self.notify("Link copied to the clipboard (OSC 52)", title="No local browser")
+
+    @on(ArticleList.CopyLinkRequested)
+    @on(ArticleReader.CopyLinkRequested)
+    def _copy_link(
+        self, event: ArticleList.CopyLinkRequested | ArticleReader.CopyLinkRequested
+    ) -> None:
+        link = self._link_or_say_why(event.url)
+        if link is not None:
+            self.copy_to_clipboard(link)
+            self.notify("Link copied to the clipboard (OSC 52)")
+
+    def _link_or_say_why(self, url: str | None) -> str | None:
+        if not url:
+            self.notify("This article has no link", severity="warning")
+            return None
+        link = usable_link(url)
+        if link is None:
+            self.notify("This article's link is not a plain http(s) link", severity="warning")
+        return link
+
+    @work(thread=True, group="links", exit_on_error=False, description="open a link")
+    def open_in_browser(self, link: str) -> None:
+        """Start the browser on ``link`` (it is not waited for) and say how that went."""
+        try:
+            browser = load_settings(self.library.paths).browser
+        except StoreError as problem:
+            self.call_from_thread(
+                self.notify, str(problem), title="Settings", severity="error", timeout=10
+            )
+            return
+        not_started = self.launcher.start(opener_command(link, browser, sys.platform))
+        if not_started is None:
+            self.call_from_thread(self.notify, "Opened in the browser")
+        else:
+            self.call_from_thread(
+                self.notify, not_started, title="Not opened", severity="error", timeout=10
             )
 
     @on(HighlightsScreen.ExportRequested)
@@ -177,3 +263,7 @@ _FOCUS_BINDINGS: list[BindingType] = [
     Binding("shift+tab", "app.focus_previous", "Previous pane"),
     Binding("ctrl+p", "app.command_palette", "Command palette"),
 ]
+
+
+def _binding_id(binding: BindingType) -> str:
+    return (binding.id or "") if isinstance(binding, Binding) else ""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from store.annotations import Highlight
+from store.feeds import Feed
 from store.models import Article, Mention
 
 
@@ -25,6 +26,14 @@ class HighlightsUnreadable(Message):
     without them. The one message here that bubbles, to the app."""
 
     problem: str
+
+
+@dataclass
+class FeedsLoaded(Message, bubble=False):
+    """The feeds followed, for the feeds view (read after the articles, and again after a
+    refresh or another process's changes)."""
+
+    feeds: list[Feed]
 
 
 class EntityCatalogReady(Message, bubble=False):

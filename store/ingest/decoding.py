@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
+from pathlib import Path
 
 MAX_TEXT_FILE_BYTES = 5 * 1024 * 1024
 
@@ -13,6 +16,18 @@ _BINARY_CONTROLS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 class UnreadableTextError(ValueError):
     """The file is not text Broadsheet can read; the message says why, in plain words."""
+
+
+def read_regular_file(path: Path, limit: int = MAX_TEXT_FILE_BYTES) -> bytes:
+    """A user's file, read only if it is a regular file and at most ``limit`` bytes: a FIFO
+    would hang, and a device or a link to /dev/zero has no end (UnreadableTextError)."""
+    with path.open("rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise UnreadableTextError("not a regular file")
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise UnreadableTextError(f"too large (the limit is {limit // 1_048_576} MB)")
+    return data
 
 
 def decode_text(data: bytes) -> str:

@@ -26,6 +26,8 @@ KEY_NAMES = {
     "tab": "Tab",
     "shift+tab": "Shift+Tab",
     "question_mark": "?",
+    "asterisk": "*",
+    "backspace": "Backspace",
     "ctrl+p": "Ctrl+P",
 }
 

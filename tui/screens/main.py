@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,33 +20,38 @@ from textual.events import Resize
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Static
 from textual.worker import Worker
 
 from store.annotations import Highlight, HighlightStore
-from store.db import StoreError
+from store.db import StoreError, write_atomically
 from store.entities.refresh import is_stale, refresh_article, refresh_stale
 from store.feeds import FeedStore
+from store.ingest.decoding import UnreadableTextError, read_regular_file
+from store.ingest.opml import OpmlError, export_opml, import_opml_into
 from store.library import Library
 from store.listing import catch_up_catalog
 from store.models import ENTITIES_NOT_LOADED, Article, EntitySummary, Mention
 from store.settings import apply_entity_backend, load_settings
+from store.views import View, ViewKind
 from tui.memory import release_freed_memory
 from tui.messages import (
     ArticleLoaded,
     ArticlesChanged,
     ArticlesLoaded,
     EntityCatalogReady,
+    FeedsLoaded,
     HighlightsSaved,
     HighlightsTouched,
     HighlightsUnreadable,
 )
-from tui.screens.feeds import FeedsScreen
+from tui.screens.ask import AskLine
+from tui.screens.feeds import FeedsScreen, FeedsScreenResult
 from tui.screens.highlights import HighlightsScreen
 from tui.screens.note_editor import NoteEditor
 from tui.widgets.article_list import ArticleList
 from tui.widgets.entity_sidebar import EntitySidebar
 from tui.widgets.footer import LeanFooter
+from tui.widgets.list_pane import EntityFilter, ListPane
 from tui.widgets.reader import ArticleReader
 from tui.widgets.refresh_bar import RefreshBar
 from tui.worker_errors import report_failed_worker
@@ -74,7 +79,8 @@ class MainScreen(Screen[None]):
         Binding(
             "N", "jump_mention(-1)", "Previous mention", id="entities.previous_mention", show=False
         ),
-        Binding("escape", "clear_filter", "Clear filter", id="list.clear_filter", show=False),
+        Binding("escape", "clear_filter", "Back", id="list.clear_filter", show=False),
+        Binding("asterisk", "toggle_star", "Star", id="list.star", show=False, key_display="*"),
     ]
 
     articles: var[list[Article]] = var(list, always_update=True)
@@ -100,9 +106,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
-            with Vertical(id="list-pane"):
-                yield Static("", id="filter-chip")
-                yield ArticleList(id="article-list")
+            yield ListPane(id="list-pane")
             with Vertical(id="reader-pane"), Vertical(id="reader-frame"):
                 yield ArticleReader(id="reader")
             yield EntitySidebar(id="entity-sidebar")
@@ -115,7 +119,6 @@ class MainScreen(Screen[None]):
             self._polling = False
 
     def on_mount(self) -> None:
-        self.query_one(ArticleList).border_title = "Articles"
         self.query_one(ArticleList).focus()
         self.watch(self.query_one(ArticleReader), "colour", self._show_next_colour)
         self.load_articles()
@@ -142,6 +145,7 @@ class MainScreen(Screen[None]):
     )
     def load_articles(self) -> None:
         self.post_message(ArticlesLoaded(self.library.articles()))
+        self._load_feeds()
         # The highlights after the list is on its way: at 30,000 they take ~0.4 s to read.
         try:
             self.highlight_store.load()
@@ -150,6 +154,19 @@ class MainScreen(Screen[None]):
             return
         release_freed_memory()
         self.post_message(HighlightsTouched())
+
+    def _load_feeds(self) -> None:
+        """(In a worker.) The feeds, for the feeds view: a small file."""
+        with FeedStore(self.library.paths) as feed_store:
+            self.post_message(FeedsLoaded(feed_store.all()))
+
+    @work(thread=True, group="feeds", exit_on_error=False, description="read the feeds")
+    def load_feeds(self) -> None:
+        self._load_feeds()
+
+    @on(FeedsLoaded)
+    def _feeds_loaded(self, event: FeedsLoaded) -> None:
+        self.query_one(ListPane).feeds = {feed.id: feed for feed in event.feeds}
 
     @on(ArticlesLoaded)
     def _articles_loaded(self, event: ArticlesLoaded) -> None:
@@ -237,6 +254,8 @@ class MainScreen(Screen[None]):
             # Their flush kept the catalog current, unless it could not: then it is here.
             catch_up_catalog(self.library.catalog, self.library.paths)
         if changes:
+            self._load_feeds()  # a refresh elsewhere may have added or renamed feeds
+        if changes:
             updated = [article for article in changes.articles.values() if article is not None]
             removed = {key for key, article in changes.articles.items() if article is None}
             self.post_message(ArticlesChanged(updated, removed))
@@ -252,24 +271,19 @@ class MainScreen(Screen[None]):
         self._show_filtered()
 
     def _show_filtered(self) -> None:
-        article_list = self.query_one(ArticleList)
-        chip = self.query_one("#filter-chip", Static)
+        pane = self.query_one(ListPane)
         entity = self.entity_filter
-        if entity is None:
-            article_list.articles = self.articles
-            chip.display = False
-            return
-        naming: set[str] = set()
-        if self._catalog_ready:
-            try:
-                naming = set(self.library.catalog.articles_mentioning([entity.key]))
-            except StoreError as problem:
-                self.notify(str(problem), title="Entities unavailable", severity="error")
-        shown = [article for article in self.articles if article.id in naming]
-        article_list.articles = shown
-        count = f"{len(shown)} article{'s' if len(shown) != 1 else ''}"
-        chip.update(Text(f"{entity.key}: {count} · Esc shows all"))
-        chip.display = True
+        if entity is not None:
+            naming: set[str] = set()
+            if self._catalog_ready:
+                try:
+                    naming = set(self.library.catalog.articles_mentioning([entity.key]))
+                except StoreError as problem:
+                    self.notify(str(problem), title="Entities unavailable", severity="error")
+            pane.entity_filter = EntityFilter(entity.key, frozenset(naming))
+        else:
+            pane.entity_filter = None
+        pane.articles = self.articles
 
     def watch_current(self, article: Article | None) -> None:
         sidebar = self.query_one(EntitySidebar)
@@ -489,7 +503,57 @@ class MainScreen(Screen[None]):
         self.sidebar_open = not self.sidebar_open
 
     def action_clear_filter(self) -> None:
-        self.entity_filter = None
+        """Esc: first the entity filter goes; then the list gives way to the feeds view, and
+        the feeds view to the list."""
+        pane = self.query_one(ListPane)
+        if self.entity_filter is not None:
+            self.entity_filter = None
+        elif pane.showing_views:
+            pane.showing_views = False
+        elif self.focused is pane.article_list:
+            pane.showing_views = True
+
+    def action_toggle_star(self) -> None:
+        pane = self.query_one(ListPane)
+        article = pane.article_list.current if self.focused is pane.article_list else self.current
+        if article is None:
+            return
+        self.set_starred(article.id, not article.starred)
+
+    @work(thread=True, group="writes", exit_on_error=False, description="star an article")
+    def set_starred(self, article_id: str, starred: bool) -> None:
+        try:
+            updated = self.library.set_starred(article_id, starred)
+        except StoreError as problem:
+            self.notify(str(problem), title="Not starred", severity="error")
+            return
+        if updated is not None:
+            self.post_message(ArticlesChanged([updated]))
+            self.notify("Starred" if starred else "Star removed", timeout=2)
+
+    @on(ListPane.SetRead)
+    def _set_read(self, event: ListPane.SetRead) -> None:
+        self.mark_many_read(event.article_ids, event.read, event.description)
+
+    @work(thread=True, group="writes", exit_on_error=False, description="mark articles read")
+    def mark_many_read(self, article_ids: list[str], read: bool, said: str) -> None:
+        try:
+            updated = self.library.mark_all_read(article_ids, read)
+        except StoreError as problem:
+            self.notify(str(problem), title="Not marked", severity="error")
+            return
+        if updated:
+            self.post_message(ArticlesChanged(updated))
+        if said:
+            self.notify(said, timeout=4)
+
+    @on(ListPane.OpenArticle)
+    def _open_next_unread(self, event: ListPane.OpenArticle) -> None:
+        self._open(ArticleList.Chosen(event.article))
+
+    @on(ListPane.Said)
+    def _say(self, event: ListPane.Said) -> None:
+        self.notify(event.text, timeout=3)
 
     def action_jump_mention(self, direction: int) -> None:
         self.query_one(ArticleReader).jump_to_mention(direction)
@@ -507,6 +571,7 @@ class MainScreen(Screen[None]):
     def _refreshed(self, event: RefreshBar.Finished) -> None:
         self.articles = event.articles
         self.prepare_entities(event.articles)
+        self.load_feeds()
         self.show_highlights_of(self.current)
         self.notify(event.summary, title="Refreshed", severity=event.severity)
 
@@ -522,11 +587,62 @@ class MainScreen(Screen[None]):
             if article.feed_id:
                 counts[article.feed_id] = counts.get(article.feed_id, 0) + 1
 
-        def closed(refresh: bool | None) -> None:
-            if refresh:
+        def closed(result: FeedsScreenResult | None) -> None:
+            # Feeds may have been added (with their articles) or removed there.
+            self.load_articles()
+            if result is None:
+                return
+            if result.refresh:
                 self.action_refresh_feeds()
+            if result.show_feed is not None:
+                feed = next((f for f in feeds if f.id == result.show_feed), None)
+                pane = self.query_one(ListPane)
+                pane.view = View(
+                    ViewKind.FEED, result.show_feed, feed.display_title if feed else ""
+                )
+                pane.showing_views = False
 
-        self.app.push_screen(FeedsScreen(feeds, counts), closed)
+        screen = FeedsScreen(feeds, counts, self.library, self.highlight_store)
+        self.app.push_screen(screen, closed)
+
+    def show_views(self) -> None:
+        self.entity_filter = None
+        self.query_one(ListPane).showing_views = True
+
+    def ask_opml_import(self) -> None:
+        def chosen(path: str | None) -> None:
+            if path and path.strip():
+                self.import_opml(path.strip())
+
+        self.app.push_screen(AskLine("Import the feeds of which OPML file?", "~/"), chosen)
+
+    @work(thread=True, group="feeds", exit_on_error=False, description="import OPML")
+    def import_opml(self, path: str) -> None:
+        try:
+            data = read_regular_file(Path(path).expanduser())
+            with FeedStore(self.library.paths) as feed_store:
+                imported = import_opml_into(feed_store, data)
+        except (OSError, OpmlError, StoreError, UnreadableTextError) as problem:
+            self.notify(f"{path}: {problem}", title="Not imported", severity="error")
+            return
+        known = len(imported.already_followed)
+        said = f"Following {len(imported.added)} more feeds ({known} already): R fetches them"
+        self.notify(said, timeout=6)
+        self._load_feeds()
+
+    @work(thread=True, group="feeds", exit_on_error=False, description="export OPML")
+    def export_opml(self) -> None:
+        try:
+            folder = load_settings(self.library.paths).export_dir
+            with FeedStore(self.library.paths) as feed_store:
+                document = export_opml(feed_store.all())
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / "broadsheet-feeds.opml"
+            write_atomically(target, document)
+        except (OSError, StoreError) as problem:
+            self.notify(str(problem), title="Not exported", severity="error")
+            return
+        self.notify(f"Feeds written to {target}", timeout=6)
 
     def action_show_highlights(self) -> None:
         every = self.highlight_store.all()  # from memory

@@ -50,6 +50,8 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("pagedown,space", "page_down", "Page down", id="list.page_down", show=False),
         Binding("pageup", "page_up", "Page up", id="list.page_up", show=False),
         Binding("enter", "choose", "Open", id="list.open"),
+        Binding("o", "open_link", "Open link (copy over SSH)", id="links.open", show=False),
+        Binding("y", "copy_link", "Copy link", id="links.copy", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -64,6 +66,9 @@ class ArticleList(ScrollView, can_focus=True):
     """A var, not a reactive: a reactive would repaint the whole pane, border and all."""
     highlight_counts: var[dict[str, int]] = var(dict, always_update=True)
 
+    _cursor_id: str | None = None
+    """The id of the article under the cursor, which the cursor follows when rows change."""
+
     @dataclass
     class CursorMoved(Message):
         """The cursor rests on a different article."""
@@ -76,11 +81,41 @@ class ArticleList(ScrollView, can_focus=True):
 
         article: Article
 
+    @dataclass
+    class OpenLinkRequested(Message):
+        """Open the link of the article under the cursor (None when it has none)."""
+
+        url: str | None
+
+    @dataclass
+    class CopyLinkRequested(Message):
+        """Copy the link of the article under the cursor to the clipboard."""
+
+        url: str | None
+
     def watch_articles(self, articles: list[Article]) -> None:
         self.virtual_size = Size(self.size.width, len(articles) * ROW_HEIGHT)
-        self.cursor = min(self.cursor, max(0, len(articles) - 1))
+        # The cursor stays on its article, not on its row: a refresh that adds articles
+        # above it, or a filter cleared, must not put another article under the reader.
+        index = self._index_of(self._cursor_id)
+        if index is None:
+            self.cursor = min(self.cursor, max(0, len(articles) - 1))
+        else:
+            if index != self.cursor:
+                # The rows around it keep their place on screen too.
+                moved = (index - self.cursor) * ROW_HEIGHT
+                self.scroll_to(y=self.scroll_offset.y + moved, animate=False, immediate=True)
+            self.cursor = index
         self._announce()
         self._refresh_rows()
+
+    def _index_of(self, article_id: str | None) -> int | None:
+        if article_id is None:
+            return None
+        for index, article in enumerate(self.articles):
+            if article.id == article_id:
+                return index
+        return None
 
     def watch_highlight_counts(self) -> None:
         self._refresh_rows()
@@ -129,13 +164,14 @@ class ArticleList(ScrollView, can_focus=True):
         return None
 
     def select_article(self, article_id: str) -> None:
-        for index, article in enumerate(self.articles):
-            if article.id == article_id:
-                self.cursor = index
-                return
+        index = self._index_of(article_id)
+        if index is not None:
+            self.cursor = index
 
     def _announce(self) -> None:
-        self.post_message(self.CursorMoved(self.current))
+        current = self.current
+        self._cursor_id = current.id if current is not None else None
+        self.post_message(self.CursorMoved(current))
 
     # Actions
 
@@ -162,6 +198,12 @@ class ArticleList(ScrollView, can_focus=True):
     def action_choose(self) -> None:
         if self.current is not None:
             self.post_message(self.Chosen(self.current))
+
+    def action_open_link(self) -> None:
+        self.post_message(self.OpenLinkRequested(self.current.url if self.current else None))
+
+    def action_copy_link(self) -> None:
+        self.post_message(self.CopyLinkRequested(self.current.url if self.current else None))
 
     # Rendering
 

@@ -71,6 +71,8 @@ class ArticleReader(TextArea):
         Binding("a", "note", "Note", id="reader.note"),
         Binding("x", "delete_highlight", "Delete highlight", id="reader.delete", show=False),
         Binding("u", "undo", "Undo", id="reader.undo", show=False),
+        Binding("o", "open_link", "Open link (copy over SSH)", id="links.open", show=False),
+        Binding("y", "copy_link", "Copy link", id="links.copy", show=False),
         Binding("]", "jump_highlight(1)", "Next highlight", id="reader.next_highlight", show=False),
         Binding(
             "[",
@@ -136,6 +138,18 @@ class ArticleReader(TextArea):
 
     class UndoRequested(Message):
         """Undo the last highlight change."""
+
+    @dataclass
+    class OpenLinkRequested(Message):
+        """Open the article's link (``url`` as stored; None when it has none)."""
+
+        url: str | None
+
+    @dataclass
+    class CopyLinkRequested(Message):
+        """Copy the article's link to the clipboard."""
+
+        url: str | None
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
@@ -306,7 +320,7 @@ class ArticleReader(TextArea):
             line.stylize(self.get_component_rich_style("reader--headline"))
         elif view.standfirst_rows[0] <= line_index < view.standfirst_rows[1]:
             line.stylize(self.get_component_rich_style("reader--standfirst"))
-        elif line_index == view.meta_row:
+        elif line_index in (view.meta_row, view.link_row):
             line.stylize(self.get_component_rich_style("reader--meta"))
         else:
             sentence = self._painted.sentence
@@ -443,6 +457,19 @@ class ArticleReader(TextArea):
 
     def action_undo(self) -> None:
         self.post_message(self.UndoRequested())
+
+    # Links, reported up
+
+    @property
+    def _link(self) -> str | None:
+        article = self.document_view.article
+        return article.url if article is not None else None
+
+    def action_open_link(self) -> None:
+        self.post_message(self.OpenLinkRequested(self._link))
+
+    def action_copy_link(self) -> None:
+        self.post_message(self.CopyLinkRequested(self._link))
 
     def action_colour(self, colour: Colour) -> None:
         self.colour = colour

@@ -1,8 +1,8 @@
 """What the reader shows: an article's header and canonical body as one document.
 
-The document is a short header (headline, standfirst, source line) followed by the canonical
-text exactly as stored, so a position in the body maps to a canonical offset by subtracting
-the header's length.
+The document is a short header (headline, standfirst, source line, link) followed by the
+canonical text exactly as stored, so a position in the body maps to a canonical offset by
+subtracting the header's length.
 """
 
 from __future__ import annotations
@@ -11,7 +11,12 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from store.models import Article
+from tui.links import shorten_link, usable_link
 from tui.widgets.article_list import display_date
+
+LINK_COLUMNS = 45
+"""The link is shortened to this many cells: the reader's text width at 80x24, so it takes
+one row there (``y`` copies it whole)."""
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,8 @@ class ReaderDocument:
     headline_rows: int
     standfirst_rows: tuple[int, int]
     meta_row: int
+    link_row: int = -1
+    """The row showing the article's link; -1 when it has none."""
     line_starts: tuple[int, ...] = field(default=(0,))
     """Offset of each document line, for mapping offsets to (row, column) and back."""
 
@@ -57,6 +64,13 @@ class ReaderDocument:
             lines += [article.standfirst, ""]
         standfirst = (standfirst_start, len(lines))
         meta_row = len(lines)
-        lines += [meta, "", ""]
+        lines.append(meta)
+        # Only a link that `o` would open is shown, as plain text in the document (never
+        # markup), already free of controls and whitespace.
+        link = usable_link(article.url)
+        link_row = len(lines) if link else -1
+        if link:
+            lines.append(shorten_link(link, LINK_COLUMNS))
+        lines += ["", ""]
         header = "\n".join(lines)
-        return cls(article, header + body, len(header), 1, standfirst, meta_row)
+        return cls(article, header + body, len(header), 1, standfirst, meta_row, link_row)

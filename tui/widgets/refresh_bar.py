@@ -7,6 +7,7 @@ bar's handlers draw the progress. New articles and the final summary go up to th
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -22,13 +23,26 @@ from textual.worker import Worker
 from store.annotations import HighlightStore
 from store.annotations.sync import highlighted_body_hashes, reanchor_changed
 from store.feeds import FeedStore
-from store.ingest.refresh import FeedResult, FeedStatus, refresh_feeds
+from store.ingest.refresh import FeedResult, refresh_feeds
 from store.library import Library
 from store.models import Article
 from tui.worker_errors import report_failed_worker
 
 LIST_UPDATE_SECONDS = 0.5
 """Re-sorting 50,000 articles as each feed lands would cost seconds: at most twice a second."""
+
+
+def refresh_summary(
+    new: int, updated: int, failures: Sequence[FeedResult]
+) -> tuple[str, SeverityLevel]:
+    """What a refresh did, in one notification: the failures counted, the first named."""
+    summary = f"{new} new, {updated} updated"
+    if not failures:
+        return summary, "information"
+    first = failures[0]
+    others = f" and {len(failures) - 1} more" if len(failures) > 1 else ""
+    count = f"{len(failures)} feed{'s' if len(failures) != 1 else ''} failed"
+    return f"{summary}; {count}: {first.title} ({first.error}){others}. F shows why", "warning"
 
 
 class RefreshBar(Horizontal):
@@ -95,14 +109,8 @@ class RefreshBar(Horizontal):
             last_shown = time.monotonic()
 
             def feed_done(result: FeedResult) -> None:
+                # Failures are said once, at the end: one toast per feed buried the reader.
                 nonlocal last_shown
-                if result.status is FeedStatus.FAILED:
-                    self.notify(
-                        f"{result.title}: {result.error}",
-                        title="Feed failed",
-                        severity="error",
-                        timeout=8,
-                    )
                 if (result.new or result.updated) and (
                     time.monotonic() - last_shown > LIST_UPDATE_SECONDS
                 ):
@@ -117,11 +125,9 @@ class RefreshBar(Horizontal):
                 library, feed_store, on_progress=progress, on_feed_done=feed_done
             )
             reanchor_changed(library, highlights, before)
-        failed = len(report.failures)
-        summary = f"{report.new_articles} new, {report.updated_articles} updated"
-        if failed:
-            summary += f"; {failed} feed{'s' if failed != 1 else ''} failed (F shows why)"
-        severity: SeverityLevel = "warning" if failed else "information"
+        summary, severity = refresh_summary(
+            report.new_articles, report.updated_articles, report.failures
+        )
         self.post_message(self.Finished(library.articles(), summary, severity))
 
     @on(Progress)

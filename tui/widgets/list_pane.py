@@ -1,0 +1,220 @@
+"""The list pane: the feeds view and the article list of the view chosen there.
+
+The screen hands down the library's articles, the feeds and any entity filter; the pane keeps
+which view is shown (All, Unread, a folder, a feed…), whether only unread articles are, and
+their order, and works out the rows. What changes the store (read, unread, mark a view read
+and its undo) goes up as messages for the screen's workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import var
+from textual.widgets import ContentSwitcher, Static
+
+from store.feeds import Feed
+from store.models import Article
+from store.views import ALL, UNREAD, Order, View, ViewKind, counted_views, select
+from tui.widgets.article_list import ArticleList
+from tui.widgets.feeds_view import FeedsView
+
+UNDO_DEPTH = 20
+
+
+@dataclass(frozen=True)
+class EntityFilter:
+    """Only the articles that name an entity (from the entity catalog)."""
+
+    label: str
+    article_ids: frozenset[str]
+
+
+class ListPane(Vertical):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("backspace", "show_views", "Feeds view", id="list.up", show=False),
+        Binding("N", "toggle_read", "Read/unread", id="list.toggle_read", show=False),
+        Binding("n", "next_unread", "Next unread", id="list.next_unread", show=False),
+        Binding("A", "mark_view_read", "Mark all read", id="list.mark_all_read", show=False),
+        Binding("u", "undo_mark", "Undo mark all read", id="list.undo_mark", show=False),
+        Binding("l", "toggle_unread_only", "Unread only", id="list.unread_only", show=False),
+        Binding("O", "next_order", "Order", id="list.order", show=False),
+    ]
+
+    articles: var[list[Article]] = var(list, always_update=True)
+    """Every article of the library, newest first."""
+    feeds: var[dict[str, Feed]] = var(dict, always_update=True)
+    entity_filter: var[EntityFilter | None] = var(None)
+    view: var[View] = var(ALL)
+    unread_only: var[bool] = var(False)
+    order: var[Order] = var(Order.NEWEST)
+    showing_views: var[bool] = var(False)
+
+    @dataclass
+    class SetRead(Message):
+        """Mark these articles read (or unread) in the store."""
+
+        article_ids: list[str]
+        read: bool
+        description: str = ""
+
+    @dataclass
+    class OpenArticle(Message):
+        """Open this article in the reader, as Enter does."""
+
+        article: Article
+
+    @dataclass
+    class Said(Message):
+        """Something to tell the user."""
+
+        text: str
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._undo: list[tuple[str, list[str]]] = []
+        """Mark-all-read steps to undo: what was marked, and the ids that were unread."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="filter-chip")
+        with ContentSwitcher(initial="article-list", id="list-switcher"):
+            # The list first: the screen gives focus to the first widget that takes it.
+            yield ArticleList(id="article-list")
+            yield FeedsView(id="feeds-view")
+
+    def on_mount(self) -> None:
+        self.query_one(FeedsView).border_title = "Feeds"
+        self._show_title()
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    # Working out what shows
+
+    def watch_articles(self) -> None:
+        self._show()
+
+    def watch_feeds(self) -> None:
+        self._show()
+
+    def watch_entity_filter(self) -> None:
+        self._show()
+
+    def watch_view(self) -> None:
+        self._show()
+
+    def watch_unread_only(self) -> None:
+        self._show()
+
+    def watch_order(self) -> None:
+        self._show()
+
+    def watch_showing_views(self, showing: bool) -> None:
+        self.query_one(ContentSwitcher).current = "feeds-view" if showing else "article-list"
+        if showing:
+            self._count()
+            self.query_one(FeedsView).focus()
+        else:
+            self.article_list.focus()
+
+    def _show(self) -> None:
+        if not self.is_mounted:
+            return
+        shown = select(self.articles, self.view, self.feeds,
+                       unread_only=self.unread_only, order=self.order)  # fmt: skip
+        chip = self.query_one("#filter-chip", Static)
+        entity = self.entity_filter
+        if entity is not None:
+            shown = [article for article in shown if article.id in entity.article_ids]
+            count = f"{len(shown)} article{'s' if len(shown) != 1 else ''}"
+            chip.update(Text(f"{entity.label}: {count} · Esc shows all"))
+        chip.display = entity is not None
+        self.article_list.articles = shown
+        self._show_title()
+        if self.showing_views:
+            self._count()
+
+    def _count(self) -> None:
+        feeds = sorted(self.feeds.values(), key=lambda feed: feed.display_title.casefold())
+        self.query_one(FeedsView).show_counts(counted_views(self.articles, feeds), self.view)
+
+    def _label(self, view: View) -> str:
+        """A view's name; a feed's as it is now (it may have been renamed since)."""
+        feed = self.feeds.get(view.key) if view.kind is ViewKind.FEED else None
+        return feed.display_title if feed is not None else view.label
+
+    def _show_title(self) -> None:
+        marks = [self._label(self.view)]
+        if self.unread_only:
+            marks.append("unread")
+        if self.order is not Order.NEWEST:
+            marks.append(str(self.order))
+        self.article_list.border_title = " · ".join(marks)
+
+    # Going between the feeds view and the list
+
+    def action_show_views(self) -> None:
+        self.showing_views = True
+
+    def on_feeds_view_chosen(self, event: FeedsView.Chosen) -> None:
+        event.stop()
+        self.view = event.view
+        self.showing_views = False
+
+    # Read state
+
+    def action_toggle_read(self) -> None:
+        article = self.article_list.current
+        if article is not None:
+            self.post_message(self.SetRead([article.id], not article.read))
+
+    def action_mark_view_read(self) -> None:
+        unread = [article.id for article in self.article_list.articles if not article.read]
+        if not unread:
+            self.post_message(self.Said("Nothing unread here"))
+            return
+        label = self._label(self.view)
+        self._undo.append((label, unread))
+        del self._undo[:-UNDO_DEPTH]
+        self.post_message(self.SetRead(unread, True, f"Marked {len(unread)} read in {label}"
+                                                     " · u undoes"))  # fmt: skip
+
+    def action_undo_mark(self) -> None:
+        if not self._undo:
+            self.post_message(self.Said("Nothing to undo"))
+            return
+        label, ids = self._undo.pop()
+        self.post_message(self.SetRead(ids, False, f"{len(ids)} unread again in {label}"))
+
+    def action_next_unread(self) -> None:
+        """The next unread article after the cursor (round to the top), opened; when this view
+        has none, the first of all unread articles."""
+        rows = self.article_list.articles
+        start = self.article_list.cursor
+        for index in [*range(start + 1, len(rows)), *range(0, start + 1)]:
+            if not rows[index].read:
+                self.article_list.cursor = index
+                self.post_message(self.OpenArticle(rows[index]))
+                return
+        unread = [article for article in self.articles if not article.read]
+        if not unread:
+            self.post_message(self.Said("No unread articles"))
+            return
+        self.view, self.unread_only = UNREAD, False
+        self.article_list.select_article(unread[0].id)
+        self.post_message(self.OpenArticle(unread[0]))
+
+    # The view's shape
+
+    def action_toggle_unread_only(self) -> None:
+        self.unread_only = not self.unread_only
+
+    def action_next_order(self) -> None:
+        self.order = self.order.next()
