@@ -5,6 +5,7 @@ export_dir = "~/notes/broadsheet"   # where the app writes exports (default: <ho
 entity_backend = "rules"            # or "spacy", when spaCy and a model are installed
 browser = ["firefox", "--new-tab"]  # what `o` runs, the link added as one more argument
                                     # (default: xdg-open on Linux, open on macOS)
+refresh_interval = 30               # minutes between refreshes while the app is open (0: off)
 ```
 
 ``browser`` is a program and its arguments as a list, never a command line for a shell.
@@ -26,6 +27,8 @@ class Settings:
     entity_backend: str = "rules"
     browser: tuple[str, ...] | None = None
     """The program that opens a link and its first arguments; None: the platform's opener."""
+    refresh_interval: int = 0
+    """Minutes between refreshes while the app is open; 0 (the default): only when asked."""
 
 
 def load_settings(paths: DataPaths) -> Settings:
@@ -43,6 +46,24 @@ def load_settings(paths: DataPaths) -> Settings:
         export_dir=Path(str(export_dir)).expanduser() if export_dir else paths.exports_dir,
         entity_backend=str(backend),
         browser=_browser(values.get("browser"), paths.settings_file),
+        refresh_interval=_minutes(values.get("refresh_interval", 0), paths.settings_file),
+    )
+
+
+MAX_REFRESH_INTERVAL = 7 * 24 * 60
+
+
+def _minutes(value: object, settings_file: Path) -> int:
+    """``refresh_interval``: whole minutes, 0 to a week."""
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and 0 <= value <= MAX_REFRESH_INTERVAL
+    ):
+        return value
+    raise StoreError(
+        f"{settings_file}: refresh_interval must be whole minutes from 0 (off) to "
+        f"{MAX_REFRESH_INTERVAL} (got {value!r})"
     )
 
 

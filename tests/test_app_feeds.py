@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import tui.screens.main
 from store.annotations import HighlightStore
 from store.feeds import Feed, FeedStore
 from store.library import Library
@@ -67,7 +68,7 @@ async def test_r_without_feeds_says_how_to_add_one(seeded_library: Library) -> N
         await settle(pilot)
         await pilot.press("R")
         await settle(pilot)
-        assert any("broadsheet add URL" in n.message for n in pilot.app._notifications)
+        assert any("add one with F then a" in n.message for n in pilot.app._notifications)
 
 
 async def test_many_failing_feeds_are_one_notification(
@@ -161,3 +162,40 @@ async def test_opml_import_and_export_from_the_palette(
         screen.import_opml("/dev/zero")
         await settle(pilot)
         assert any("not a regular file" in n.message for n in pilot.app._notifications)
+
+
+async def test_the_refresh_timer_brings_articles_without_moving_the_reader(
+    seeded_library: Library, web_server: WebServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A minute of the refresh timer lasts a twentieth of a second here.
+    monkeypatch.setattr(tui.screens.main, "SECONDS_PER_MINUTE", 0.05)
+    with FeedStore(seeded_library.paths) as feeds:
+        feeds.put(Feed.new(web_server.url("/static/rss2.xml?timed")))
+    app = BroadsheetApp(seeded_library, HighlightStore(seeded_library.paths))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, MainScreen)
+        article_list = screen.query_one(ArticleList)
+        reading = article_list.current
+        assert reading is not None and len(article_list.articles) == 1
+        assert not timed_hits(web_server)  # no timer without the setting
+        # The setting, as settings.toml gives it when the app starts.
+        seeded_library.paths.settings_file.write_text("refresh_interval = 1\n")
+        screen.apply_settings()
+        # Until the timer's refresh has happened: no fixed sleep.
+        for _ in range(500):
+            if len(article_list.articles) > 1 and not screen.query_one(RefreshBar).running:
+                break
+            await pilot.pause(0.01)
+        await settle(pilot)
+        assert len(article_list.articles) > 1 and timed_hits(web_server)
+        assert article_list.current is not None and article_list.current.id == reading.id
+        assert screen.current is not None and screen.current.id == reading.id
+        # A timed refresh that brings nothing says nothing.
+        said = [n.message for n in pilot.app._notifications if n.title == "Refreshed"]
+        assert len(said) <= 1
+
+
+def timed_hits(web_server: WebServer) -> list[object]:
+    return [r for r in list(web_server.requests) if r.target == "/static/rss2.xml?timed"]

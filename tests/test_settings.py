@@ -66,3 +66,20 @@ def test_a_browser_that_is_not_a_list_of_strings_names_settings_toml(
     paths.settings_file.write_text(f"browser = {value}\n", encoding="utf-8")
     with pytest.raises(StoreError, match=r"settings\.toml: browser must be a list of non-empty"):
         load_settings(paths)
+
+
+def test_refresh_interval_in_minutes(paths: DataPaths) -> None:
+    assert load_settings(paths).refresh_interval == 0
+    paths.home.mkdir(parents=True)
+    paths.settings_file.write_text("refresh_interval = 30\n", encoding="utf-8")
+    assert load_settings(paths).refresh_interval == 30
+
+
+@pytest.mark.parametrize("value", ["-5", "1.5", '"30m"', "true", "100000"])
+def test_a_refresh_interval_that_is_not_whole_minutes_names_settings_toml(
+    paths: DataPaths, value: str
+) -> None:
+    paths.home.mkdir(parents=True)
+    paths.settings_file.write_text(f"refresh_interval = {value}\n", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"settings\.toml: refresh_interval must be whole"):
+        load_settings(paths)

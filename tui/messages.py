@@ -70,3 +70,10 @@ class HighlightsSaved(Message, bubble=False):
 
 class HighlightsTouched(Message, bubble=False):
     """Another process changed highlights: counts and the reader's may be out of date."""
+
+
+@dataclass
+class RefreshEvery(Message, bubble=False):
+    """The settings' refresh interval in minutes (0: no timer)."""
+
+    minutes: int

@@ -43,6 +43,7 @@ from tui.messages import (
     HighlightsSaved,
     HighlightsTouched,
     HighlightsUnreadable,
+    RefreshEvery,
 )
 from tui.screens.ask import AskLine
 from tui.screens.feeds import FeedsScreen, FeedsScreenResult
@@ -62,6 +63,9 @@ WIDE_LAYOUT_MIN_WIDTH = 120
 PREVIEW_DELAY_SECONDS = 0.15
 """The reader previews the article under the list cursor once the cursor rests this long:
 holding `j` repaints one list row per key, not the reader too (bytes over SSH)."""
+
+SECONDS_PER_MINUTE = 60.0
+"""The refresh timer's minute (tests make it shorter)."""
 
 POLL_SECONDS = 1.0
 """How often to look for other processes' changes (a cron refresh, a second window)."""
@@ -103,6 +107,7 @@ class MainScreen(Screen[None]):
         self._showing: str | None = None
         """The id of the article the reader shows, or is loading to show."""
         self._polling = False
+        self._refresh_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -130,11 +135,27 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="settings", exit_on_error=False, description="apply settings")
     def apply_settings(self) -> None:
         try:
-            problem = apply_entity_backend(load_settings(self.library.paths))
+            settings = load_settings(self.library.paths)
+            problem = apply_entity_backend(settings)
         except StoreError as error:
             problem = str(error)
+        else:
+            self.post_message(RefreshEvery(settings.refresh_interval))
         if problem:
             self.notify(problem, title="Settings", severity="warning", timeout=10)
+
+    @on(RefreshEvery)
+    def _refresh_every(self, event: RefreshEvery) -> None:
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
+            self._refresh_timer = None
+        if event.minutes:
+            self._refresh_timer = self.set_interval(
+                event.minutes * SECONDS_PER_MINUTE, self._timed_refresh
+            )
+
+    def _timed_refresh(self) -> None:
+        self.query_one(RefreshBar).start(self.library, self.highlight_store, timed=True)
 
     @work(
         thread=True,
@@ -573,7 +594,8 @@ class MainScreen(Screen[None]):
         self.prepare_entities(event.articles)
         self.load_feeds()
         self.show_highlights_of(self.current)
-        self.notify(event.summary, title="Refreshed", severity=event.severity)
+        if event.worth_saying:
+            self.notify(event.summary, title="Refreshed", severity=event.severity)
 
     def action_show_feeds(self) -> None:
         self.open_feeds_screen()

@@ -55,7 +55,8 @@ class RefreshBar(Horizontal):
         # A ProgressBar animates (15 frames a second) and ticks even while hidden: it exists
         # only while a refresh runs, so an idle app costs no CPU.
         if running:
-            self.mount(ProgressBar(id="refresh-progress", show_eta=False))
+            # No id: the last refresh's bar may still be on its way out when a timed one starts.
+            self.mount(ProgressBar(show_eta=False))
         else:
             self.query(ProgressBar).remove()
 
@@ -77,6 +78,8 @@ class RefreshBar(Horizontal):
         articles: list[Article]
         summary: str
         severity: SeverityLevel
+        worth_saying: bool = True
+        """False for a timed refresh that brought nothing and lost nothing."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="refresh-label")
@@ -86,12 +89,15 @@ class RefreshBar(Horizontal):
         if event.worker.is_finished:
             self.running = False
 
-    def start(self, library: Library, highlights: HighlightStore) -> None:
+    def start(self, library: Library, highlights: HighlightStore, *, timed: bool = False) -> None:
+        """Refresh every feed; ``timed`` (the refresh timer) keeps quiet unless there is news
+        or a failure, and does nothing when a refresh is already running."""
         if self.running:
-            self.notify("A refresh is already running", timeout=3)
+            if not timed:
+                self.notify("A refresh is already running", timeout=3)
             return
         self.running = True
-        self._refresh(library, highlights)
+        self._refresh(library, highlights, timed)
 
     @work(
         thread=True,
@@ -100,11 +106,12 @@ class RefreshBar(Horizontal):
         exit_on_error=False,
         description="refresh feeds",
     )
-    def _refresh(self, library: Library, highlights: HighlightStore) -> None:
+    def _refresh(self, library: Library, highlights: HighlightStore, timed: bool) -> None:
         """Fetch every feed; the list updates as feeds arrive and the UI never waits."""
         with FeedStore(library.paths) as feed_store:
             if not len(feed_store):
-                self.notify("No feeds yet: add one with `broadsheet add URL`", timeout=6)
+                if not timed:
+                    self.notify("No feeds yet: add one with F then a", timeout=6)
                 return
             last_shown = time.monotonic()
 
@@ -128,7 +135,9 @@ class RefreshBar(Horizontal):
         summary, severity = refresh_summary(
             report.new_articles, report.updated_articles, report.failures
         )
-        self.post_message(self.Finished(library.articles(), summary, severity))
+        news = bool(report.new_articles or report.updated_articles or report.failures)
+        finished = self.Finished(library.articles(), summary, severity, news or not timed)
+        self.post_message(finished)
 
     @on(Progress)
     def _show_progress(self, event: Progress) -> None:
