@@ -237,3 +237,35 @@ async def test_the_cursor_stays_on_its_article_when_a_filter_is_cleared(
     pane.view = ALL
     await pilot.pause()
     assert article_list.current is not None and article_list.current.id == chosen.id
+
+
+async def test_an_article_read_in_the_unread_view_stays_until_the_view_is_left(
+    pilot: Pilot[None],
+) -> None:
+    screen, pane, article_list = parts(pilot)
+    pane.view = UNREAD
+    await pilot.pause()
+    await pilot.press("j", "enter")  # read the second unread article
+    await settle(pilot)
+    reading = screen.current
+    assert reading is not None and reading.read
+    # Still listed (now read), still under the cursor, still in the reader.
+    assert article_list.current is not None and article_list.current.id == reading.id
+    assert len(article_list.articles) == 9
+    await pilot.press("escape")  # reader → list
+    pane.view = ALL
+    pane.view = UNREAD  # entered again: only the unread ones
+    await settle(pilot)
+    assert reading.id not in {a.id for a in article_list.articles}
+
+
+async def test_the_reader_keeps_its_article_when_the_list_empties(pilot: Pilot[None]) -> None:
+    screen, pane, article_list = parts(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    reading = screen.current
+    assert reading is not None
+    pane.view = STARRED  # nothing starred: an empty list
+    await settle(pilot)
+    assert article_list.articles == []
+    assert screen.current is not None and screen.current.id == reading.id

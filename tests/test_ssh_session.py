@@ -18,6 +18,9 @@ from typing import TypeVar
 import pytest
 
 from store.annotations import HighlightStore
+from store.ingest.importer import import_bundled_seeds_on_first_run
+from store.library import Library
+from store.models import Article
 from store.paths import DataPaths
 from tests.terminal import (
     Cell,
@@ -33,6 +36,14 @@ BROADSHEET = Path(sys.executable).parent / "broadsheet"
 HEADLINE = "Japanese Prime Minister Sanae Takaichi held"
 NOTE = "Drills matter: check the Taiwan Strait map"
 STARTUP_TIMEOUT = 30.0
+LINKED = Article(
+    id="0123456789abcdef",
+    title="Harbour Bridge Reopens After Repairs",
+    body_hash="",
+    source="The Coastal Ledger",
+    url="https://ledger.example/2026/03/14/harbour-bridge",
+    published="2026-03-14T08:00:00+00:00",
+)
 
 Row = TypeVar("Row", str, list[Cell])
 Sessions = Callable[[Sequence[str], int, int], TmuxSession]
@@ -162,7 +173,13 @@ def read_session(
         str(home),
     ]
     status_file = home.parent / "exit_status"
+    with Library(DataPaths(home)) as library:
+        # As on a first start, plus an unread article with a link, older than the seed.
+        import_bundled_seeds_on_first_run(library)
+        library.save(LINKED, "A harbour bridge reopened after six months of repairs.")
     session = terminal_session(sshd.ssh_command(remote, status_file=status_file), width, height)
+    # OSC 52 reaches tmux's paste buffer (the terminal a person sits at would get it).
+    session.tmux("set-option", "-g", "set-clipboard", "on")
     try:
         drive(session, home, no_color, status_file)
     except BaseException:
@@ -264,11 +281,32 @@ def drive(session: TmuxSession, home: Path, no_color: bool, status_file: Path) -
     assert f"\n{NOTE}\n" in after_quote, f"the note is not under the quote:\n{markdown}"
     assert f"# {HEADLINE}" in markdown
 
-    # Close the highlights screen and quit.
+    # Close the highlights screen.
     session.send("Escape")
     session.wait_for(
         lambda s: "highlights" not in s and "All articles" in s, what="the main screen again"
     )
+
+    # The daily loop: the feeds view, an unread article read and starred, its link copied.
+    session.send("Escape")
+    screen = session.wait_for(lambda s: "Feeds" in s and "Unread" in s, what="the feeds view")
+    assert "1/2" in pane_text(screen, 0), "All articles should count 1 unread of 2"
+    session.send("j", "Enter")
+    screen = session.wait_for(
+        lambda s: LINKED.title[:20] in pane_text(s, 0) and HEADLINE not in pane_text(s, 0),
+        what="the Unread view with only the unread article",
+    )
+    session.send("Enter")
+    session.wait_for(lambda s: "harbour bridge reopened" in pane_text(s, 1), what="the article")
+    session.send("*")
+    session.wait_for("Starred")
+    session.send("y")
+    session.wait_for(lambda _: session.tmux("list-buffers") != "", what="a paste buffer")
+    assert session.tmux("show-buffer") == LINKED.url
+    with Library(DataPaths(home), writable=False) as library:
+        stored = library.get(LINKED.id)
+    assert stored is not None and stored.read and stored.starred
+
     session.send("q")
     session.wait_until_exited()
     assert status_file.exists(), "the remote shell never got back control after broadsheet"

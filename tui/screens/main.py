@@ -328,10 +328,12 @@ class MainScreen(Screen[None]):
 
     @on(ArticleList.CursorMoved)
     def _cursor_moved(self, event: ArticleList.CursorMoved) -> None:
-        if event.article is None:
+        if event.article is None or (
+            self._showing is not None and self.focused is not self.query_one(ArticleList)
+        ):
+            # The rows changed under a reader that is being read (a refresh, a view that
+            # lost the article): the reader keeps its article; only the user moves it.
             self._cancel_preview()
-            self._showing = None
-            self.current = None
             return
         if event.article.id == self._showing:
             self._cancel_preview()

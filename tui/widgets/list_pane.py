@@ -80,6 +80,8 @@ class ListPane(Vertical):
         super().__init__(id=id)
         self._undo: list[tuple[str, list[str]]] = []
         """Mark-all-read steps to undo: what was marked, and the ids that were unread."""
+        self._kept: set[str] = set()
+        """In an unread-only view: the articles shown since it was entered, read or not."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="filter-chip")
@@ -108,9 +110,11 @@ class ListPane(Vertical):
         self._show()
 
     def watch_view(self) -> None:
+        self._kept = set()
         self._show()
 
     def watch_unread_only(self) -> None:
+        self._kept = set()
         self._show()
 
     def watch_order(self) -> None:
@@ -127,8 +131,15 @@ class ListPane(Vertical):
     def _show(self) -> None:
         if not self.is_mounted:
             return
-        shown = select(self.articles, self.view, self.feeds,
-                       unread_only=self.unread_only, order=self.order)  # fmt: skip
+        if self.view.kind is ViewKind.UNREAD or self.unread_only:
+            # An article read here stays until the view is left, as in newsboat: the one just
+            # opened must not vanish from under the cursor.
+            base = ALL if self.view.kind is ViewKind.UNREAD else self.view
+            every = select(self.articles, base, self.feeds, order=self.order)
+            shown = [article for article in every if not article.read or article.id in self._kept]
+            self._kept = {article.id for article in shown}
+        else:
+            shown = select(self.articles, self.view, self.feeds, order=self.order)
         chip = self.query_one("#filter-chip", Static)
         entity = self.entity_filter
         if entity is not None:
