@@ -11,11 +11,13 @@ from store.annotations import HighlightStore
 from store.feeds import Feed, FeedStore
 from store.library import Library
 from tests.pilot import settle
-from tests.web.server import WebServer
+from tests.web.plugin import FixtureSite
+from tests.web.server import Response, WebServer
 from tui.app import BroadsheetApp
 from tui.screens.feeds import FeedsScreen
 from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleList
+from tui.widgets.reader import ArticleReader
 from tui.widgets.refresh_bar import RefreshBar
 
 
@@ -199,3 +201,45 @@ async def test_the_refresh_timer_brings_articles_without_moving_the_reader(
 
 def timed_hits(web_server: WebServer) -> list[object]:
     return [r for r in list(web_server.requests) if r.target == "/static/rss2.xml?timed"]
+
+
+async def test_t_fetches_the_full_text_and_f_fetches_a_feeds_stored_articles(
+    seeded_library: Library, web_server: WebServer, site: FixtureSite
+) -> None:
+    page = web_server.url("/static/article.html")
+    document = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Teasers</title>'
+        + b"".join(
+            f"<item><title>Sea wall {n}</title><guid>wall-{n}</guid><link>{page}?n={n}</link>"
+            f"<pubDate>Tue, 1{n} Mar 2026 08:00:00 +0000</pubDate>"
+            f"<description>A teaser {n}.</description></item>".encode()
+            for n in range(3)
+        )
+        + b"</channel></rss>"
+    )
+    site.overrides["/teasers-app.xml"] = Response(
+        200, document, {"Content-Type": "application/rss+xml"}
+    )
+    with FeedStore(seeded_library.paths) as feeds:
+        feeds.put(Feed.new(web_server.url("/teasers-app.xml")))
+    app = BroadsheetApp(seeded_library, HighlightStore(seeded_library.paths))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, MainScreen)
+        article_list = screen.query_one(ArticleList)
+        await pilot.press("j")  # past the seed (undated: it sorts by when it was added)
+        await settle(pilot)
+        assert article_list.current is not None and article_list.current.title == "Sea wall 2"
+        await pilot.press("t")
+        await settle(pilot)
+        reader = screen.query_one(ArticleReader)
+        assert "The harbour council voted on Tuesday evening" in reader.text
+        # Full text on for the feed: its other stored articles get theirs too.
+        await pilot.press("F", "f")
+        await settle(pilot)
+        teasers = [a for a in seeded_library.articles() if a.title.startswith("Sea wall")]
+        assert len(teasers) == 3
+        assert all("harbour council" in seeded_library.body(a) for a in teasers)

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from store import entities
+from store.annotations import HighlightStore
+from store.annotations.sync import highlighted_body_hashes, reanchor_changed
 from store.feeds import Feed, FeedStore
+from store.ingest.full_text import fetch_full_text
 from store.ingest.http import FetchPolicy
 from store.ingest.refresh import FeedResult, FeedStatus, refresh_feeds
 from store.library import Library
@@ -294,3 +297,35 @@ def test_entries_fetched_again_unchanged_are_not_extracted_again(
     assert extracted == ["Osaka did, after all."]
     first = library.find("guid", "g1")
     assert first is not None and [s.key for s in first.entities] == ["Kyoto", "Marta Quinlan"]
+
+
+def test_full_text_on_demand_keeps_the_article_and_its_highlights(
+    stores: Stores, web_server: WebServer, site: FixtureSite, test_policy: FetchPolicy
+):
+    library, feed_store = stores
+    page = web_server.url("/static/article.html")
+    teaser = "The harbour council voted on Tuesday evening."
+    site.overrides["/teasers.xml"] = rss(
+        item("sea-wall", "Sea wall approved", body=teaser, link=page)
+        + item("gone", "Missing page", body="Teaser kept.", link=web_server.url("/status/404"))
+    )
+    follow(feed_store, web_server.url("/teasers.xml"))
+    refresh_feeds(library, feed_store, policy=test_policy)
+    article = library.find("guid", "sea-wall")
+    missing = library.find("guid", "gone")
+    assert article is not None and missing is not None
+    library.set_read(article.id)
+    highlights = HighlightStore(library.paths)
+    mark = highlights.add(article, library.body(article), 0, len("The harbour council"))
+    before = highlighted_body_hashes(library, highlights)
+    report = fetch_full_text(library, [article, missing], policy=test_policy)
+    reanchor_changed(library, highlights, before)
+    assert [a.id for a in report.updated] == [article.id]
+    assert [a.id for a, _ in report.failures] == [missing.id] and "404" in report.failures[0][1]
+    now = library.get(article.id)
+    assert now is not None and now.read and now.title == "Sea wall approved"
+    assert library.body(now).startswith("The harbour council voted on Tuesday evening")
+    assert len(library.body(now)) > len(teaser)
+    placed = highlights.get(mark.id)
+    assert placed is not None and not placed.orphaned and placed.body_hash == now.body_hash
+    highlights.close()

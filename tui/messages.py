@@ -77,3 +77,10 @@ class RefreshEvery(Message, bubble=False):
     """The settings' refresh interval in minutes (0: no timer)."""
 
     minutes: int
+
+
+@dataclass
+class FullTextArrived(Message, bubble=False):
+    """An article's full text is stored (from its page)."""
+
+    article: Article

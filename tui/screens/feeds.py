@@ -21,8 +21,10 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
 from store.annotations import HighlightStore
+from store.annotations.sync import highlighted_body_hashes, reanchor_changed
 from store.db import StoreError
 from store.feeds import Feed, FeedStore
+from store.ingest.full_text import fetch_full_text
 from store.ingest.subscriptions import SubscribeError, add_feed, remove_feed
 from store.library import Library
 from store.text import clean_inline
@@ -239,9 +241,46 @@ class FeedsScreen(Screen[FeedsScreenResult]):
 
     def action_full_text(self) -> None:
         feed = self.chosen
-        if feed is not None:
-            state = "on" if not feed.full_text else "off"
-            self._update(feed, f"Full text {state} (new articles)", full_text=not feed.full_text)
+        if feed is None:
+            return
+        if feed.full_text:
+            self._update(feed, "Full text off (new articles keep the feed's text)", full_text=False)
+            return
+        self._update(feed, "Full text on", full_text=True)
+        self._fetch_full_text(feed)
+
+    @work(thread=True, group="full-text", exit_on_error=False, description="fetch full texts")
+    def _fetch_full_text(self, feed: Feed) -> None:
+        """The feed's stored articles get their full text too, in the background."""
+        articles = [a for a in self.library.articles() if a.feed_id == feed.id]
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(self.FullTextProgress(feed.display_title, done, total))
+
+        before = highlighted_body_hashes(self.library, self.highlights)
+        try:
+            report = fetch_full_text(self.library, articles, on_progress=progress)
+        except StoreError as problem:
+            self.notify(str(problem), title="No full text", severity="error")
+            return
+        reanchor_changed(self.library, self.highlights, before)
+        failed = f"; {len(report.failures)} could not be fetched" if report.failures else ""
+        self.notify(
+            f"{feed.display_title}: full text for {len(report.updated)} articles{failed}",
+            timeout=6,
+        )
+
+    @dataclass
+    class FullTextProgress(Message):
+        feed: str
+        done: int
+        total: int
+
+    @on(FullTextProgress)
+    def _full_text_progress(self, event: FullTextProgress) -> None:
+        self.query_one("#feeds-summary", Static).update(
+            Text(f"Fetching the full text of {event.feed}: {event.done}/{event.total}")
+        )
 
     @work(thread=True, group="feeds-change", exit_on_error=False, description="change a feed")
     def _update(self, feed: Feed, said: str, **changes: object) -> None:

@@ -23,10 +23,12 @@ from textual.timer import Timer
 from textual.worker import Worker
 
 from store.annotations import Highlight, HighlightStore
+from store.annotations.sync import highlighted_body_hashes, reanchor_changed
 from store.db import StoreError, write_atomically
 from store.entities.refresh import is_stale, refresh_article, refresh_stale
 from store.feeds import FeedStore
 from store.ingest.decoding import UnreadableTextError, read_regular_file
+from store.ingest.full_text import fetch_full_text
 from store.ingest.opml import OpmlError, export_opml, import_opml_into
 from store.library import Library
 from store.listing import catch_up_catalog
@@ -40,6 +42,7 @@ from tui.messages import (
     ArticlesLoaded,
     EntityCatalogReady,
     FeedsLoaded,
+    FullTextArrived,
     HighlightsSaved,
     HighlightsTouched,
     HighlightsUnreadable,
@@ -85,6 +88,7 @@ class MainScreen(Screen[None]):
         ),
         Binding("escape", "clear_filter", "Back", id="list.clear_filter", show=False),
         Binding("asterisk", "toggle_star", "Star", id="list.star", show=False, key_display="*"),
+        Binding("t", "full_text", "Fetch full text", id="article.full_text", show=False),
     ]
 
     articles: var[list[Article]] = var(list, always_update=True)
@@ -553,6 +557,44 @@ class MainScreen(Screen[None]):
         if updated is not None:
             self.post_message(ArticlesChanged([updated]))
             self.notify("Starred" if starred else "Star removed", timeout=2)
+
+    def action_full_text(self) -> None:
+        """The whole article, from its page (the article under the list cursor, or in the
+        reader); its highlights are placed again on the new text."""
+        pane = self.query_one(ListPane)
+        article = pane.article_list.current if self.focused is pane.article_list else self.current
+        if article is None:
+            return
+        if not article.url:
+            self.notify("This article has no link to fetch its text from", timeout=4)
+            return
+        self.notify(f"Fetching the full text of {article.title}…", timeout=3)
+        self.fetch_full_text_of(article)
+
+    @work(thread=True, group="full-text", exit_on_error=False, description="fetch full text")
+    def fetch_full_text_of(self, article: Article) -> None:
+        before = highlighted_body_hashes(self.library, self.highlight_store)
+        try:
+            report = fetch_full_text(self.library, [article])
+        except StoreError as problem:
+            self.notify(str(problem), title="No full text", severity="error")
+            return
+        reanchor_changed(self.library, self.highlight_store, before)
+        if report.failures:
+            _, why = report.failures[0]
+            self.notify(f"{article.title}: {why}", title="No full text", severity="warning")
+            return
+        if not report.updated:
+            self.notify("The page has no more text than the feed gave", timeout=4)
+            return
+        self.post_message(ArticlesChanged(list(report.updated)))
+        self.post_message(FullTextArrived(report.updated[0]))
+
+    @on(FullTextArrived)
+    def _full_text_arrived(self, event: FullTextArrived) -> None:
+        self.notify(f"Full text of {event.article.title}", timeout=3)
+        if self._showing == event.article.id:
+            self.show_article(event.article)  # the new text, in the reader
 
     @on(ListPane.SetRead)
     def _set_read(self, event: ListPane.SetRead) -> None:
