@@ -7,6 +7,7 @@ are given when they start, and report back with the messages of :mod:`tui.messag
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -170,15 +171,22 @@ class MainScreen(Screen[None]):
     )
     def load_articles(self) -> None:
         self.post_message(ArticlesLoaded(self.library.articles()))
-        self._load_feeds()
-        # The highlights after the list is on its way: at 30,000 they take ~0.4 s to read.
+
+    @work(thread=True, group="highlights", exit_on_error=False, description="read highlights")
+    def load_highlights(self) -> None:
+        # After the list is on screen: at 30,000 they take ~0.4 s to read, and a worker
+        # holding the interpreter meanwhile would slow the first paint.
         try:
             self.highlight_store.load()
         except StoreError as problem:
             self.post_message(HighlightsUnreadable(str(problem)))
             return
         release_freed_memory()
+        # What is loaded now lives as long as the app: later collections need not scan it
+        # (at 50,000 articles a full collection took a clock tick of an idle app).
+        gc.freeze()
         self.post_message(HighlightsTouched())
+        self._load_feeds()
 
     def _load_feeds(self) -> None:
         """(In a worker.) The feeds, for the feeds view: a small file."""
@@ -196,7 +204,12 @@ class MainScreen(Screen[None]):
     @on(ArticlesLoaded)
     def _articles_loaded(self, event: ArticlesLoaded) -> None:
         self.articles = event.articles
-        self.prepare_entities(event.articles)
+        # Derived data and the rest once the list has been painted.
+        self.call_after_refresh(self._after_paint, event.articles)
+
+    def _after_paint(self, articles: list[Article]) -> None:
+        self.load_highlights()
+        self.prepare_entities(articles)
 
     @work(
         thread=True,
@@ -505,6 +518,11 @@ class MainScreen(Screen[None]):
     def load_article(self, article: Article, go_to: int | None = None) -> None:
         article, mentions = refresh_article(self.library, article)
         body = self.library.body(article)
+        if not self.highlight_store.loaded:
+            # The first article shows while the highlights are still being read (after the
+            # first paint); they are shown when they are in (HighlightsTouched).
+            self.post_message(ArticleLoaded(article, body, mentions, [], go_to))
+            return
         stored = self.highlight_store.for_article(article.id)
         if any(h.body_hash != article.body_hash for h in stored):
             # The text changed since these were made (a re-fetch, a better extraction):
