@@ -20,7 +20,7 @@ from store.export import EXPORT_FORMATS, ExportFormat, export_to_folder
 from store.library import Library
 from store.settings import load_settings
 from tui.links import Launcher, has_local_display, opener_command, usable_link
-from tui.messages import HighlightsUnreadable
+from tui.messages import CopyLinkRequested, HighlightsUnreadable, OpenLinkRequested
 from tui.screens.feeds import FeedsScreen
 from tui.screens.help import HelpScreen
 from tui.screens.highlights import HighlightsScreen
@@ -158,11 +158,8 @@ class BroadsheetApp(App[None]):
 
     # Links out: `o` opens where there is a local display and copies elsewhere; `y` copies.
 
-    @on(ArticleList.OpenLinkRequested)
-    @on(ArticleReader.OpenLinkRequested)
-    def _open_link(
-        self, event: ArticleList.OpenLinkRequested | ArticleReader.OpenLinkRequested
-    ) -> None:
+    @on(OpenLinkRequested)
+    def _open_link(self, event: OpenLinkRequested) -> None:
         link = self._link_or_say_why(event.url)
         if link is None:
             return
@@ -172,11 +169,8 @@ class BroadsheetApp(App[None]):
             self.copy_to_clipboard(link)
             self.notify("Link copied to the clipboard (OSC 52)", title="No local browser")
 
-    @on(ArticleList.CopyLinkRequested)
-    @on(ArticleReader.CopyLinkRequested)
-    def _copy_link(
-        self, event: ArticleList.CopyLinkRequested | ArticleReader.CopyLinkRequested
-    ) -> None:
+    @on(CopyLinkRequested)
+    def _copy_link(self, event: CopyLinkRequested) -> None:
         link = self._link_or_say_why(event.url)
         if link is not None:
             self.copy_to_clipboard(link)

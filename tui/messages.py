@@ -1,6 +1,7 @@
 """What the main screen's workers report. Workers never touch widgets or screen state: they
-post one of these to the screen, and its handlers change state on the event loop. None of
-them bubbles: they are for the screen alone."""
+post one of these to the screen, and its handlers change state on the event loop. Those
+bubble that are for the app: damaged highlights, and the links the list and the reader
+ask to open or copy."""
 
 from __future__ import annotations
 
@@ -84,3 +85,18 @@ class FullTextArrived(Message, bubble=False):
     """An article's full text is stored (from its page)."""
 
     article: Article
+
+
+@dataclass
+class OpenLinkRequested(Message):
+    """Open an article's link (as stored; None when it has none): in a browser where there is
+    a local display, else copied. From the list or the reader, for the app."""
+
+    url: str | None
+
+
+@dataclass
+class CopyLinkRequested(Message):
+    """Copy an article's link to the clipboard (OSC 52). From the list or the reader."""
+
+    url: str | None

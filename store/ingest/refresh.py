@@ -166,11 +166,14 @@ async def refresh_feeds_async(
     if on_progress is not None:
         on_progress(0, total)
     with ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="broadsheet-refresh") as pool:
-        if process_pool is None:
-            # Entity data loads while the first requests are on the wire, not after them.
-            # (Worker processes load their own; here it would only take the parent's CPU.)
-            pool.submit(entities.warm_up)
         async with HttpClient(policy) as client:
+            if process_pool is None:
+                # Entity data loads while the first requests are on the wire, not after them.
+                # (Worker processes load their own; here it would only take the parent's
+                # CPU.) Not before the client exists: its TLS setup imports certifi, and two
+                # threads importing importlib.resources at once deadlocked (CPython's module
+                # locks), seen once in the kill test.
+                pool.submit(entities.warm_up)
             session = _RefreshSession(
                 library, feed_store, client, pool, prefetched or {}, process_pool
             )

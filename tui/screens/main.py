@@ -408,7 +408,12 @@ class MainScreen(Screen[None]):
 
     @on(ArticleLoaded)
     def _article_loaded(self, event: ArticleLoaded) -> None:
-        self.current = event.article
+        article = event.article
+        latest = self.library.get(article.id)
+        if latest is not None and (latest.read, latest.starred) != (article.read, article.starred):
+            # Marked read (or starred) while it loaded: the loader had the article as it was.
+            article = replace(article, read=latest.read, starred=latest.starred)
+        self.current = article
         self.current_mentions = event.mentions
         reader = self.query_one(ArticleReader)
         reader.show_article(event.article, event.body)

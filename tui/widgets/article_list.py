@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store.models import Article
+from tui.messages import CopyLinkRequested, OpenLinkRequested
 from tui.widgets.terminal_cells import compact_lines, move_thumb
 
 ROW_HEIGHT = 2
@@ -80,18 +81,6 @@ class ArticleList(ScrollView, can_focus=True):
         """The user asked to open an article (Enter)."""
 
         article: Article
-
-    @dataclass
-    class OpenLinkRequested(Message):
-        """Open the link of the article under the cursor (None when it has none)."""
-
-        url: str | None
-
-    @dataclass
-    class CopyLinkRequested(Message):
-        """Copy the link of the article under the cursor to the clipboard."""
-
-        url: str | None
 
     def watch_articles(self, articles: list[Article]) -> None:
         self.virtual_size = Size(self.size.width, len(articles) * ROW_HEIGHT)
@@ -200,10 +189,10 @@ class ArticleList(ScrollView, can_focus=True):
             self.post_message(self.Chosen(self.current))
 
     def action_open_link(self) -> None:
-        self.post_message(self.OpenLinkRequested(self.current.url if self.current else None))
+        self.post_message(OpenLinkRequested(self.current.url if self.current else None))
 
     def action_copy_link(self) -> None:
-        self.post_message(self.CopyLinkRequested(self.current.url if self.current else None))
+        self.post_message(CopyLinkRequested(self.current.url if self.current else None))
 
     # Rendering
 

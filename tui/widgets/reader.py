@@ -26,6 +26,7 @@ from store.annotations import COLOURS, Colour, Highlight
 from store.models import Article
 from store.text import paragraph_spans
 from tui import motions
+from tui.messages import CopyLinkRequested, OpenLinkRequested
 from tui.widgets.reader_document import ReaderDocument
 from tui.widgets.terminal_cells import compact_lines, move_thumb
 
@@ -138,18 +139,6 @@ class ArticleReader(TextArea):
 
     class UndoRequested(Message):
         """Undo the last highlight change."""
-
-    @dataclass
-    class OpenLinkRequested(Message):
-        """Open the article's link (``url`` as stored; None when it has none)."""
-
-        url: str | None
-
-    @dataclass
-    class CopyLinkRequested(Message):
-        """Copy the article's link to the clipboard."""
-
-        url: str | None
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
@@ -466,10 +455,10 @@ class ArticleReader(TextArea):
         return article.url if article is not None else None
 
     def action_open_link(self) -> None:
-        self.post_message(self.OpenLinkRequested(self._link))
+        self.post_message(OpenLinkRequested(self._link))
 
     def action_copy_link(self) -> None:
-        self.post_message(self.CopyLinkRequested(self._link))
+        self.post_message(CopyLinkRequested(self._link))
 
     def action_colour(self, colour: Colour) -> None:
         self.colour = colour
