@@ -329,3 +329,39 @@ def test_full_text_on_demand_keeps_the_article_and_its_highlights(
     placed = highlights.get(mark.id)
     assert placed is not None and not placed.orphaned and placed.body_hash == now.body_hash
     highlights.close()
+
+
+def test_a_retry_after_of_ten_thousand_years_fails_only_its_feed(
+    stores: Stores, web_server: WebServer, site: FixtureSite, test_policy: FetchPolicy
+):
+    library, feed_store = stores
+    site.overrides["/forever.xml"] = Response(429, b"", {"Retry-After": "300000000000"})
+    stuck = follow(feed_store, web_server.url("/forever.xml"))
+    fine = follow(feed_store, web_server.url("/static/rss2.xml?forever-neighbour"))
+    report = refresh_feeds(library, feed_store, policy=test_policy)
+    by_feed = {result.feed_id: result for result in report.results}
+    assert by_feed[stuck.id].status is FeedStatus.FAILED
+    assert by_feed[fine.id].status is FeedStatus.FETCHED and by_feed[fine.id].new > 0
+    retry = feed_store.get(stuck.id).retry_not_before  # type: ignore[union-attr]
+    assert retry is not None and retry < "2100"  # bounded: about a month from now
+
+
+@pytest.mark.parametrize(
+    "location", ["javascript:alert(1)", "data:text/html,<b>x</b>", "file:///etc/passwd"]
+)
+def test_a_redirect_out_of_http_is_that_feeds_plain_error(
+    stores: Stores,
+    web_server: WebServer,
+    site: FixtureSite,
+    test_policy: FetchPolicy,
+    location: str,
+):
+    library, feed_store = stores
+    path = f"/redirect-out-{abs(hash(location))}.xml"
+    site.overrides[path] = Response(302, b"", {"Location": location})
+    feed = follow(feed_store, web_server.url(path))
+    report = refresh_feeds(library, feed_store, policy=test_policy)
+    (result,) = [r for r in report.results if r.feed_id == feed.id]
+    assert result.status is FeedStatus.FAILED
+    assert result.error is not None and "unexpected" not in result.error
+    assert "http" in result.error

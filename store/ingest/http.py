@@ -143,12 +143,23 @@ def _decoder_for(content_encoding: str) -> _Decoder:
     raise FetchError(f"unsupported content encoding {encoding!r}")
 
 
+MAX_RETRY_AFTER_SECONDS = 30 * 24 * 3600.0
+"""A server asking us to stay away longer is taken at this: one that said 300000000000 s
+overflowed the date arithmetic and stopped every refresh."""
+
+
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), at most
+    :data:`MAX_RETRY_AFTER_SECONDS`."""
+    seconds = _retry_after_seconds(value, now)
+    return None if seconds is None else min(seconds, MAX_RETRY_AFTER_SECONDS)
+
+
+def _retry_after_seconds(value: str | None, now: float | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = parsedate_to_datetime(value)
@@ -330,7 +341,14 @@ class HttpClient:
                 request = client.build_request("GET", url, headers=headers)
             except httpx.InvalidURL:
                 raise FetchError("not a valid URL") from None
-            response = await client.send(request, stream=True)
+            try:
+                response = await client.send(request, stream=True)
+            except httpx.InvalidURL:
+                # The request's URL was valid, so this is the Location of a redirect, which
+                # httpx parses even when it does not follow it ("javascript:…", "data:…").
+                raise FetchError(
+                    "redirected to something that is not an http or https URL"
+                ) from None
             try:
                 status = response.status_code
                 if status in REDIRECT_STATUSES:

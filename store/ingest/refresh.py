@@ -265,13 +265,7 @@ class _RefreshSession:
         try:
             return await self._refresh_one(feed)
         except FetchError as problem:
-            retry_not_before = None
-            if problem.retry_after is not None:
-                retry_not_before = (
-                    datetime.now(UTC).replace(microsecond=0)
-                    + timedelta(seconds=problem.retry_after)
-                ).isoformat()
-            return self._record_failure(feed, problem.reason, retry_not_before)
+            return self._record_failure(feed, problem.reason, _retry_date(problem.retry_after))
         except FeedParseError as problem:
             return self._record_failure(feed, str(problem))
         except asyncio.CancelledError:
@@ -404,3 +398,15 @@ def _result(feed: Feed, status: FeedStatus, *, error: str | None = None,
         status=status,
         error=error,
     )
+
+
+def _retry_date(retry_after: float | None) -> str | None:
+    """When a feed that asked us to wait may be fetched again (None: at once). The wait is
+    bounded when parsed; a date past what datetime holds still fails only this feed."""
+    if retry_after is None:
+        return None
+    try:
+        now = datetime.now(UTC).replace(microsecond=0)
+        return (now + timedelta(seconds=retry_after)).isoformat()
+    except (OverflowError, ValueError):
+        return None
