@@ -196,3 +196,22 @@ def test_export_to_an_unwritable_place_names_the_target(
     assert code == 1
     assert f"cannot write {target}" in err and ".tmp" not in err
     assert "no highlights match" in err
+
+
+def test_file_names_with_escapes_reach_the_terminal_without_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = tmp_path / "note\x1b]0;PWNED\x07\x1b[2J.txt"
+    hostile.write_text("")
+    code, _, err = run(capsys, "import", str(hostile))
+    assert code == 1 and "empty file" in err
+    assert "\x1b" not in err and "\x07" not in err
+
+
+def test_an_opml_link_to_a_device_is_refused_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    endless = tmp_path / "feeds.opml"
+    endless.symlink_to("/dev/zero")
+    code, _, err = run(capsys, "import", str(endless))
+    assert code == 1 and "not a regular file" in err

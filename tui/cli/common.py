@@ -12,6 +12,7 @@ from store.library import Library
 from store.models import Article
 from store.paths import DataPaths, resolve_home
 from store.settings import apply_entity_backend, load_settings
+from store.text import strip_controls
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -74,9 +75,10 @@ def write_json(document: bytes) -> None:
 
 
 def warn(message: str) -> None:
-    print(f"broadsheet: {message}", file=sys.stderr)
+    # Messages carry file names, feed titles and server errors: never terminal escapes.
+    print(f"broadsheet: {strip_controls(message)}", file=sys.stderr)
 
 
 def error(message: str, code: int = EXIT_FAILED) -> int:
-    print(f"broadsheet: error: {message}", file=sys.stderr)
+    print(f"broadsheet: error: {strip_controls(message)}", file=sys.stderr)
     return code

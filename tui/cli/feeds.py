@@ -297,11 +297,16 @@ def import_opml(library_or_paths: Library | DataPaths, path: str | Path) -> Opml
     """
     from store.db import StoreError
     from store.feeds import FeedStore
+    from store.ingest.decoding import UnreadableTextError, read_regular_file
     from store.ingest.opml import OpmlError, import_opml_into
     from store.library import Library
 
     paths = library_or_paths.paths if isinstance(library_or_paths, Library) else library_or_paths
-    data = Path(path).read_bytes()
+    try:
+        # A regular file of at most 5 MB: a FIFO or a link to /dev/zero has no end.
+        data = read_regular_file(Path(path))
+    except UnreadableTextError as problem:
+        raise StoreError(f"{path}: {problem}") from None
     with FeedStore(paths) as feed_store:
         try:
             return import_opml_into(feed_store, data)
