@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from store.feeds import normalise_feed_url
-from store.ingest.decoding import MAX_TEXT_FILE_BYTES, UnreadableTextError, decode_text
+from store.ingest.decoding import UnreadableTextError, decode_text, read_regular_file
 from store.ingest.seeds import MARKDOWN_SUFFIXES
 from store.text import clean_inline, strip_controls
 from store.urls import safe_url
@@ -140,8 +140,7 @@ def is_urls_file(path: Path) -> bool:
     if path.suffix.lower() in MARKDOWN_SUFFIXES:
         return False
     try:
-        with path.open("rb") as stream:
-            text = decode_text(stream.read(MAX_TEXT_FILE_BYTES + 1))
+        text = decode_text(read_regular_file(path))
     except (OSError, UnreadableTextError):
         return False
     return looks_like_urls_text(text)
