@@ -352,29 +352,34 @@ class Library(ClosedOnExit):
 
     # Other processes
 
-    def poll_changes(self) -> LibraryChanges:
+    def poll_changes(self, *, thorough: bool = False) -> LibraryChanges:
         """Take in what other processes wrote since we last looked (a few stats when
-        nothing changed): new and updated articles, removals, read and star changes."""
+        nothing changed): new and updated articles, removals, read and star changes.
+        ``thorough`` looks at every shard, as after the kernel said the home changed."""
         with self._lock:
             states = self._apply_states(self.read_state.take_changes())
             changed: dict[str, Article | None] = {**self._unpolled, **states}
             self._unpolled = {}
         directory = signature_of(self.paths.articles_dir)
-        if directory != self._directory_signature or self._shards_due():
+        if directory != self._directory_signature or thorough or self._shards_due():
             self._directory_signature = directory
             with self._lock:
                 for shard in self._shards:
                     changed.update(shard.reload_if_changed())
         return LibraryChanges(changed)
 
-    def changed_on_disk(self) -> bool:
+    def changed_on_disk(self, *, thorough: bool = False) -> bool:
         """Whether :meth:`poll_changes` would find anything: a few stats, nothing read, so a
-        timer can ask often and start a worker only when there is work."""
+        timer can ask often and start a worker only when there is work. ``thorough`` looks
+        at every shard (a stat each) rather than every tenth time."""
         return (
             bool(self._unpolled)
             or self.read_state.changed_on_disk()
             or signature_of(self.paths.articles_dir) != self._directory_signature
-            or (self._shards_due() and any(shard.changed_on_disk() for shard in self._shards))
+            or (
+                (thorough or self._shards_due())
+                and any(shard.changed_on_disk() for shard in self._shards)
+            )
         )
 
     def _shards_due(self) -> bool:

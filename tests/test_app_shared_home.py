@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from store.annotations import HighlightStore
 from store.library import Library
 from store.models import Article
 from store.paths import DataPaths
-from tests.pilot import settle
+from tests.pilot import settle, wait_until
+from tui import home_changes
 from tui.app import BroadsheetApp
 from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleList
@@ -47,6 +50,29 @@ async def test_what_another_process_writes_appears_in_an_open_app(tmp_path: Path
         await settle(pilot)
         assert [a.id for a in screen.articles] == ["a9", "a3", "a2", "a1"]
         assert [a.id for a in screen.query_one(ArticleList).articles if a.read] == ["a1"]
+
+
+async def test_an_open_app_is_told_of_changes_rather_than_looking_on_a_timer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No timer to fall back on: what arrives can only have come from the kernel's notice.
+    monkeypatch.setattr(home_changes, "POLL_SECONDS", 3600.0)
+    paths = DataPaths(tmp_path / "home")
+    with Library(paths) as library:
+        library.save(*article(1))
+    app = open_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, MainScreen)
+        other = Library(paths)
+        other.save(*article(2))
+        other.flush()
+        other.set_read("a1")
+        other.close()
+        await wait_until(pilot, lambda: [a.id for a in screen.articles] == ["a2", "a1"])
+        await wait_until(pilot, lambda: any(a.read for a in screen.articles))
+        assert {a.id for a in screen.articles if a.read} == {"a1"}
 
 
 async def test_two_apps_mark_and_highlight_on_one_home(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker
@@ -60,6 +61,17 @@ class BroadsheetApp(App[None]):
         self.launcher = Launcher()
         self.stopped_for: str | None = None
         """Why the app stopped by itself (damaged highlights), for the command to print."""
+
+    def get_driver_class(self) -> type[Driver]:
+        driver_class = super().get_driver_class()
+        if sys.platform == "win32":
+            return driver_class
+        from textual.drivers.linux_driver import LinuxDriver
+
+        from tui.quiet_driver import QuietLinuxDriver
+
+        # Unless the environment chose another driver: an idle app does not wake.
+        return QuietLinuxDriver if driver_class is LinuxDriver else driver_class
 
     @on(HighlightsUnreadable)
     def _highlights_unreadable(self, event: HighlightsUnreadable) -> None:

@@ -36,6 +36,7 @@ from store.listing import catch_up_catalog
 from store.models import ENTITIES_NOT_LOADED, Article, EntitySummary, Mention
 from store.settings import apply_entity_backend, load_settings
 from store.views import View, ViewKind
+from tui.home_changes import HomeChanges
 from tui.memory import release_freed_memory
 from tui.messages import (
     ArticleLoaded,
@@ -70,10 +71,6 @@ holding `j` repaints one list row per key, not the reader too (bytes over SSH)."
 
 SECONDS_PER_MINUTE = 60.0
 """The refresh timer's minute (tests make it shorter)."""
-
-POLL_SECONDS = 1.0
-"""How often to look for other processes' changes (a cron refresh, a second window)."""
-
 
 class MainScreen(Screen[None]):
     """Owns what is shown; the widgets render it and report what the user does."""
@@ -112,6 +109,9 @@ class MainScreen(Screen[None]):
         self._showing: str | None = None
         """The id of the article the reader shows, or is loading to show."""
         self._polling = False
+        self._look_again: bool | None = None
+        """A look asked for while one ran (and whether thorough): taken when it ends."""
+        self._home_changes = HomeChanges(self, library.paths, self.poll_store)
         self._refresh_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -127,13 +127,19 @@ class MainScreen(Screen[None]):
         report_failed_worker(self, event)
         if event.worker.group == "poll" and event.worker.is_finished:
             self._polling = False
+            if self._look_again is not None:
+                thorough, self._look_again = self._look_again, None
+                self.poll_store(thorough)
 
     def on_mount(self) -> None:
         self.query_one(ArticleList).focus()
         self.watch(self.query_one(ArticleReader), "colour", self._show_next_colour)
         self.load_articles()
         self.apply_settings()
-        self.set_interval(POLL_SECONDS, self.poll_store)
+        self._home_changes.start()
+
+    def on_unmount(self) -> None:
+        self._home_changes.stop()
 
     # Loading: the list first; derived data (entity index, stale summaries) after the paint.
 
@@ -268,15 +274,18 @@ class MainScreen(Screen[None]):
 
     # Other processes: a cron refresh, `broadsheet add`, a second window.
 
-    def poll_store(self) -> None:
-        # A few stats here on the event loop; a worker only when there is something to read,
-        # so an idle app costs (next to) nothing.
-        if self._polling or not (
-            self.library.changed_on_disk() or self.highlight_store.changed_on_disk()
+    def poll_store(self, thorough: bool = False) -> None:
+        # A few stats here on the event loop; a worker only when there is something to read.
+        if self._polling:
+            self._look_again = thorough or bool(self._look_again)
+            return
+        if not (
+            self.library.changed_on_disk(thorough=thorough)
+            or self.highlight_store.changed_on_disk()
         ):
             return
         self._polling = True
-        self._poll_store()
+        self._poll_store(thorough)
 
     @work(
         thread=True,
@@ -285,8 +294,8 @@ class MainScreen(Screen[None]):
         exit_on_error=False,
         description="look for other processes' changes",
     )
-    def _poll_store(self) -> None:
-        changes = self.library.poll_changes()
+    def _poll_store(self, thorough: bool) -> None:
+        changes = self.library.poll_changes(thorough=thorough)
         touched = self.highlight_store.catch_up()
         if changes and self._catalog_ready:
             # Their flush kept the catalog current, unless it could not: then it is here.
