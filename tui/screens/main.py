@@ -3,14 +3,14 @@
 The screen owns the state (``articles``, ``current``, ``entity_filter``…) and hands it down;
 widgets report what the user does with messages. Workers do the I/O with the values they
 are given when they start, and report back with the messages of :mod:`tui.messages`.
+Two parts live beside it: highlight writes (:mod:`tui.screens.highlight_writes`) and the
+feed actions (:mod:`tui.screens.feed_actions`).
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
@@ -19,23 +19,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.reactive import var
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker
 
 from store.annotations import Highlight, HighlightStore
 from store.annotations.sync import highlighted_body_hashes, reanchor_changed
-from store.db import StoreError, write_atomically
+from store.db import StoreError
 from store.entities.refresh import is_stale, refresh_article, refresh_stale
-from store.feeds import FeedStore
-from store.ingest.decoding import UnreadableTextError, read_regular_file
 from store.ingest.full_text import fetch_full_text
-from store.ingest.opml import OpmlError, export_opml, import_opml_into
 from store.library import Library
 from store.listing import catch_up_catalog
 from store.models import ENTITIES_NOT_LOADED, Article, EntitySummary, Mention
 from store.settings import apply_entity_backend, load_settings
-from store.views import View, ViewKind
 from tui.home_changes import HomeChanges
 from tui.memory import release_freed_memory
 from tui.messages import (
@@ -43,17 +38,14 @@ from tui.messages import (
     ArticlesChanged,
     ArticlesLoaded,
     EntityCatalogReady,
-    FeedsLoaded,
     FullTextArrived,
-    HighlightsSaved,
     HighlightsTouched,
     HighlightsUnreadable,
     RefreshEvery,
 )
-from tui.screens.ask import AskLine
-from tui.screens.feeds import FeedsScreen, FeedsScreenResult
+from tui.screens.feed_actions import FeedActions
+from tui.screens.highlight_writes import HighlightWrites
 from tui.screens.highlights import HighlightsScreen
-from tui.screens.note_editor import NoteEditor
 from tui.widgets.article_list import ArticleList
 from tui.widgets.entity_sidebar import EntitySidebar
 from tui.widgets.footer import LeanFooter
@@ -72,7 +64,8 @@ holding `j` repaints one list row per key, not the reader too (bytes over SSH)."
 SECONDS_PER_MINUTE = 60.0
 """The refresh timer's minute (tests make it shorter)."""
 
-class MainScreen(Screen[None]):
+
+class MainScreen(HighlightWrites, FeedActions):
     """Owns what is shown; the widgets render it and report what the user does."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -193,19 +186,6 @@ class MainScreen(Screen[None]):
         gc.freeze()
         self.post_message(HighlightsTouched())
         self._load_feeds()
-
-    def _load_feeds(self) -> None:
-        """(In a worker.) The feeds, for the feeds view: a small file."""
-        with FeedStore(self.library.paths) as feed_store:
-            self.post_message(FeedsLoaded(feed_store.all()))
-
-    @work(thread=True, group="feeds", exit_on_error=False, description="read the feeds")
-    def load_feeds(self) -> None:
-        self._load_feeds()
-
-    @on(FeedsLoaded)
-    def _feeds_loaded(self, event: FeedsLoaded) -> None:
-        self.query_one(ListPane).feeds = {feed.id: feed for feed in event.feeds}
 
     @on(ArticlesLoaded)
     def _articles_loaded(self, event: ArticlesLoaded) -> None:
@@ -431,95 +411,6 @@ class MainScreen(Screen[None]):
             reader.focus()
             reader.move_to_offset(event.go_to)
 
-    # Highlights: the reader asks, a worker writes durably, then the UI says it is saved.
-    # Each handler reads what the change needs now, on the event loop; the worker gets values.
-
-    @on(ArticleReader.HighlightRequested)
-    def _add_highlight(self, event: ArticleReader.HighlightRequested) -> None:
-        reader = self.query_one(ArticleReader)
-        article, body = reader.document_view.article, reader.body
-        if article is not None:
-            start, end, colour = event.start, event.end, event.colour
-            self.write_highlights(
-                lambda store: store.add(article, body, start, end, colour),
-                "Highlight saved",
-                then_edit_note=event.then_note,
-            )
-
-    @on(ArticleReader.NoteRequested)
-    def _edit_note(self, event: ArticleReader.NoteRequested) -> None:
-        self.open_note_editor(event.highlight)
-
-    @on(ArticleReader.DeleteRequested)
-    def _delete_highlight(self, event: ArticleReader.DeleteRequested) -> None:
-        highlight_id = event.highlight.id
-        self.write_highlights(
-            lambda store: store.delete(highlight_id), "Highlight deleted (u undoes)"
-        )
-
-    @on(ArticleReader.RecolourRequested)
-    def _recolour(self, event: ArticleReader.RecolourRequested) -> None:
-        highlight_id, colour = event.highlight.id, event.colour
-        self.write_highlights(
-            lambda store: store.set_colour(highlight_id, colour), f"Highlight is now {colour}"
-        )
-
-    @on(ArticleReader.UndoRequested)
-    def _undo(self) -> None:
-        self.undo_highlight_change()
-
-    def open_note_editor(self, highlight: Highlight) -> None:
-        def save(note: str | None) -> None:
-            if note is not None and note != highlight.note:
-                self.write_highlights(
-                    lambda store: store.set_note(highlight.id, note), "Note saved"
-                )
-
-        self.app.push_screen(NoteEditor(highlight), save)
-
-    @work(thread=True, group="writes", exit_on_error=False, description="save a highlight change")
-    def write_highlights(
-        self,
-        change: Callable[[HighlightStore], Highlight],
-        done: str,
-        *,
-        then_edit_note: bool = False,
-    ) -> None:
-        try:
-            result = change(self.highlight_store)
-        except (StoreError, ValueError) as problem:
-            self.notify(str(problem), title="Not saved", severity="error")
-            return
-        self.post_message(HighlightsSaved(done, result if then_edit_note else None))
-
-    @work(thread=True, group="writes", exit_on_error=False, description="undo a highlight change")
-    def undo_highlight_change(self) -> None:
-        try:
-            undone = self.highlight_store.undo()
-        except StoreError as problem:
-            self.notify(str(problem), title="Not undone", severity="error")
-            return
-        self.post_message(HighlightsSaved(f"Undone: {undone}" if undone else "Nothing to undo"))
-
-    @on(HighlightsSaved)
-    def _highlights_saved(self, event: HighlightsSaved) -> None:
-        self.notify(event.message, timeout=3)
-        self.show_highlights_of(self.current)
-        if event.edit_note_of is not None:
-            self.open_note_editor(event.edit_note_of)
-
-    def show_highlights_of(self, article: Article | None) -> None:
-        """Show current highlight counts and ``article``'s highlights (from memory: no I/O)."""
-        store = self.highlight_store
-        self.query_one(ArticleList).highlight_counts = store.counts_by_article()
-        if article is not None and self.current is not None and self.current.id == article.id:
-            placed = [h for h in store.for_article(article.id) if not h.orphaned]
-            self.query_one(ArticleReader).highlights = placed
-
-    @on(HighlightsTouched)
-    def _highlights_touched(self) -> None:
-        self.show_highlights_of(self.current)
-
     # Workers
 
     @work(
@@ -657,9 +548,6 @@ class MainScreen(Screen[None]):
 
     # Feeds
 
-    def action_refresh_feeds(self) -> None:
-        self.query_one(RefreshBar).start(self.library, self.highlight_store)
-
     @on(RefreshBar.ArticlesArrived)
     def _refresh_progressed(self, event: RefreshBar.ArticlesArrived) -> None:
         self.articles = event.articles
@@ -672,75 +560,6 @@ class MainScreen(Screen[None]):
         self.show_highlights_of(self.current)
         if event.worth_saying:
             self.notify(event.summary, title="Refreshed", severity=event.severity)
-
-    def action_show_feeds(self) -> None:
-        self.open_feeds_screen()
-
-    def open_feeds_screen(self) -> None:
-        # A small file and a pass over the list in memory: quick enough for the event loop.
-        with FeedStore(self.library.paths) as feed_store:
-            feeds = feed_store.all()
-        counts: dict[str, int] = {}
-        for article in self.articles:
-            if article.feed_id:
-                counts[article.feed_id] = counts.get(article.feed_id, 0) + 1
-
-        def closed(result: FeedsScreenResult | None) -> None:
-            # Feeds may have been added (with their articles) or removed there.
-            self.load_articles()
-            if result is None:
-                return
-            if result.refresh:
-                self.action_refresh_feeds()
-            if result.show_feed is not None:
-                feed = next((f for f in feeds if f.id == result.show_feed), None)
-                pane = self.query_one(ListPane)
-                pane.view = View(
-                    ViewKind.FEED, result.show_feed, feed.display_title if feed else ""
-                )
-                pane.showing_views = False
-
-        screen = FeedsScreen(feeds, counts, self.library, self.highlight_store)
-        self.app.push_screen(screen, closed)
-
-    def show_views(self) -> None:
-        self.entity_filter = None
-        self.query_one(ListPane).showing_views = True
-
-    def ask_opml_import(self) -> None:
-        def chosen(path: str | None) -> None:
-            if path and path.strip():
-                self.import_opml(path.strip())
-
-        self.app.push_screen(AskLine("Import the feeds of which OPML file?", "~/"), chosen)
-
-    @work(thread=True, group="feeds", exit_on_error=False, description="import OPML")
-    def import_opml(self, path: str) -> None:
-        try:
-            data = read_regular_file(Path(path).expanduser())
-            with FeedStore(self.library.paths) as feed_store:
-                imported = import_opml_into(feed_store, data)
-        except (OSError, OpmlError, StoreError, UnreadableTextError) as problem:
-            self.notify(f"{path}: {problem}", title="Not imported", severity="error")
-            return
-        known = len(imported.already_followed)
-        said = f"Following {len(imported.added)} more feeds ({known} already): R fetches them"
-        self.notify(said, timeout=6)
-        self._load_feeds()
-
-    @work(thread=True, group="feeds", exit_on_error=False, description="export OPML")
-    def export_opml(self) -> None:
-        try:
-            folder = load_settings(self.library.paths).export_dir
-            with FeedStore(self.library.paths) as feed_store:
-                document = export_opml(feed_store.all())
-            folder.mkdir(parents=True, exist_ok=True)
-            target = folder / "broadsheet-feeds.opml"
-            write_atomically(target, document)
-        except (OSError, StoreError) as problem:
-            self.notify(str(problem), title="Not exported", severity="error")
-            return
-        self.notify(f"Feeds written to {target}", timeout=6)
 
     def action_show_highlights(self) -> None:
         every = self.highlight_store.all()  # from memory
