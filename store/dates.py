@@ -18,7 +18,10 @@ def normalise_date(value: object) -> str | None:
     elif isinstance(value, date):
         return value.isoformat()
     elif isinstance(value, time.struct_time):
-        parsed = datetime(*value[:6], tzinfo=UTC)
+        try:
+            parsed = datetime(*value[:6], tzinfo=UTC)
+        except ValueError:  # feedparser's parse of "0000-…" or of a 30 February
+            return None
     elif isinstance(value, str) and value.strip():
         text = value.strip()
         try:
@@ -31,5 +34,8 @@ def normalise_date(value: object) -> str | None:
     if parsed is None:
         return None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC)
+        try:
+            parsed = parsed.astimezone(UTC)
+        except OverflowError:  # the first or last day datetime holds, moved past its end
+            return None
     return parsed.replace(microsecond=0).isoformat()

@@ -18,7 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from store.db import StoreError
+from store.ingest.decoding import UnreadableTextError, read_regular_file
 from store.paths import DataPaths
+from store.text import strip_controls
+
+SETTINGS_MAX_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -34,19 +38,44 @@ class Settings:
 def load_settings(paths: DataPaths) -> Settings:
     """The settings in force; a missing file means the defaults, a broken one is an error."""
     values: dict[str, object] = {}
+    settings_file = paths.settings_file
     try:
-        values = tomllib.loads(paths.settings_file.read_text(encoding="utf-8"))
+        # A regular file, bounded: a FIFO in its place would hang every start.
+        text = read_regular_file(settings_file, SETTINGS_MAX_BYTES).decode("utf-8")
+        values = tomllib.loads(text)
     except FileNotFoundError:
         pass
+    except UnreadableTextError as problem:
+        raise StoreError(f"{settings_file}: {problem}") from None
+    except OSError as problem:
+        raise StoreError(f"{settings_file} cannot be read: {problem.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as problem:
-        raise StoreError(f"{paths.settings_file} is not valid TOML: {problem}") from None
-    export_dir = values.get("export_dir")
+        raise StoreError(f"{settings_file} is not valid TOML: {problem}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise StoreError(f"{settings_file} is not valid TOML: nested too deeply") from None
     backend = values.get("entity_backend", "rules")
     return Settings(
-        export_dir=Path(str(export_dir)).expanduser() if export_dir else paths.exports_dir,
+        export_dir=_folder(values.get("export_dir"), settings_file) or paths.exports_dir,
         entity_backend=str(backend),
-        browser=_browser(values.get("browser"), paths.settings_file),
-        refresh_interval=_minutes(values.get("refresh_interval", 0), paths.settings_file),
+        browser=_browser(values.get("browser"), settings_file),
+        refresh_interval=_minutes(values.get("refresh_interval", 0), settings_file),
+    )
+
+
+def _folder(value: object, settings_file: Path) -> Path | None:
+    """``export_dir``: a path as text (``~`` is the home folder); None when not set."""
+    if value is None or value == "":
+        return None
+    # No control characters: they are never part of a real folder's name, and they would
+    # reach the terminal in every message that names the folder.
+    if isinstance(value, str) and strip_controls(value) == value and not {"\t", "\n"} & set(value):
+        try:
+            return Path(value).expanduser()
+        except RuntimeError:  # "~someone" for a user this system does not know
+            raise StoreError(f"{settings_file}: export_dir names an unknown home folder") from None
+    raise StoreError(
+        f"{settings_file}: export_dir must be a folder's path as text, e.g. "
+        f'export_dir = "~/notes" (got {value!r})'
     )
 
 

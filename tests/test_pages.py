@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from store.ingest.full_text import fetch_full_text
+from store.ingest.http import FetchPolicy
 from store.ingest.pages import PageExtractError, decode_page, extract_article
+from store.ingest.subscriptions import SubscribeError, add_article
+from store.library import Library, SaveOutcome
+from store.models import Article
 from tests.web.plugin import data_file
+from tests.web.server import WebServer
 
 URL = "https://harbour.example/news/sea-wall"
 
@@ -76,3 +82,54 @@ def test_decoding_follows_bom_then_http_then_meta_then_utf8():
     assert decode_page(meta.encode("latin-1")) == meta
     assert decode_page(b"\xef\xbb\xbf" + text.encode()) == text
     assert decode_page(text.encode("cp1252")) == text  # not UTF-8: the cp1252 fallback
+
+
+# Pages as servers send them (tests/web): XHTML with an XML declaration saves; what is not a
+# page (a PDF, whatever its label; application/octet-stream) is refused in words.
+
+
+def test_xhtml_with_an_encoding_declaration_is_saved(
+    library: Library, web_server: WebServer, test_policy: FetchPolicy
+):
+    article, outcome = add_article(library, web_server.url("/xhtml-article"), policy=test_policy)
+    assert outcome is SaveOutcome.NEW
+    assert article.title == "Ferry timetable changes for winter"
+    assert article.author == "Noémie Quist"
+    body = library.body(article)
+    assert body.startswith("The island ferry will run four crossings a day")
+    assert "the café on the quay" in body and "<?xml" not in body
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/pdf", "not a web page: the server sent application/pdf"),
+        ("/pdf-as-html", "not a web page: the response is a PDF"),
+        ("/static/garbage.bin", "not a web page: the server sent application/octet-stream"),
+    ],
+)
+def test_what_is_not_a_page_is_refused_and_nothing_is_saved(
+    library: Library, web_server: WebServer, test_policy: FetchPolicy, path: str, reason: str
+):
+    before = len(library)
+    with pytest.raises(SubscribeError, match=reason):
+        add_article(library, web_server.url(path), policy=test_policy)
+    assert len(library) == before
+
+
+def test_full_text_of_a_pdf_fails_for_that_article_only(
+    library: Library, web_server: WebServer, test_policy: FetchPolicy
+):
+    text = "The feed's own summary of the story, which stays when the page cannot be read."
+    pdf, _ = library.save(_linked_article("pdf", web_server.url("/pdf")), text)
+    page, _ = library.save(_linked_article("page", web_server.url("/xhtml-article")), text)
+    report = fetch_full_text(library, [pdf, page], policy=test_policy)
+    assert [(a.id, reason) for a, reason in report.failures] == [
+        ("pdf", "not a web page: the server sent application/pdf")
+    ]
+    assert [a.id for a in report.updated] == ["page"]
+    assert library.body(pdf) == text
+
+
+def _linked_article(article_id: str, url: str) -> Article:
+    return Article(id=article_id, title=article_id, body_hash="", source="Test", url=url)

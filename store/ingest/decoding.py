@@ -21,13 +21,20 @@ class UnreadableTextError(ValueError):
 def read_regular_file(path: Path, limit: int = MAX_TEXT_FILE_BYTES) -> bytes:
     """A user's file, read only if it is a regular file and at most ``limit`` bytes: a FIFO
     would hang, and a device or a link to /dev/zero has no end (UnreadableTextError)."""
-    with path.open("rb") as stream:
-        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+    # Without O_NONBLOCK, opening a FIFO waits for a writer: the check below would come too
+    # late. Reads of a regular file never block, so the flag changes nothing for them.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise UnreadableTextError("not a regular file")
         data = stream.read(limit + 1)
     if len(data) > limit:
-        raise UnreadableTextError(f"too large (the limit is {limit // 1_048_576} MB)")
+        raise UnreadableTextError(f"too large (the limit is {_size(limit)})")
     return data
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 1_048_576} MB" if limit >= 1_048_576 else f"{limit // 1024} KB"
 
 
 def decode_text(data: bytes) -> str:
@@ -42,9 +49,15 @@ def decode_text(data: bytes) -> str:
     text = _decode(data)
     if not text.strip():
         raise UnreadableTextError("empty file")
-    if len(_BINARY_CONTROLS.findall(text[:65536])) > max(2, len(text[:65536]) // 1000):
+    if looks_binary(text):
         raise UnreadableTextError("looks like a binary file, not text")
     return text
+
+
+def looks_binary(text: str) -> bool:
+    """Whether decoded text holds more controls than prose ever does (in its first 64 KB)."""
+    sample = text[:65536]
+    return len(_BINARY_CONTROLS.findall(sample)) > max(2, len(sample) // 1000)
 
 
 def _decode(data: bytes) -> str:

@@ -391,12 +391,18 @@ def _feedparser_text(detail: Any) -> str:
 
 def _parse_with_feedparser(data: bytes, url: str, content_type: str) -> ParsedFeed:
     headers = {"content-location": url, "content-type": content_type or "application/xml"}
-    result = feedparser.parse(
-        io.BytesIO(data),
-        response_headers=headers,
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    try:
+        result = feedparser.parse(
+            io.BytesIO(data),
+            response_headers=headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except (ValueError, OverflowError) as crash:
+        # feedparser's loose parser turns a reference to no character ("&#xD800;",
+        # "&#2000000;") into chr()'s error, in whatever encoding the document is.
+        detail = _one_line(crash)
+        raise FeedParseError(f"not a feed: the document could not be read ({detail})") from None
     entries_in = result.get("entries") or []
     if not result.get("version") and not entries_in:
         if looks_like_html_page(data):

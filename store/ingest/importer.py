@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from store.ingest.decoding import UnreadableTextError, read_regular_file
 from store.ingest.seeds import MARKDOWN_SUFFIXES, ParsedSeed, SeedError, parse_seed
 from store.library import Library, SaveOutcome
 from store.models import Article
@@ -63,17 +64,20 @@ def import_seeds(
     paths: Iterable[Path],
     on_file: Callable[[Path], None] | None = None,
 ) -> ImportReport:
-    """Import every seed file under ``paths``; a bad file is reported and the rest go on."""
+    """Import every seed file under ``paths``; a bad file is reported and the rest go on.
+
+    Only regular files are read, and only up to the size limit of text files: a FIFO would
+    hang the import and a link to /dev/zero would fill the memory."""
     report = ImportReport()
     for path in find_seed_files(paths):
         if on_file is not None:
             on_file(path)
         try:
-            parsed = parse_seed(path.read_bytes(), path.name)
+            parsed = parse_seed(read_regular_file(path), path.name)
         except FileNotFoundError:
             report.failures.append((path, "no such file or folder"))
             continue
-        except (SeedError, OSError) as problem:
+        except (SeedError, UnreadableTextError, OSError) as problem:
             report.failures.append((path, getattr(problem, "strerror", None) or str(problem)))
             continue
         article, body = seed_article(parsed, str(path.resolve()))

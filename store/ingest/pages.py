@@ -21,11 +21,26 @@ from readability import Document
 from readability.readability import Unparseable
 
 from store.dates import normalise_date
+from store.ingest.decoding import looks_binary
 from store.ingest.html import html_to_paragraphs
 from store.text import canonical_text, clean_inline, split_paragraphs
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
+# XHTML may open with an XML declaration; lxml refuses one that names an encoding in a str.
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+_XML_ENCODING = re.compile(rb"""\A\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)""")
+HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# How files that are not pages begin, whatever the server called them.
+_BINARY_SIGNATURES = {
+    b"%PDF-": "a PDF",
+    b"\x89PNG": "a PNG image",
+    b"GIF8": "a GIF image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"PK\x03\x04": "a zip archive (or an office document)",
+    b"\x1f\x8b": "gzip-compressed data",
+    b"\x7fELF": "a program",
+}
 # Whole paragraphs that are page furniture rather than article text.
 _SCRAP = re.compile(
     r"""
@@ -45,7 +60,7 @@ _BYLINE_PREFIX = re.compile(r"^\s*by\s+", re.IGNORECASE)
 
 
 class PageExtractError(ValueError):
-    """No article text could be found in the page."""
+    """No article text could be found in the page, or what came is not a page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +79,8 @@ class ExtractedArticle:
 
 
 def decode_page(page: bytes, content_type: str = "") -> str:
-    """Decode HTML bytes: BOM, then the HTTP charset, then ``<meta charset>``, then UTF-8."""
+    """Decode HTML bytes: BOM, then the HTTP charset, then the XML declaration's encoding,
+    then ``<meta charset>``, then UTF-8."""
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                           (codecs.BOM_UTF16_BE, "utf-16-be")):  # fmt: skip
         if page.startswith(bom):
@@ -73,6 +89,9 @@ def decode_page(page: bytes, content_type: str = "") -> str:
     http_match = _HTTP_CHARSET.search(content_type)
     if http_match:
         candidates.append(http_match.group(1))
+    xml_match = _XML_ENCODING.match(page[:1024])
+    if xml_match:
+        candidates.append(xml_match.group(1).decode("ascii"))
     meta_match = _META_CHARSET.search(page[:4096])
     if meta_match:
         candidates.append(meta_match.group(1).decode("ascii", "replace"))
@@ -93,9 +112,15 @@ def decode_page(page: bytes, content_type: str = "") -> str:
 def extract_article(html: bytes | str, url: str, *, content_type: str = "") -> ExtractedArticle:
     """The article in a page: headline, byline, published date and canonical text.
 
-    Raises :class:`PageExtractError` when the page holds no readable text.
+    Raises :class:`PageExtractError` when the page holds no readable text, and when what
+    came is not a web page at all: a PDF, an image, ``application/octet-stream`` (by the
+    ``content_type`` the server sent, or by the bytes when it called them HTML).
     """
+    _refuse_what_is_not_a_page(html, content_type)
     text = html if isinstance(html, str) else decode_page(html, content_type)
+    if looks_binary(text):
+        raise PageExtractError("not a web page: the response is binary data")
+    text = _XML_DECLARATION.sub("", text, count=1)
     if not text.strip():
         raise PageExtractError("the page is empty")
     try:
@@ -123,6 +148,18 @@ def extract_article(html: bytes | str, url: str, *, content_type: str = "") -> E
         text=body,
         site_name=metadata.site_name() or (urlsplit(url).hostname or ""),
     )
+
+
+def _refuse_what_is_not_a_page(page: bytes | str, content_type: str) -> None:
+    media_type = clean_inline(content_type.split(";", 1)[0]).lower()
+    if media_type and media_type not in HTML_MEDIA_TYPES:
+        shown = media_type if len(media_type) <= 60 else media_type[:59] + "…"
+        raise PageExtractError(f"not a web page: the server sent {shown}")
+    start = page[:64].lstrip()
+    head = start if isinstance(start, bytes) else start.encode("utf-8", "replace")
+    for signature, kind in _BINARY_SIGNATURES.items():
+        if head.startswith(signature):
+            raise PageExtractError(f"not a web page: the response is {kind}")
 
 
 def _is_scrap(paragraph: str) -> bool:

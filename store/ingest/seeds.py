@@ -8,10 +8,13 @@ end. ``parse_seed`` turns all of that into an article's metadata and canonical p
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 from store.dates import normalise_date
 from store.ingest.decoding import UnreadableTextError, decode_text
@@ -20,6 +23,9 @@ from store.urls import safe_url
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown"})
 HEADLINE_MAX_CHARS = 100
+# Real front matter is a few lines; parsing YAML in Python costs about 1.5 s a megabyte.
+FRONT_MATTER_MAX_CHARS = 64 * 1024
+FRONT_MATTER_MAX_DEPTH = 20
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
@@ -73,7 +79,7 @@ def parse_seed(data: bytes, name: str = "") -> ParsedSeed:
     metadata, text = _split_front_matter(text)
     is_markdown = bool(metadata) or name.lower().endswith(tuple(MARKDOWN_SUFFIXES))
 
-    title = clean_inline(str(metadata.get("title") or ""))
+    title = _field(metadata, "title")
     lines = text.split("\n")
     if is_markdown and not title:
         title, lines = _take_markdown_title(lines)
@@ -82,7 +88,7 @@ def parse_seed(data: bytes, name: str = "") -> ParsedSeed:
     if not paragraphs:
         raise SeedError("no article text in the file")
 
-    standfirst = clean_inline(str(metadata.get("standfirst") or metadata.get("summary") or ""))
+    standfirst = _field(metadata, "standfirst", "summary")
     if not title and _looks_like_headline(paragraphs):
         title, paragraphs = paragraphs[0], paragraphs[1:]
     if not standfirst and len(paragraphs) > 1:
@@ -98,11 +104,11 @@ def parse_seed(data: bytes, name: str = "") -> ParsedSeed:
         paragraphs=paragraphs,
         standfirst=standfirst,
         title_derived=title_derived,
-        source=clean_inline(str(metadata.get("source") or "")),
-        url=safe_url(str(metadata.get("url") or "")),
-        author=clean_inline(str(metadata.get("author") or "")) or None,
+        source=_field(metadata, "source"),
+        url=safe_url(_field(metadata, "url")),
+        author=_field(metadata, "author") or None,
         published=normalise_date(metadata.get("published") or metadata.get("date")),
-        credit=clean_inline(str(metadata.get("credit") or "")) or credit,
+        credit=_field(metadata, "credit") or credit,
     )
 
 
@@ -110,8 +116,15 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
     if match is None:
         return {}, text
+    block = match.group(1)
+    if len(block) > FRONT_MATTER_MAX_CHARS:
+        raise SeedError(
+            f"the front matter block is too long (over {FRONT_MATTER_MAX_CHARS // 1024} KB)"
+        )
     try:
-        metadata = yaml.safe_load(match.group(1))
+        metadata = yaml.load(block, Loader=_FrontMatterLoader)
+    except _RefusedYaml as problem:
+        raise SeedError(f"the front matter block {problem}") from None
     except yaml.YAMLError as problem:
         mark = getattr(problem, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
@@ -121,6 +134,64 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not isinstance(metadata, dict):
         raise SeedError("the front matter block must be 'key: value' lines")
     return {str(key).lower(): value for key, value in metadata.items()}, text[match.end() :]
+
+
+class _RefusedYaml(Exception):
+    """YAML that is valid but that front matter may not use; the message says what."""
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` without aliases and with bounded nesting.
+
+    Aliases are refused: safe_load shares the aliased value, but nine levels of nine aliases
+    (389 bytes) become 9⁹ strings once anything walks the value, as ``str()`` does. Deep
+    nesting would exhaust the stack. Scalars YAML reads as numbers or dates but Python cannot
+    hold (a 5,000-digit integer, a 13th month) stay text instead of raising ValueError.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            raise _RefusedYaml("uses YAML aliases (*name), which are not read")
+        self._depth += 1
+        try:
+            if self._depth > FRONT_MATTER_MAX_DEPTH:
+                raise _RefusedYaml(f"is nested more than {FRONT_MATTER_MAX_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _scalar_or_text(
+    construct: Callable[[_FrontMatterLoader, yaml.ScalarNode], object],
+) -> Callable[[_FrontMatterLoader, yaml.ScalarNode], object]:
+    def constructor(loader: _FrontMatterLoader, node: yaml.ScalarNode) -> object:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):
+            return loader.construct_scalar(node)
+
+    return constructor
+
+
+for _tag, _construct in (
+    ("tag:yaml.org,2002:int", SafeConstructor.construct_yaml_int),
+    ("tag:yaml.org,2002:float", SafeConstructor.construct_yaml_float),
+    ("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_timestamp),
+):
+    _FrontMatterLoader.add_constructor(_tag, _scalar_or_text(_construct))
+
+
+def _field(metadata: dict[str, Any], *keys: str) -> str:
+    """A front-matter field as one clean line; lists, mappings and binary are not text."""
+    for key in keys:
+        value = metadata.get(key)
+        if isinstance(value, str | int | float | date) and str(value):
+            return clean_inline(str(value))
+    return ""
 
 
 def _take_markdown_title(lines: list[str]) -> tuple[str, list[str]]:

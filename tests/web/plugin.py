@@ -188,6 +188,17 @@ class FixtureSite:
     def route_html_as_feed(self, request: Request, query: dict[str, str]) -> Response:
         return Response(200, data_file("not-a-feed.html"), {"Content-Type": "application/rss+xml"})
 
+    def route_xhtml_article(self, request: Request, query: dict[str, str]) -> Response:
+        """XHTML that opens with ``<?xml … encoding="utf-8"?>``, served as XHTML."""
+        return Response(200, data_file("article.xhtml"), {"Content-Type": "application/xhtml+xml"})
+
+    def route_pdf(self, request: Request, query: dict[str, str]) -> Response:
+        return Response(200, data_file("tiny.pdf"), {"Content-Type": "application/pdf"})
+
+    def route_pdf_as_html(self, request: Request, query: dict[str, str]) -> Response:
+        """A PDF a server calls HTML."""
+        return Response(200, data_file("tiny.pdf"), {"Content-Type": "text/html; charset=utf-8"})
+
     def route_mislabelled_charset(self, request: Request, query: dict[str, str]) -> Response:
         """cp1252 bytes, an XML declaration saying utf-8, and an HTTP header that is right."""
         return Response(

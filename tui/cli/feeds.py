@@ -63,7 +63,9 @@ def register(subcommands: Any) -> None:
     refresh.set_defaults(handler=run_refresh)
 
     export = subcommands.add_parser("export-opml", help="write followed feeds as OPML 2.0")
-    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="write here instead of standard output (-: stdout)"
+    )
     export.set_defaults(handler=run_export_opml)
 
 
@@ -274,18 +276,22 @@ def _report_json(report: RefreshReport) -> dict[str, object]:
 
 
 def run_export_opml(args: argparse.Namespace) -> int:
-    from store.db import write_atomically
+    from store.export.output import write_output
     from store.feeds import FeedStore
     from store.ingest.opml import export_opml
-    from tui.cli.common import EXIT_OK, data_paths
+    from tui.cli.common import EXIT_FAILED, EXIT_OK, data_paths, error
 
     with FeedStore(data_paths(args)) as feed_store:
         document = export_opml(feed_store.all())
-    if args.output:
-        write_atomically(Path(args.output), document)
-    else:
+    if args.output in (None, "-"):
         sys.stdout.buffer.write(document)
         sys.stdout.flush()
+        return EXIT_OK
+    try:
+        write_output(Path(args.output), document)
+    except OSError as problem:
+        # Name the file the user asked for, not the temporary one beside it.
+        return error(f"cannot write {args.output}: {problem.strerror or problem}", EXIT_FAILED)
     return EXIT_OK
 
 
@@ -293,7 +299,8 @@ def import_opml(library_or_paths: Library | DataPaths, path: str | Path) -> Opml
     """Follow the feeds listed in an OPML file (nothing is fetched until a refresh).
 
     The caller holds the data directory (an open writable ``Library``, or its ``DataPaths``
-    while it holds the lock). Raises ``StoreError`` with a one-line message for a bad file.
+    while it holds the lock). Raises ``StoreError`` with a one-line message for a bad file,
+    which the caller prefixes with the file's name.
     """
     from store.db import StoreError
     from store.feeds import FeedStore
@@ -306,9 +313,9 @@ def import_opml(library_or_paths: Library | DataPaths, path: str | Path) -> Opml
         # A regular file of at most 5 MB: a FIFO or a link to /dev/zero has no end.
         data = read_regular_file(Path(path))
     except UnreadableTextError as problem:
-        raise StoreError(f"{path}: {problem}") from None
+        raise StoreError(str(problem)) from None
     with FeedStore(paths) as feed_store:
         try:
             return import_opml_into(feed_store, data)
         except OpmlError as problem:
-            raise StoreError(f"{path}: {problem}") from None
+            raise StoreError(str(problem)) from None
