@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import reprlib
 import unicodedata
 from collections.abc import Iterable
 
@@ -32,12 +33,59 @@ _ESCAPE_SEQUENCE = re.compile(
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides/isolates that
 # can make text display in an order other than the one it is stored in.
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+# The same characters (from DEL on) as UTF-8 bytes, for JSON written by orjson.
+_JSON_RAW_CONTROLS = re.compile(
+    rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf"
+)
 _INNER_WHITESPACE = re.compile(r"[ \t\r\n\u00a0\u2000-\u200a\u2028\u2029\u3000]+")
 
 
 def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and control characters; keep tabs and newlines."""
+    if text.isprintable():  # checked in C; every character removed here is unprintable
+        return text
     return _CONTROL_CHARACTERS.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+def display_line(text: str) -> str:
+    """Stored text made safe for one row of a terminal. Text of printable characters only (the
+    usual case, checked in C) is returned as it is; anything else is cleaned as
+    :func:`clean_inline` cleans it. Widgets and CLI output call this on whatever they show, so
+    that text which reached the store unclean (an older version, a hand-edited file) still
+    never reaches the terminal as escapes."""
+    return text if text.isprintable() else clean_inline(text)
+
+
+def mask_controls(text: str) -> str:
+    """Each control character (tab and newline kept) replaced by U+FFFD, one for one: safe for
+    a terminal while every offset into the text stays valid (the reader places highlights by
+    offset). What is left of an escape sequence shows as plain text."""
+    return _CONTROL_CHARACTERS.sub("\ufffd", text)
+
+
+def escape_json_controls(document: bytes) -> bytes:
+    """A UTF-8 JSON document with DEL, the C1 controls, the bidi overrides and U+FEFF written as
+    ``\\uXXXX`` escapes: the same JSON value, but one a terminal cannot act on when it is
+    printed (JSON requires escaping only U+0000-U+001F, so encoders leave these raw). They can
+    only occur inside strings, where the escape means the same character."""
+    return _JSON_RAW_CONTROLS.sub(_json_escape, document)
+
+
+def _json_escape(match: re.Match[bytes]) -> bytes:
+    return b"\\u%04x" % ord(match.group().decode("utf-8"))
+
+
+def short_repr(value: object) -> str:
+    """A value from outside as a message quotes it: cut short, and (being a repr) with every
+    control character written as an escape."""
+    try:
+        return _SHORT.repr(value)
+    except ValueError:  # an integer with more digits than Python will turn into text
+        return "a number too large to show"
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 40
 
 
 def clean_inline(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,124 @@ def test_usage_errors_exit_2(home: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "not a date" in capsys.readouterr().err
     code, _, err = run(capsys, "--home", str(home), "import-annotations", "missing.json")
     assert code == 2 and "no such file" in err
+
+
+# Hostile and damaged annotations (issue 13, bugs 1, 5 and 7)
+
+# An OSC 52 clipboard write, a retitle, a screen clear, an 8-bit CSI and a bidi override.
+PAYLOAD = "\x1b]52;c;cHduZWQ=\x07\x1b]0;PWNED\x07\x1b[2J\x9b31m\u202e"
+TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def annotation(number: int, **fields: object) -> dict[str, object]:
+    made: dict[str, object] = {
+        "type": "Annotation",
+        "id": f"urn:uuid:00000000-0000-4000-8000-00000000000{number}",
+        "target": {
+            "source": "https://news.example/strike",
+            "selector": [{"type": "TextQuoteSelector", "exact": "The rail union"}],
+        },
+    }
+    made.update(fields)
+    return made
+
+
+def write_annotations(tmp_path: Path, *annotations: dict[str, object]) -> str:
+    path = tmp_path / "annotations.json"
+    path.write_text(json.dumps(list(annotations)))
+    return str(path)
+
+
+def test_escapes_in_imported_annotations_never_reach_the_terminal(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = annotation(
+        1,
+        body=[
+            {"type": "TextualBody", "value": f"a note{PAYLOAD}", "purpose": "commenting"},
+            {"type": "TextualBody", "value": f"tag{PAYLOAD}", "purpose": "tagging"},
+        ],
+        target={
+            "source": "https://news.example/strike",
+            "selector": {"type": "TextQuoteSelector", "exact": f"The rail{PAYLOAD} union"},
+        },
+        **{"https://broadsheet.invalid/ns#articleTitle": f"Title{PAYLOAD}"},
+    )
+    code, _, _ = run(
+        capsys, "--home", str(home), "import-annotations", write_annotations(tmp_path, hostile)
+    )
+    assert code == 0
+    code, out, err = run(capsys, "--home", str(home), "highlights")
+    assert code == 0 and "note: a note" in out and "#tag" in out
+    assert not TERMINAL_CONTROLS.search(out + err)
+    for export_format in ("markdown", "csv", "json"):
+        code, out, err = run(capsys, "--home", str(home), "export", "--format", export_format)
+        assert code == 0 and "a note" in out
+        assert not TERMINAL_CONTROLS.search(out.replace("\r\n", "\n") + err), export_format
+    # JSON would escape what it must; what it holds is clean too.
+    exported = json.loads(run(capsys, "--home", str(home), "export", "--format", "json")[1])
+    every_string = "".join(strings(exported))
+    assert "a note" in every_string and "PWNED" not in every_string
+    assert not TERMINAL_CONTROLS.search(every_string)
+
+
+def strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    return [text for item in value for text in strings(item)] if isinstance(value, list) else []
+
+
+def test_bad_annotations_are_refused_by_id_and_the_others_imported(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def positioned(start: object) -> dict[str, object]:
+        return {
+            "source": "https://news.example/strike",
+            "selector": [
+                {"type": "TextPositionSelector", "start": start, "end": 14},
+                {"type": "TextQuoteSelector", "exact": "The rail union"},
+            ],
+        }
+
+    bad = [
+        annotation(1, created="yesterday"),
+        annotation(2, created=5),
+        annotation(3, target=positioned("x")),
+        annotation(4, target=positioned(2**65)),
+        annotation(5, body=5),
+        annotation(6, target=positioned(True)),
+    ]
+    good = annotation(7, created="2025-01-31T10:00:00+01:00")
+    file = write_annotations(tmp_path, *bad, good)
+    empty = tmp_path / "empty"
+    code, out, err = run(capsys, "--home", str(empty), "import-annotations", file)
+    assert code == 1 and "imported 1 highlights" in out and "6 not imported" in out
+    for refused in bad:
+        assert f"not imported: {refused['id']}" in err
+    assert "please report it" not in err
+    with HighlightStore(DataPaths(empty)) as store:
+        [imported] = store.all()
+    # Stored in our form, so that it sorts among ours.
+    assert imported.created == "2025-01-31T09:00:00.000Z"
+    for export_format in ("markdown", "json", "csv"):
+        code, out, err = run(capsys, "--home", str(empty), "export", "--format", export_format)
+        assert code == 0 and "The rail union" in out and not err
+
+
+def test_a_damaged_stored_record_is_named_and_the_others_still_work(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = DataPaths(home).annotations_db.with_suffix(".journal")
+    last_put = journal.read_bytes().rindex(b'"colour":"yellow"')
+    damaged = journal.read_bytes()
+    damaged = damaged[:last_put] + b'"colour":"orange"' + damaged[last_put + 17 :]
+    journal.write_bytes(damaged)
+    code, out, err = run(capsys, "--home", str(home), "highlights")
+    assert code == 0 and "Trains will stop" in out
+    assert str(journal) in err and "colour = 'orange'" in err and "report it" not in err
+    code, out, err = run(capsys, "--home", str(home), "export", "--format", "csv")
+    # Exported, but not everything: exit 1, with the record left out named.
+    assert code == 1 and "Trains will stop" in out and str(journal) in err
+    assert journal.read_bytes() == damaged

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
@@ -17,9 +19,15 @@ from store.annotations import HighlightStore
 from store.export import export_to_folder, render
 from store.export.filenames import MAX_STEM_BYTES, safe_stem, unique_names
 from store.export.readwise_csv import EXCEL_CELL_LIMIT, HEADER
-from store.export.select import HighlightFilter, parse_day, select_highlights
+from store.export.select import (
+    HighlightFilter,
+    parse_day,
+    select_highlights,
+    split_exportable,
+)
 from store.export.w3c import ANNOTATION_CONTEXT, parse
 from store.paths import DataPaths
+from store.text import strip_controls
 from tests.test_export_golden import ARTICLES, SAMPLES, sample
 
 # W3C Web Annotation
@@ -49,9 +57,14 @@ def test_json_has_the_w3c_models_required_fields() -> None:
     assert [b["value"] for b in noted["body"]] == ["Inflation again? #economy", "economy"]
 
 
+# What an import gives back: every field, but no control characters, which an import never
+# lets in (the hostile sample's note ends in a BEL).
+IMPORTED = tuple(replace(h, note=strip_controls(h.note)) for h in SAMPLES)
+
+
 def test_json_reads_back_every_field() -> None:
     assert sorted(parse(render("json", SAMPLES, ARTICLES)), key=lambda h: h.id) == sorted(
-        SAMPLES, key=lambda h: h.id
+        IMPORTED, key=lambda h: h.id
     )
 
 
@@ -60,11 +73,11 @@ def test_export_then_import_into_an_empty_home_restores_every_highlight(tmp_path
     with HighlightStore(DataPaths(tmp_path / "empty")) as store:
         report = store.import_highlights(parse(exported))
         assert (report.added, report.updated, report.unchanged) == (len(SAMPLES), 0, 0)
-        assert {h.id: h for h in store.all()} == {h.id: h for h in SAMPLES}
+        assert {h.id: h for h in store.all()} == {h.id: h for h in IMPORTED}
         again = store.import_highlights(parse(exported))
         assert again.unchanged == len(SAMPLES)
         # Re-exporting the restored highlights gives the same bytes.
-        assert render("json", store.all(), ARTICLES) == exported
+        assert render("json", store.all(), ARTICLES) == render("json", IMPORTED, ARTICLES)
 
 
 def test_annotations_from_other_tools_arrive_as_orphans_to_be_placed() -> None:
@@ -226,3 +239,42 @@ def test_export_writes_are_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         export_to_folder("json", SAMPLES[:1], tmp_path, ARTICLES)
     assert target.read_bytes() == before
     assert [path.name for path in tmp_path.iterdir()] == [target.name]
+
+
+# Hostile and unsound highlights (issue 13, bugs 1 and 5)
+
+PAYLOAD = "\x1b]52;c;cHduZWQ=\x07\x1b]0;PWNED\x07\x1b[2J\x9b31m\u202e"
+RAW_CONTROLS = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_no_export_carries_a_terminal_control_even_from_an_unclean_record() -> None:
+    # As a record from before imports were cleaned would be: escapes in every text field.
+    unclean = replace(
+        SAMPLES[0],
+        exact=f"Prices{PAYLOAD} rose",
+        note=f"a note{PAYLOAD}",
+        tags=(f"economy{PAYLOAD}", "plain"),
+        article_title=f"Title{PAYLOAD}",
+    )
+    for export_format in ("markdown", "csv", "json"):
+        document = render(export_format, [unclean], {}).decode("utf-8-sig")
+        assert not RAW_CONTROLS.search(document), export_format
+        assert "a note" in document and "economy" in document
+    # JSON keeps the value (it is data) but writes what a terminal would act on as escapes.
+    exported = orjson.loads(render("json", [unclean], {}))
+    assert exported["first"]["items"][0]["body"][0]["value"] == f"a note{PAYLOAD}"
+
+
+def test_an_unsound_highlight_is_left_out_of_an_export_and_named() -> None:
+    unsound = [
+        replace(SAMPLES[0], id="yesterday", created="yesterday"),
+        replace(SAMPLES[0], id="overflow", modified="0001-01-01T00:00:00+01:00"),
+        replace(SAMPLES[0], id="huge", start=2**65),
+        replace(SAMPLES[0], id="number", note=5),  # type: ignore[arg-type]
+    ]
+    sound, skipped = split_exportable([*unsound, *SAMPLES])
+    assert sound == list(SAMPLES)
+    assert [s.id for s in skipped] == ["yesterday", "overflow", "huge", "number"]
+    assert "created" in skipped[0].reason and "yesterday" in str(skipped[0])
+    for export_format in ("markdown", "csv", "json"):
+        assert render(export_format, sound, ARTICLES)

@@ -218,3 +218,122 @@ def test_reanchor_changed_places_highlights_on_the_new_text(tmp_path: Path) -> N
     assert reports["a"].moved == 1
     assert moved is not None and not moved.orphaned
     assert new[moved.start : moved.end] == "approved the harbour budget"
+
+
+# A damaged record costs only itself (issue 13, bug 7): it is named with its file, the others
+# load, and the file is never rewritten without it.
+
+DAMAGES = [
+    pytest.param({"colour": "orange"}, "colour", id="unknown-colour"),
+    pytest.param({"start": "zz"}, "start", id="start-not-a-number"),
+    pytest.param({"end": 2**40}, "end", id="end-out-of-range"),
+    pytest.param({"created": "yesterday"}, "created", id="created-not-a-date"),
+    pytest.param({"tags": 5}, "tags", id="tags-not-a-list"),
+    pytest.param({"exact": None}, "exact", id="quote-missing"),
+]
+
+
+def two_highlights(paths: DataPaths, article: Article) -> tuple[str, str]:
+    """A kept highlight and a victim to damage; their ids."""
+    with HighlightStore(paths) as store:
+        kept = store.add(article, BODY, *span(BODY, "Ferries resumed"), note="fine")
+        victim = store.add(article, BODY, *span(BODY, "Prices rose"))
+    return kept.id, victim.id
+
+
+def damage_journal(paths: DataPaths, victim: str, damage: dict[str, object]) -> bytes:
+    journal = paths.annotations_db.with_suffix(".journal")
+    lines = journal.read_bytes().splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        batch = orjson.loads(line).get("batch", [])
+        if batch and batch[0].get("put", {}).get("id") == victim:
+            record = {**batch[0]["put"], **damage}
+            lines[index] = orjson.dumps({"batch": [{"put": record}]}) + b"\n"
+    journal.write_bytes(b"".join(lines))
+    return journal.read_bytes()
+
+
+@pytest.mark.parametrize(("damage", "field"), DAMAGES)
+def test_a_damaged_record_in_the_journal_is_named_and_the_others_load(
+    paths: DataPaths, article: Article, damage: dict[str, object], field: str
+) -> None:
+    kept, victim = two_highlights(paths, article)
+    damaged = damage_journal(paths, victim, damage)
+    with HighlightStore(paths) as store:
+        assert [h.id for h in store.all()] == [kept] and len(store) == 1
+        assert store.get(victim) is None
+        [unreadable] = store.unreadable()
+        assert unreadable.id == victim and field in unreadable.reason
+        assert unreadable.path == paths.annotations_db.with_suffix(".journal")
+        assert victim in str(unreadable) and str(unreadable.path) in str(unreadable)
+        summary = store.unreadable_summary()
+        assert summary is not None and "1 highlight record in" in summary
+    assert paths.annotations_db.with_suffix(".journal").read_bytes() == damaged  # untouched
+
+
+@pytest.mark.parametrize(("damage", "field"), DAMAGES[:2])
+def test_a_damaged_record_in_the_snapshot_is_named_with_the_snapshot(
+    paths: DataPaths,
+    article: Article,
+    monkeypatch: pytest.MonkeyPatch,
+    damage: dict[str, object],
+    field: str,
+) -> None:
+    kept, victim = two_highlights(paths, article)
+    monkeypatch.setattr("store.journal.COMPACT_AFTER_BYTES", 0)
+    HighlightStore(paths).close()  # folds the journal into annotations.json
+    monkeypatch.undo()
+    snapshot = orjson.loads(paths.annotations_db.read_bytes())
+    for row in snapshot["highlights"].values():
+        if row["id"] == victim:
+            row.update(damage)
+    paths.annotations_db.write_bytes(orjson.dumps(snapshot))
+    with HighlightStore(paths) as store:
+        assert [h.id for h in store.all()] == [kept]
+        [unreadable] = store.unreadable()
+        assert (unreadable.id, unreadable.path) == (victim, paths.annotations_db)
+        assert field in unreadable.reason
+
+
+def test_a_damaged_record_survives_writes_and_compaction_as_it_was(
+    paths: DataPaths, article: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept, victim = two_highlights(paths, article)
+    damage_journal(paths, victim, {"colour": "orange"})
+    with HighlightStore(paths) as store:
+        store.set_note(kept, "still editable")
+        store.add(article, BODY, *span(BODY, "the crowds returned"))
+    monkeypatch.setattr("store.journal.COMPACT_AFTER_BYTES", 0)
+    with HighlightStore(paths) as store:  # loading compacts: the snapshot is written whole
+        edited = store.get(kept)
+        assert len(store) == 2 and edited is not None and edited.note == "still editable"
+    snapshot = orjson.loads(paths.annotations_db.read_bytes())
+    [stored] = [row for row in snapshot["highlights"].values() if row["id"] == victim]
+    assert stored["colour"] == "orange" and stored["exact"] == "Prices rose"
+
+
+def test_an_import_does_not_replace_a_record_that_cannot_be_read(
+    paths: DataPaths, article: Article
+) -> None:
+    _, victim = two_highlights(paths, article)
+    with HighlightStore(paths) as store:
+        good_copy = store.get(victim)
+    assert good_copy is not None
+    damaged = damage_journal(paths, victim, {"colour": "orange"})
+    with HighlightStore(paths) as store:
+        report = store.import_highlights([good_copy])
+    assert report.kept_unreadable == (victim,) and report.added == report.updated == 0
+    assert paths.annotations_db.with_suffix(".journal").read_bytes() == damaged
+
+
+# What is typed or imported is cleaned of terminal escapes (issue 13, bug 1).
+
+ESCAPES = "\x1b]52;c;cHduZWQ=\x07\x1b]0;PWNED\x07\x1b[2J\x9b31m\u202e"
+
+
+def test_notes_and_tags_are_stored_without_escapes(store: HighlightStore, article: Article) -> None:
+    made = store.add(article, BODY, *span(BODY, "Ferries"), note=f"typed{ESCAPES} #a{ESCAPES}b")
+    assert made.note == "typed #ab" and made.tags == ("ab",)
+    edited = store.set_note(made.id, f"line one{ESCAPES}\nline two", tags=[f"x{ESCAPES}y"])
+    assert edited.note == "line one\nline two" and edited.tags == ("xy",)
+    assert store.set_tags(made.id, [f"\x1b[31mred{ESCAPES}"]).tags == ("red",)

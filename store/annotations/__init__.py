@@ -6,8 +6,16 @@ from store.annotations.highlight_store import (
     HighlightStore,
     ImportReport,
     ReanchorReport,
+    UnreadableHighlight,
 )
-from store.annotations.model import COLOURS, DEFAULT_COLOUR, Colour, Highlight
+from store.annotations.model import (
+    COLOURS,
+    DEFAULT_COLOUR,
+    Colour,
+    Highlight,
+    InvalidHighlightError,
+    highlight_from_record,
+)
 
 __all__ = [
     "COLOURS",
@@ -18,8 +26,11 @@ __all__ = [
     "HighlightNotFoundError",
     "HighlightStore",
     "ImportReport",
+    "InvalidHighlightError",
     "Placement",
     "ReanchorReport",
+    "UnreadableHighlight",
     "anchor_span",
+    "highlight_from_record",
     "place",
 ]

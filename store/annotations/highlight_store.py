@@ -16,6 +16,8 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
 
 from store.annotations.anchoring import Anchor, anchor_span, place
 from store.annotations.model import (
@@ -24,7 +26,9 @@ from store.annotations.model import (
     ORPHAN_TEXT_CHANGED,
     Colour,
     Highlight,
+    InvalidHighlightError,
     as_colour,
+    cleaned,
     hashtags,
     merge_tags,
     new_highlight_id,
@@ -34,7 +38,8 @@ from store.db import ClosedOnExit, StoreError
 from store.journal import Delete, JournaledTable, Operation, Put
 from store.models import Article
 from store.paths import DataPaths
-from store.text import content_hash
+from store.table_file import read_table
+from store.text import clean_inline, content_hash, strip_controls
 
 UNDO_DEPTH = 100
 _WHITESPACE = " \t\n"
@@ -68,6 +73,29 @@ class ImportReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept_unreadable: tuple[str, ...] = ()
+    """Ids whose stored record cannot be read: it stays as it is, the imported copy is not
+    taken (the user decides, by mending or removing the stored one)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadableHighlight:
+    """A stored record that is not a highlight (damaged, or edited by hand). It is kept in
+    memory exactly as read and written back so on compaction: the store never drops it, and
+    never shows it. ``path`` is the file holding it, once :meth:`HighlightStore.unreadable`
+    has looked."""
+
+    id: str
+    reason: str
+    record: dict[str, Any]
+    path: Path | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path is not None else ""
+        return f"{where}highlight {self.id} cannot be read, and is left as it is: {self.reason}"
+
+
+Stored = Highlight | UnreadableHighlight
 
 
 class HighlightNotFoundError(StoreError, KeyError):
@@ -100,13 +128,14 @@ class HighlightStore(ClosedOnExit):
         self._lock = threading.RLock()
         self._by_article: dict[str, dict[str, Highlight]] = {}
         self._article_of: dict[str, str] = {}
+        self._unreadable: dict[str, UnreadableHighlight] = {}
         self._touched: set[str] = set()
         """Articles whose highlights changed since catch_up last cleared this."""
-        self._table: JournaledTable[Highlight] = JournaledTable(
+        self._table: JournaledTable[Stored] = JournaledTable(
             self.path,
             "highlights",
             decode=_decode,
-            encode=Highlight.to_dict,
+            encode=_encode,
             on_change=self._reindex,
             lock=self._lock,
         )
@@ -127,14 +156,17 @@ class HighlightStore(ClosedOnExit):
     def loaded(self) -> bool:
         return self._loaded
 
-    def _reindex(self, changed: dict[str, Highlight | None]) -> None:
+    def _reindex(self, changed: dict[str, Stored | None]) -> None:
         """Keep the per-article index in step with the table (runs under ``self._lock``)."""
         for highlight_id, highlight in changed.items():
             old = self._article_of.pop(highlight_id, None)
             if old is not None:
                 self._by_article.get(old, {}).pop(highlight_id, None)
                 self._touched.add(old)
-            if highlight is not None:
+            self._unreadable.pop(highlight_id, None)
+            if isinstance(highlight, UnreadableHighlight):
+                self._unreadable[highlight_id] = highlight
+            elif highlight is not None:
                 self._touched.add(highlight.article_id)
                 self._article_of[highlight_id] = highlight.article_id
                 self._by_article.setdefault(highlight.article_id, {})[highlight_id] = highlight
@@ -155,11 +187,53 @@ class HighlightStore(ClosedOnExit):
 
     def get(self, highlight_id: str) -> Highlight | None:
         self.load()
-        return self._table.records.get(highlight_id)
+        found = self._table.records.get(highlight_id)
+        return found if isinstance(found, Highlight) else None
 
     def __len__(self) -> int:
-        self.load()
-        return len(self._table.records)
+        """How many highlights there are (records that cannot be read are not counted)."""
+        with self._lock:
+            self.load()
+            return len(self._table.records) - len(self._unreadable)
+
+    def unreadable(self) -> list[UnreadableHighlight]:
+        """The stored records that cannot be read, each with the file it is in."""
+        with self._lock:
+            self.load()
+            found = list(self._unreadable.values())
+        if not found:
+            return []
+        try:
+            snapshot = {
+                str(row.get("id")): row
+                for row in read_table(self._table.snapshot_path, self._table.table)
+            }
+        except StoreError:
+            snapshot = {}
+        # The journal is read after the snapshot, so a record is the snapshot's only if the
+        # snapshot holds it exactly as it was read.
+        return [
+            replace(
+                bad,
+                path=self._table.snapshot_path
+                if snapshot.get(bad.id) == bad.record
+                else self._table.journal_path,
+            )
+            for bad in found
+        ]
+
+    def unreadable_summary(self) -> str | None:
+        """One sentence for the user when some records cannot be read (None when all can)."""
+        found = self.unreadable()
+        if not found:
+            return None
+        files = " and ".join(sorted({str(bad.path) for bad in found}))
+        count = len(found)
+        return (
+            f"{count} highlight record{'s' if count != 1 else ''} in {files} cannot be read "
+            f"and {'are' if count != 1 else 'is'} left as {'they are' if count != 1 else 'it is'}; "
+            "the others are all here (`broadsheet highlights` names them)"
+        )
 
     def counts_by_article(self) -> dict[str, int]:
         with self._lock:
@@ -170,7 +244,8 @@ class HighlightStore(ClosedOnExit):
         """Every highlight, newest first."""
         with self._lock:
             self.load()
-            every = list(self._table.records.values())  # in the order they were made
+            # In the order they were made.
+            every = [h for h in self._table.records.values() if isinstance(h, Highlight)]
         # Saves take about a millisecond, so two highlights can share a creation time: those
         # keep the order they were made in (a stable sort of the list reversed).
         every.reverse()
@@ -229,10 +304,11 @@ class HighlightStore(ClosedOnExit):
             raise ValueError("a highlight needs some text: the selection is empty")
         anchor = anchor_span(body, start, end)
         now = utc_timestamp()
+        note = strip_controls(note)
         highlight = Highlight(
             id=new_highlight_id(),
             article_id=article.id,
-            article_title=article.title,
+            article_title=clean_inline(article.title),
             article_url=article.url,
             start=anchor.start,
             end=anchor.end,
@@ -254,7 +330,9 @@ class HighlightStore(ClosedOnExit):
         self, highlight_id: str, note: str, tags: Iterable[str] | None = None
     ) -> Highlight:
         """Replace the note; tags become ``tags`` (default: the current ones) plus the note's
-        #tags, so a #tag removed from the note stays a tag until it is removed explicitly."""
+        #tags, so a #tag removed from the note stays a tag until it is removed explicitly.
+        Control characters and escape sequences are taken out: a note is shown in terminals."""
+        note = strip_controls(note)
         with self._writing():
             current = self._require(highlight_id)
             kept = current.tags if tags is None else tags
@@ -354,14 +432,18 @@ class HighlightStore(ClosedOnExit):
         return ReanchorReport(kept=kept, moved=moved, recovered=recovered, orphaned=orphaned)
 
     def import_highlights(self, highlights: Sequence[Highlight]) -> ImportReport:
-        """Add highlights read from an export; one already here is replaced only by a copy
-        modified later."""
+        """Add highlights read from an export (cleaned of control characters); one already
+        here is replaced only by a copy modified later."""
         added = updated = unchanged = 0
+        kept: list[str] = []
         with self._writing():
             existing = dict(self._table.records)
             changes: list[Change] = []
-            for highlight in highlights:
+            for highlight in map(cleaned, highlights):
                 current = existing.get(highlight.id)
+                if isinstance(current, UnreadableHighlight):
+                    kept.append(highlight.id)
+                    continue
                 if current is None:
                     added += 1
                 elif current != highlight and highlight.modified > current.modified:
@@ -372,7 +454,9 @@ class HighlightStore(ClosedOnExit):
                 changes.append(Change(current, highlight))
                 existing[highlight.id] = highlight
             self._apply("import highlights", changes)
-        return ImportReport(added=added, updated=updated, unchanged=unchanged)
+        return ImportReport(
+            added=added, updated=updated, unchanged=unchanged, kept_unreadable=tuple(kept)
+        )
 
     # Undo
 
@@ -442,14 +526,22 @@ class HighlightStore(ClosedOnExit):
 _SHARED_FIELDS = ("article_id", "article_title", "article_url", "body_hash", "colour")
 
 
-def _decode(record: dict[str, object]) -> Highlight:
+def _decode(record: dict[str, Any]) -> Stored:
     """A highlight, sharing one copy of what the highlights of one article have in common
-    (30,000 highlights over 10,000 articles: ~6 MB)."""
+    (30,000 highlights over 10,000 articles: ~6 MB); a record that is not one is set aside
+    as it is, with the reason, so that one damaged record costs only itself."""
     for name in _SHARED_FIELDS:
         value = record.get(name)
         if isinstance(value, str):
             record[name] = sys.intern(value)
-    return Highlight.from_dict(record)
+    try:
+        return Highlight.from_dict(record)
+    except InvalidHighlightError as problem:
+        return UnreadableHighlight(str(record.get("id")), str(problem), dict(record))
+
+
+def _encode(stored: Stored) -> dict[str, Any]:
+    return stored.to_dict() if isinstance(stored, Highlight) else dict(stored.record)
 
 
 def _anchor_of(highlight: Highlight) -> Anchor:

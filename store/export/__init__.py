@@ -8,16 +8,24 @@ from store.export.output import (
     export_to_path,
     render,
 )
-from store.export.select import HighlightFilter, parse_day, select_highlights
+from store.export.select import (
+    HighlightFilter,
+    SkippedHighlight,
+    parse_day,
+    select_highlights,
+    split_exportable,
+)
 
 __all__ = [
     "EXPORT_FORMATS",
     "ExportFormat",
     "HighlightFilter",
+    "SkippedHighlight",
     "export_markdown_files",
     "export_to_folder",
     "export_to_path",
     "parse_day",
     "render",
     "select_highlights",
+    "split_exportable",
 ]

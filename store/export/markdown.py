@@ -33,7 +33,7 @@ def render_article(info: ArticleInfo, highlights: list[Highlight]) -> str:
         "author": info.author,
         "published": info.published,
         "exported": exported_time(highlights),
-        "tags": list(merge_tags(*(h.tags for h in highlights))),
+        "tags": _front_matter_tags(highlights),
     }
     dumped = yaml.safe_dump(
         front_matter, sort_keys=False, allow_unicode=True, default_flow_style=False, width=2**16
@@ -53,7 +53,7 @@ def render_collection(highlights: Iterable[Highlight], articles: Mapping[str, Ar
     front_matter = {
         "title": "Broadsheet highlights",
         "exported": exported_time(every),
-        "tags": list(merge_tags(*(h.tags for h in every))),
+        "tags": _front_matter_tags(every),
     }
     dumped = yaml.safe_dump(
         front_matter, sort_keys=False, allow_unicode=True, default_flow_style=False, width=2**16
@@ -82,11 +82,16 @@ def _render_highlight(info: ArticleInfo, highlight: Highlight) -> str:
     if note:
         lines.append(note)
     if highlight.tags:
-        lines.append(" ".join(f"#{tag}" for tag in highlight.tags))
+        lines.append(" ".join(f"#{clean_inline(tag)}" for tag in highlight.tags))
     url = safe_url(info.url)
     if url:
         lines.append(f"[↗ source]({_link_target(_with_text_fragment(url, highlight.exact))})")
     return "\n\n".join(lines)
+
+
+def _front_matter_tags(highlights: Iterable[Highlight]) -> list[str]:
+    # merge_tags cleans each tag of control characters (a stored tag may predate that).
+    return list(merge_tags(*(h.tags for h in highlights)))
 
 
 def _blockquote(text: str) -> str:

@@ -14,9 +14,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 
-from store.annotations.model import Highlight
+from store.annotations.model import Highlight, parse_timestamp
 from store.export.select import group_by_article
 from store.models import Article
 from store.text import strip_controls
@@ -71,9 +70,7 @@ def render(highlights: Iterable[Highlight], articles: Mapping[str, Article] | No
 
 def _readwise_date(timestamp: str) -> str:
     try:
-        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+        moment = parse_timestamp(timestamp)
     except ValueError:
         return timestamp
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%d %H:%M:%S")

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from store.annotations.highlight_store import matches_query
-from store.annotations.model import Highlight, merge_tags
+from store.annotations.model import (
+    Highlight,
+    InvalidHighlightError,
+    highlight_from_record,
+    merge_tags,
+    parse_timestamp,
+)
 from store.models import Article
 from store.text import clean_inline
 from store.urls import safe_url
@@ -42,13 +48,43 @@ class ArticleInfo:
     published: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class SkippedHighlight:
+    """A highlight an export leaves out, because it is not sound, and why."""
+
+    id: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"highlight {self.id} is left out of the export: {self.reason}"
+
+
 def parse_day(text: str) -> date:
     """A day from "2025-01-31" or a full ISO 8601 timestamp (its UTC day)."""
     cleaned = text.strip()
     try:
         return date.fromisoformat(cleaned)
     except ValueError:
-        return datetime.fromisoformat(cleaned.replace("Z", "+00:00")).date()
+        return parse_timestamp(cleaned).date()
+
+
+def split_exportable(
+    highlights: Iterable[Highlight],
+) -> tuple[list[Highlight], list[SkippedHighlight]]:
+    """The highlights every export format can write, and the others with the reason: one
+    unsound highlight (a date that is not one, an offset out of range) costs only itself.
+    The store sets aside records it cannot read; this is for highlights that came another
+    way, checked by the same rules."""
+    sound: list[Highlight] = []
+    skipped: list[SkippedHighlight] = []
+    for highlight in highlights:
+        try:
+            highlight_from_record(highlight.to_dict())
+        except InvalidHighlightError as problem:
+            skipped.append(SkippedHighlight(clean_inline(str(highlight.id)), str(problem)))
+        else:
+            sound.append(highlight)
+    return sound, skipped
 
 
 def select_highlights(
@@ -97,7 +133,7 @@ def article_info(highlight: Highlight, articles: Mapping[str, Article]) -> Artic
         url=safe_url(article.url),
         source=clean_inline(article.source),
         author=clean_inline(article.author) if article.author else None,
-        published=article.published,
+        published=clean_inline(article.published) if article.published else None,
     )
 
 

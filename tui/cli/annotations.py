@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from store.annotations.highlight_store import HighlightStore
     from store.annotations.model import Highlight
     from store.export import ExportFormat
     from store.models import Article
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("markdown", "json", "csv")
 
 QUOTE_PREVIEW = 70
+PROBLEMS_NAMED = 20
+"""Records named one by one in a warning; the rest are counted."""
+# A W3C export takes under 2 KB a highlight: this is room for over 130,000.
+ANNOTATIONS_MAX_BYTES = 256 * 1024 * 1024
 
 
 def register(subcommands: Any) -> None:
@@ -46,7 +51,8 @@ def register(subcommands: Any) -> None:
         "-o",
         "--output",
         metavar="PATH",
-        help="a file, or a directory (Markdown: one file per article); default: standard output",
+        help="a file, or a directory (Markdown: one file per article); default (or -): "
+        "standard output",
     )
     export.add_argument("--article", metavar="ID", help="only this article (id or URL)")
     export.add_argument("--tag", help="only highlights with this tag")
@@ -83,19 +89,38 @@ def highlight_json(highlight: Highlight) -> dict[str, Any]:
     return highlight.to_dict()
 
 
+def warn_each(problems: list[Any], what: str) -> None:
+    """One warning a problem, the first PROBLEMS_NAMED of them, then how many more."""
+    from tui.cli.common import warn
+
+    for problem in problems[:PROBLEMS_NAMED]:
+        warn(str(problem))
+    if len(problems) > PROBLEMS_NAMED:
+        warn(f"… and {len(problems) - PROBLEMS_NAMED} more {what}")
+
+
+def warn_unreadable(store: HighlightStore) -> bool:
+    """Name the stored records that cannot be read (they are skipped, and left as they are);
+    whether there were any."""
+    unreadable = store.unreadable()
+    warn_each(unreadable, "highlight records that cannot be read")
+    return bool(unreadable)
+
+
 def list_highlights(args: argparse.Namespace) -> int:
     from store.annotations.highlight_store import HighlightStore
-    from tui.cli.common import EXIT_OK, data_paths, print_json
+    from tui.cli.common import EXIT_OK, data_paths, print_json, say
 
     with HighlightStore(data_paths(args)) as store:
         found = store.find(
             article_id=args.article, query=args.query, tag=args.tag, orphans_only=args.orphans
         )
+        some_unreadable = warn_unreadable(store)
     if args.json:
         print_json([highlight_json(h) for h in found])
         return EXIT_OK
     if not found:
-        filtered = any((args.article, args.query, args.tag, args.orphans))
+        filtered = any((args.article, args.query, args.tag, args.orphans)) or some_unreadable
         print("no highlights match" if filtered else "no highlights yet: press h in the reader",
               file=sys.stderr)  # fmt: skip
     for highlight in found:
@@ -103,24 +128,38 @@ def list_highlights(args: argparse.Namespace) -> int:
         if len(quote) > QUOTE_PREVIEW:
             quote = quote[: QUOTE_PREVIEW - 1] + "…"
         marks = [highlight.colour] + (["orphan"] if highlight.orphaned else [])
-        print(f"{highlight.created[:10]}  {highlight.article_title}  [{', '.join(marks)}]")
-        print(f"    “{quote}”")
+        # say(): whatever is in the store (an import of an older version, a hand edit) never
+        # reaches the terminal as an escape sequence.
+        say(f"{highlight.created[:10]}  {highlight.article_title}  [{', '.join(marks)}]")
+        say(f"    “{quote}”")
         if highlight.note:
-            print(f"    note: {' '.join(highlight.note.split())}")
+            say(f"    note: {' '.join(highlight.note.split())}")
         if highlight.tags:
-            print(f"    tags: {' '.join('#' + tag for tag in highlight.tags)}")
+            say(f"    tags: {' '.join('#' + tag for tag in highlight.tags)}")
     return EXIT_OK
 
 
 def export_highlights(args: argparse.Namespace) -> int:
     from store.annotations.highlight_store import HighlightStore
-    from store.export import HighlightFilter, export_to_path, render, select_highlights
+    from store.export import (
+        HighlightFilter,
+        export_to_path,
+        render,
+        select_highlights,
+        split_exportable,
+    )
+    from store.text import strip_controls
     from tui.cli.common import EXIT_FAILED, EXIT_OK, data_paths, error
 
     export_format: ExportFormat = args.format
     articles = _articles(args)
     with HighlightStore(data_paths(args)) as store:
         everything = store.all()
+        left_out = warn_unreadable(store)
+    everything, skipped = split_exportable(everything)
+    warn_each(skipped, "highlights left out of the export")
+    # Exported, but not all: exit 1 (partly failed), with what was left out named above.
+    done = EXIT_FAILED if left_out or skipped else EXIT_OK
     chosen = select_highlights(
         everything,
         articles,
@@ -135,10 +174,10 @@ def export_highlights(args: argparse.Namespace) -> int:
     )
     if not chosen:
         print("broadsheet: no highlights match; the export is empty", file=sys.stderr)
-    if args.output is None:
+    if args.output in (None, "-"):
         sys.stdout.buffer.write(render(export_format, chosen, articles))
         sys.stdout.flush()
-        return EXIT_OK
+        return done
     as_folder = args.output.endswith(("/", os.sep))
     try:
         written = export_to_path(
@@ -148,25 +187,44 @@ def export_highlights(args: argparse.Namespace) -> int:
         # Name the file the user asked for, not the temporary one beside it.
         return error(f"cannot write {args.output}: {problem.strerror or problem}", EXIT_FAILED)
     print(
-        f"exported {len(chosen)} highlight{'s' if len(chosen) != 1 else ''} to {written}",
+        # The path is the user's, and may hold escapes (a file name can hold any byte).
+        strip_controls(
+            f"exported {len(chosen)} highlight{'s' if len(chosen) != 1 else ''} to {written}"
+        ),
         file=sys.stderr,
     )
-    return EXIT_OK
+    return done
 
 
 def import_annotations(args: argparse.Namespace) -> int:
     from store.annotations.highlight_store import HighlightStore
-    from store.export.w3c import parse as parse_annotations
-    from tui.cli.common import EXIT_OK, EXIT_USAGE, data_paths, error, open_library
+    from store.export.w3c import read_annotations
+    from store.ingest.decoding import UnreadableTextError, read_regular_file
+    from tui.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, data_paths, error, open_library
 
     try:
-        data = args.file.read_bytes()
+        # A regular file, bounded: a FIFO would hang and a link to /dev/zero never ends.
+        data = read_regular_file(args.file, limit=ANNOTATIONS_MAX_BYTES)
     except FileNotFoundError:
         return error(f"no such file: {args.file}", EXIT_USAGE)
+    except UnreadableTextError as problem:
+        return error(f"{args.file}: {problem}", EXIT_USAGE)
     placed = 0
     with open_library(args, writable=False) as library, HighlightStore(data_paths(args)) as store:
-        highlights = parse_annotations(data, lambda url: library.find("url", url))
+        warn_unreadable(store)
+        document = read_annotations(data, lambda url: library.find("url", url))
+        warn_each([f"{args.file}: not imported: {refused}" for refused in document.refused],
+                  "annotations not imported")  # fmt: skip
+        highlights = document.highlights
         report = store.import_highlights(highlights)
+        warn_each(
+            [
+                f"highlight {highlight_id} not imported: the stored copy cannot be read, and "
+                "is left as it is"
+                for highlight_id in report.kept_unreadable
+            ],
+            "highlights not imported",
+        )
         # Highlights made on another text of an article we have are placed on ours now.
         for article_id in sorted({h.article_id for h in highlights}):
             article = library.get(article_id)
@@ -183,9 +241,15 @@ def import_annotations(args: argparse.Namespace) -> int:
                 if body:
                     result = store.reanchor_article(article_id, body, article.body_hash)
                     placed += result.moved + result.recovered
+    taken = len(highlights) - len(report.kept_unreadable)
     summary = (
-        f"imported {len(highlights)} highlights: {report.added} new, {report.updated} updated, "
+        f"imported {taken} highlights: {report.added} new, {report.updated} updated, "
         f"{report.unchanged} already here"
     )
-    print(summary + (f"; {placed} placed on the current text" if placed else ""))
-    return EXIT_OK
+    refused = len(document.refused) + len(report.kept_unreadable)
+    if placed:
+        summary += f"; {placed} placed on the current text"
+    if refused:
+        summary += f"; {refused} not imported (named above)"
+    print(summary)
+    return EXIT_FAILED if refused else EXIT_OK

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TextIO, cast
 
 import orjson
 
@@ -12,7 +14,7 @@ from store.library import Library
 from store.models import Article
 from store.paths import DataPaths, resolve_home
 from store.settings import apply_entity_backend, load_settings
-from store.text import strip_controls
+from store.text import escape_json_controls, strip_controls
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -55,10 +57,8 @@ def open_library(args: argparse.Namespace, *, writable: bool) -> Library:
     problem = apply_entity_backend(load_settings(paths))
     if problem:
         warn(problem)
-    library = Library(paths, writable=writable)
-    if library.recovered_from is not None:
-        warn(f"the article cache was unreadable; kept it as {library.recovered_from}")
-    return library
+    # Damage found on the way (and what was rebuilt) is said by the store (store.recovery).
+    return Library(paths, writable=writable)
 
 
 def print_json(value: Any) -> None:
@@ -68,10 +68,50 @@ def print_json(value: Any) -> None:
 
 def write_json(document: bytes) -> None:
     """Write a JSON document as it is (no round trip through ``str``: ``list --json`` can be
-    a hundred megabytes)."""
+    a hundred megabytes). To a terminal, the C1 controls and bidi overrides JSON leaves raw
+    are written as escapes (the same JSON; ~3 ms a megabyte, so pipes are spared it)."""
     sys.stdout.flush()
+    if sys.stdout.isatty():
+        document = escape_json_controls(document)
     sys.stdout.buffer.write(document + b"\n")
     sys.stdout.buffer.flush()
+
+
+def say(text: str, *, file: TextIO | None = None) -> None:
+    """Print output that carries stored or outside text (headlines, quotes, notes, file
+    names): whatever reached the store, never a terminal escape. Tabs and newlines stay."""
+    print(strip_controls(text), file=file or sys.stdout)
+
+
+class ControlFreeStream:
+    """A text stream that passes on what is written without control characters or escape
+    sequences (tabs and newlines kept). Everything else, its byte ``buffer`` included (JSON
+    and exports, which escape or clean what they write), is the wrapped stream's own."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.wrapped = stream
+
+    def write(self, text: str) -> int:
+        # Nearly every line is printable text, which isprintable() confirms in C.
+        self.wrapped.write(text if text.isprintable() else strip_controls(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.wrapped, name)
+
+
+@contextlib.contextmanager
+def control_free_stdout() -> Iterator[None]:
+    """Standard output as a :class:`ControlFreeStream` while it lasts: the guard at the
+    boundary, so that a command printing stored text (a headline, a note, a feed's error)
+    with a plain print still never sends the terminal an escape. Standard error is left
+    alone: progress lines there use a carriage return, and warn/error clean messages."""
+    saved = sys.stdout
+    sys.stdout = cast(TextIO, ControlFreeStream(saved))
+    try:
+        yield
+    finally:
+        sys.stdout = saved
 
 
 def warn(message: str) -> None:

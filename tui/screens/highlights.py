@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from store.annotations import Highlight
 from store.annotations.highlight_store import matches_query
 from store.export.output import ExportFormat
+from store.text import display_line, strip_controls
 from tui.widgets.footer import LeanFooter
 
 QUOTE_CHARS = 160
@@ -33,20 +34,27 @@ MARKER_COLOURS = {
 
 
 def highlight_prompt(highlight: Highlight) -> Text:
-    """One highlight as the list shows it: quote, where it is from, note and tags."""
-    quote = " ".join(highlight.exact.split())
+    """One highlight as the list shows it: quote, where it is from, note and tags.
+
+    Every piece passes through display_line/strip_controls: imports are cleaned on the way
+    in, but a record from an older version or a hand edit may still hold escape sequences,
+    and Text passes ESC through to the terminal."""
+    quote = " ".join(display_line(highlight.exact).split())
     if len(quote) > QUOTE_CHARS:
         quote = quote[: QUOTE_CHARS - 1] + "…"
     prompt = Text()
     prompt.append("▌ ", style=MARKER_COLOURS.get(highlight.colour, ""))
     prompt.append(f"“{quote}”")
-    prompt.append(f"\n  {highlight.article_title}", style="dim")
+    prompt.append(f"\n  {display_line(highlight.article_title)}", style="dim")
     if highlight.orphaned:
-        prompt.append(f"  (not found in the text: {highlight.orphan_reason})", style="bold")
-    if highlight.note:
-        prompt.append(f"\n  ✎ {highlight.note}", style="italic")
+        reason = display_line(highlight.orphan_reason or "")
+        prompt.append(f"  (not found in the text: {reason})", style="bold")
+    note = strip_controls(highlight.note).strip()
+    if note:
+        prompt.append(f"\n  ✎ {note}", style="italic")
     if highlight.tags:
-        prompt.append("\n  " + " ".join(f"#{tag}" for tag in highlight.tags), style="bold")
+        tags = " ".join(f"#{display_line(tag)}" for tag in highlight.tags)
+        prompt.append(f"\n  {tags}", style="bold")
     return prompt
 
 

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
 from store.annotations import Highlight
+from store.text import display_line, strip_controls
 
 QUOTE_PREVIEW_CHARS = 240
 
@@ -49,16 +50,19 @@ class NoteEditor(ModalScreen[str | None]):
     def __init__(self, highlight: Highlight) -> None:
         super().__init__()
         self.highlight = highlight
+        # What the editor starts with: the note as it can be shown (a record from an older
+        # version may hold escape sequences; a TextArea would pass them to the terminal).
+        self._shown_note = strip_controls(highlight.note)
 
     def compose(self) -> ComposeResult:
-        quote = self.highlight.exact
+        quote = display_line(self.highlight.exact)
         if len(quote) > QUOTE_PREVIEW_CHARS:
             quote = quote[: QUOTE_PREVIEW_CHARS - 1] + "…"
         with Vertical(id="note-body") as body:
             body.border_title = "Note"
             body.border_subtitle = "Ctrl+S save · Esc cancel · #tags become tags"
             yield Static(Text(f"“{quote}”"), id="note-quote")
-            yield TextArea(self.highlight.note, id="note-text", soft_wrap=True)
+            yield TextArea(self._shown_note, id="note-text", soft_wrap=True)
 
     def on_mount(self) -> None:
         editor = self.query_one("#note-text", TextArea)
@@ -67,13 +71,14 @@ class NoteEditor(ModalScreen[str | None]):
 
     @property
     def typed(self) -> str:
-        return self.query_one("#note-text", TextArea).text
+        """The note as typed (or pasted), without control characters or escape sequences."""
+        return strip_controls(self.query_one("#note-text", TextArea).text)
 
     def action_save(self) -> None:
         self.dismiss(self.typed.strip())
 
     def action_cancel(self) -> None:
-        if self.typed == self.highlight.note:
+        if self.typed == self._shown_note:
             self.dismiss(None)
             return
 

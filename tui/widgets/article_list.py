@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store.models import Article
+from store.text import display_line
 from tui.messages import CopyLinkRequested, OpenLinkRequested
 from tui.widgets.terminal_cells import compact_lines, move_thumb
 
@@ -37,7 +38,7 @@ def fit_to_width(strip: Strip, width: int, style: Style) -> Strip:
 
 
 def display_date(article: Article) -> str:
-    return (article.published or "")[:10] or "undated"
+    return display_line((article.published or "")[:10]) or "undated"
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -214,14 +215,17 @@ class ArticleList(ScrollView, can_focus=True):
             return fit_to_width(Strip(self._headline_segments(article, style)), width, style)
         meta = style + self.get_component_rich_style("article-list--meta")
         # The date goes first: in a narrow pane it is what the eye looks for.
-        line = Strip([Segment(f"  {display_date(article)} · {article.source}", meta)])
+        source = display_line(article.source)
+        line = Strip([Segment(f"  {display_date(article)} · {source}", meta)])
         return fit_to_width(line, width, meta)
 
     def _headline_segments(self, article: Article, style: Style) -> list[Segment]:
         unread = self.get_component_rich_style("article-list--unread")
         mark = Segment("• ", style + unread) if not article.read else Segment("  ", style)
         title_style = style + unread if not article.read else style
-        segments = [mark, Segment(article.title, title_style)]
+        # display_line: printable text (nearly every headline) passes as it is, checked in C;
+        # a headline that reached the store with escapes in it shows without them.
+        segments = [mark, Segment(display_line(article.title), title_style)]
         count = self.highlight_counts.get(article.id, 0)
         if count:
             badge = style + self.get_component_rich_style("article-list--highlights")

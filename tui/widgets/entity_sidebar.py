@@ -14,6 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from store.models import ENTITY_GROUP_TITLES, ENTITY_LABELS, EntitySummary
+from store.text import display_line
 
 
 class EntitySidebar(OptionList):
@@ -58,7 +59,7 @@ class EntitySidebar(OptionList):
             for entity in group:
                 option_id = f"entity-{len(self._by_option_id)}"
                 self._by_option_id[option_id] = entity
-                prompt = Text.assemble(entity.key, (f"  {entity.count}", "dim"))
+                prompt = Text.assemble(display_line(entity.key), (f"  {entity.count}", "dim"))
                 options.append(Option(prompt, id=option_id))
         if not options:
             options.append(Option(Text("No names found", style="dim italic"), disabled=True))

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from store.text import display_line
 from store.views import View, ViewCount
 
 
@@ -21,7 +22,9 @@ def _prompt(row: ViewCount, width: int) -> Text:
     markup."""
     counts = f"{row.unread}/{row.total}"
     room = max(1, width - len(counts) - 1)
-    label = Text("  " * row.depth + row.view.label, style="bold" if row.unread else "")
+    label = Text(
+        "  " * row.depth + display_line(row.view.label), style="bold" if row.unread else ""
+    )
     label.truncate(room, overflow="ellipsis", pad=True)
     return Text.assemble(label, " ", counts)
 
