@@ -12,6 +12,12 @@ app and a cron refresh read and write it at once, and a crash never leaves a hal
   names the bodies, so metadata on disk never points at a body a power cut could lose.
 - Homes from before keep their body files (``bodies/ab/<hash>.txt``): they are read when the
   database does not hold a text, and new texts go to the database.
+- It also keeps a copy of every article's metadata record (table ``article``), written by
+  each flush of the library's shards: a shard found damaged is rebuilt from it
+  (:meth:`BodyStore.mirrored_records`), so the articles a user saved, imported, read, starred
+  or highlighted outlive the damage. A damaged database is set aside, and what it still
+  holds is read back into a new one.
+- In a folder this process cannot write to, the database is opened read-only.
 """
 
 from __future__ import annotations
@@ -19,11 +25,16 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
-from store.db import ClosedOnExit, CorruptStoreError, StoreError, set_aside_corrupt
+import orjson
+
+from store.db import ClosedOnExit, CorruptStoreError, StoreError, can_write, set_aside_corrupt
 from store.paths import DataPaths
+from store.recovery import say
 from store.text import content_hash
 
 SCHEMA_VERSION = 1
@@ -31,7 +42,15 @@ _BUSY_TIMEOUT_SECONDS = 10.0
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS body (hash TEXT PRIMARY KEY, text TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # Added beside the version-1 tables, which stay as they were: older versions ignore it.
+    "CREATE TABLE IF NOT EXISTS article "
+    "(id TEXT PRIMARY KEY, shard INTEGER NOT NULL, record BLOB NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS article_by_shard ON article (shard)",
 )
+_MIRROR_COMPLETE = "articles-mirrored"
+"""Set in ``meta`` once every article of the home has been copied into ``article``."""
+MirrorChanges = Mapping[int, Mapping[str, Mapping[str, Any] | None]]
+"""Records written to each shard, by article id (None: removed)."""
 # A text stored under its hash never changes, unless the stored copy is damaged: then the
 # conflict clause writes the good one over it.
 _WRITE = (
@@ -51,21 +70,31 @@ class BodyStore(ClosedOnExit):
         import or refresh)."""
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
+        self.read_only = not can_write(self.path.parent)
+        """The folder cannot be written: the database is read, never written."""
         if self.path.exists():
             # Now, so that a damaged file is found (and said) when the library opens.
             self._connect()
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
+            if self.read_only:
+                self._connection = self._open_read_only()
+                return self._connection
             try:
                 self._connection = self._open()
             except sqlite3.OperationalError as problem:
                 raise StoreError(f"cannot open {self.path}: {problem}") from None
             except sqlite3.DatabaseError:
-                # Not a database at all. The texts are a cache of what imports and refreshes
-                # bring back; keep the damaged file for inspection and start again.
+                # Not a database at all. Keep the damaged file for inspection, start again,
+                # and read back whatever rows it still gives.
                 self.recovered_from = _set_aside(self.path)
                 self._connection = self._open()
+                bodies, articles = _copy_readable_rows(self.recovered_from, self._connection)
+                say(
+                    f"{self.path} could not be read and is kept as {self.recovered_from.name};"
+                    f" {bodies} texts and {articles} article records were read back from it"
+                )
         return self._connection
 
     def _open(self) -> sqlite3.Connection:
@@ -84,6 +113,24 @@ class BodyStore(ClosedOnExit):
             raise
         return connection
 
+    def _open_read_only(self) -> sqlite3.Connection:
+        """Read-only. SQLite reads a database in WAL mode from a folder it cannot write only
+        while another process has it open (the write-ahead log and its index exist); else
+        the file is all there is, and is opened as immutable."""
+        address = f"file:{quote(str(self.path))}?mode=ro"
+        problem: sqlite3.Error | None = None
+        for options in ("", "&immutable=1"):
+            try:
+                connection = sqlite3.connect(
+                    address + options, uri=True, timeout=_BUSY_TIMEOUT_SECONDS,
+                    isolation_level=None, check_same_thread=False,
+                )  # fmt: skip
+                connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return connection
+            except sqlite3.Error as error:
+                problem = error
+        raise StoreError(f"cannot read {self.path}: {problem}")
+
     def write(self, body: str) -> str:
         """Store ``body`` (if it is not stored already) and return its hash."""
         body_hash = content_hash(body)
@@ -96,15 +143,87 @@ class BodyStore(ClosedOnExit):
         row = None
         with self._lock, self._errors():
             if self._connection is not None or self.path.exists():
-                row = (
-                    self._connect()
-                    .execute("SELECT text FROM body WHERE hash = ?", (body_hash,))
-                    .fetchone()
-                )
+                try:
+                    row = (
+                        self._connect()
+                        .execute("SELECT text FROM body WHERE hash = ?", (body_hash,))
+                        .fetchone()
+                    )
+                except sqlite3.OperationalError:
+                    if not self.read_only:
+                        raise
+                    row = None  # a database older than its tables: nothing stored
         text = row[0] if row is not None else _read_file(self.paths.body_file(body_hash))
         if not isinstance(text, str):
             return None
         return text if content_hash(text) == body_hash else None
+
+    # The copy of the articles' metadata
+
+    def mirror(self, changes: MirrorChanges) -> None:
+        """Copy what a flush wrote to each shard (hold the articles' write lock, so that
+        the copy follows the shards in the order they were written)."""
+        rows = [(article_id, number, orjson.dumps(record))
+                for number, records in changes.items()
+                for article_id, record in records.items() if record is not None]  # fmt: skip
+        removed = [(article_id,) for records in changes.values()
+                   for article_id, record in records.items() if record is None]  # fmt: skip
+        if not (rows or removed):
+            return
+        with self._lock, self._errors():
+            connection = self._connect()
+            connection.execute("BEGIN")
+            try:
+                connection.executemany(
+                    "INSERT OR REPLACE INTO article (id, shard, record) VALUES (?, ?, ?)", rows
+                )
+                connection.executemany("DELETE FROM article WHERE id = ?", removed)
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+
+    def mirror_complete(self) -> bool:
+        """Whether every article of the home has been copied (by :meth:`mark_mirrored`)."""
+        if not self.path.exists():
+            return False
+        with self._lock, self._errors():
+            try:
+                row = (
+                    self._connect()
+                    .execute("SELECT value FROM meta WHERE key = ?", (_MIRROR_COMPLETE,))
+                    .fetchone()
+                )
+            except sqlite3.OperationalError:
+                return False  # read-only, and from before the table existed
+        return row is not None
+
+    def mark_mirrored(self) -> None:
+        with self._lock, self._errors():
+            self._connect().execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", (_MIRROR_COMPLETE,)
+            )
+
+    def mirrored_records(self, shard: int) -> list[dict[str, Any]]:
+        """The copy of one shard's records, as the last flush of each wrote it."""
+        if self._connection is None and not self.path.exists():
+            return []
+        with self._lock:
+            try:
+                rows = (
+                    self._connect()
+                    .execute("SELECT record FROM article WHERE shard = ?", (shard,))
+                    .fetchall()
+                )
+            except (sqlite3.Error, StoreError):
+                return []  # the copy is a second chance, not something to fail over
+        records = []
+        for (record,) in rows:
+            with contextlib.suppress(orjson.JSONDecodeError):
+                decoded = orjson.loads(record)
+                if isinstance(decoded, dict):
+                    records.append(decoded)
+        return records
 
     def sync(self) -> None:
         """Make every body written so far durable: one commit with ``synchronous=FULL``
@@ -153,3 +272,27 @@ def _set_aside(path: Path) -> Path:
         with contextlib.suppress(FileNotFoundError):
             Path(f"{path}{suffix}").unlink()
     return set_aside_corrupt(path)
+
+
+def _copy_readable_rows(damaged: Path, into: sqlite3.Connection) -> tuple[int, int]:
+    """Read back what a damaged database still gives, row by row, into a new one: bodies
+    that still match their hash, and the copy of the articles' metadata. How many of each."""
+    bodies = articles = 0
+    try:
+        source = sqlite3.connect(f"file:{quote(str(damaged))}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return bodies, articles
+    try:
+        with contextlib.suppress(sqlite3.Error):
+            for body_hash, text in source.execute("SELECT hash, text FROM body"):
+                if isinstance(text, str) and content_hash(text) == body_hash:
+                    into.execute(_WRITE, (body_hash, text))
+                    bodies += 1
+        with contextlib.suppress(sqlite3.Error):
+            for row in source.execute("SELECT id, shard, record FROM article"):
+                into.execute("INSERT OR IGNORE INTO article (id, shard, record) VALUES (?, ?, ?)",
+                             row)  # fmt: skip
+                articles += 1
+    finally:
+        source.close()
+    return bodies, articles

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -43,6 +45,7 @@ class CorruptStoreError(StoreError):
     def __init__(self, path: Path, reason: str) -> None:
         super().__init__(f"{path} is not a readable Broadsheet database ({reason})")
         self.path = path
+        self.reason = reason
 
 
 class StoreBusyError(StoreError):
@@ -52,6 +55,39 @@ class StoreBusyError(StoreError):
             f"over {waited:g} s; try again in a moment"
         )
         self.path = path
+
+
+class ReadOnlyHomeError(StoreError):
+    """A write was asked of a data directory this process cannot write to (a read-only file
+    system, or another user's home): everything can still be read."""
+
+    def __init__(self, directory: Path, detail: str = "") -> None:
+        super().__init__(
+            f"{directory} is read-only for this user: nothing can be saved there"
+            + (f" ({detail})" if detail else "")
+        )
+        self.directory = directory
+
+
+def can_write(directory: Path) -> bool:
+    """Whether this process may create files in ``directory`` (or, when it does not exist
+    yet, in the nearest folder above it that does). Reading a home needs no write: commands
+    that only read, and the app, open a home they cannot write to read-only."""
+    return _writable(directory)
+
+
+def _access_allows_writing(directory: Path) -> bool:
+    for folder in (directory, *directory.parents):
+        if folder.exists():
+            # os.access, not a trial write: it answers for a read-only file system even as
+            # root, and leaves nothing behind.
+            return os.access(folder, os.W_OK | os.X_OK)
+    return False
+
+
+_writable: Callable[[Path], bool] = _access_allows_writing
+"""The check :func:`can_write` makes (tests running as root replace it: root may write
+wherever permissions say otherwise)."""
 
 
 LOCK_TIMEOUT_SECONDS = 10.0
@@ -69,12 +105,20 @@ class WriteLock:
 
     @contextlib.contextmanager
     def held(self) -> Iterator[None]:
+        """Hold the lock (ReadOnlyHomeError where the lock file cannot be made: only a writer
+        takes the lock, and nothing can be written there)."""
         with self._threads:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not can_write(self.path.parent):
+                raise ReadOnlyHomeError(self.path.parent)
             try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._file.acquire(timeout=LOCK_TIMEOUT_SECONDS)
             except filelock.Timeout:
                 raise StoreBusyError(self.path, LOCK_TIMEOUT_SECONDS) from None
+            except OSError as problem:
+                if problem.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                    raise ReadOnlyHomeError(self.path.parent, problem.strerror or "") from None
+                raise
             try:
                 yield
             finally:
@@ -106,9 +150,20 @@ def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
     With ``durable`` (the default) the file is fsynced before the rename and the directory
     after it, so the change also survives a power cut; cache files that can be fetched again
     skip the two fsyncs, which cost milliseconds each.
+
+    Only a regular file, a symbolic link (replaced, not followed) or a path not there yet is
+    replaced: renaming over a device node or a FIFO would destroy it (as root, /dev/null
+    would become a file), so those raise ``OSError`` and folders ``IsADirectoryError``. Every
+    error names ``path``, never the temporary file beside it.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _refuse_special_file(path)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as problem:
+        raise _naming(problem, path) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -116,12 +171,35 @@ def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:
                 stream.flush()
                 os.fsync(stream.fileno())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as problem:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+        if isinstance(problem, OSError):
+            raise _naming(problem, path) from None
         raise
     if durable:
         fsync_directory(path.parent)
+
+
+def _refuse_special_file(path: Path) -> None:
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise OSError(
+            errno.EINVAL, "not a regular file (only regular files are replaced)", str(path)
+        )
+
+
+def _naming(problem: OSError, path: Path) -> OSError:
+    """``problem`` again, naming ``path``: an error about ``.x.json.k3j.tmp`` tells a user
+    nothing about the file they asked for."""
+    if problem.errno is None or problem.filename == str(path):
+        return problem
+    return OSError(problem.errno, problem.strerror or str(problem), str(path))
 
 
 def remove_stale_temporaries(path: Path) -> None:
@@ -156,7 +234,9 @@ class AtomicJSONStorage(Storage):
         except FileNotFoundError:
             return None
         if not raw.strip():
-            return None
+            # Broadsheet never writes an empty file (an empty database is "{}"): one this
+            # short was cut off, and reading it as empty would drop what it held.
+            raise CorruptStoreError(self.path, "the file is empty")
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as error:

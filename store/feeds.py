@@ -5,6 +5,11 @@ and atomically on :meth:`FeedStore.flush` — a refresh changes every feed's rec
 would rewrite the file once per change otherwise. The flush runs under a short lock and lays
 only this process's changes over the file as it is then (:class:`~store.table_file.TableFile`),
 so an app and a ``broadsheet add`` can both hold the store.
+
+The feeds followed are the user's: each flush keeps the file it replaces as ``feeds.json.bak``,
+and a file found damaged (cut off, emptied) is rebuilt from what it still holds and from that
+backup, the damaged file kept as ``feeds.json.corrupt``. A record of the wrong shape is named,
+skipped and kept in the file as it is.
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from store.db import ClosedOnExit, WriteLock
+from store.db import ClosedOnExit, CorruptStoreError, WriteLock, can_write
 from store.models import construct_known
 from store.paths import DataPaths
-from store.table_file import TableFile
+from store.recovery import check_fields, say
+from store.table_file import Record, TableFile
 
 FEED_ID_PREFIX = "feed-"
 
@@ -76,6 +82,11 @@ class Feed:
         return construct_known(cls, values)
 
 
+def _decode(record: Record) -> Feed:
+    check_fields(Feed, record)  # a record of the wrong shape is named and skipped
+    return Feed.from_dict(record)
+
+
 class FeedStore(ClosedOnExit):
     """Feeds by id; thread-safe; changes reach disk on :meth:`flush` (and on close)."""
 
@@ -84,10 +95,38 @@ class FeedStore(ClosedOnExit):
         self._lock = threading.RLock()
         self._write_lock = WriteLock(paths.feeds_lock)
         self._file: TableFile[Feed] = TableFile(
-            paths.feeds_db, "feeds", decode=Feed.from_dict, encode=Feed.to_dict
+            paths.feeds_db, "feeds", decode=_decode, encode=Feed.to_dict, keep_backup=True
         )
-        self._file.load()
+        try:
+            self._file.load()
+        except CorruptStoreError as problem:
+            self._recover(problem)
         self._feeds = self._file.records
+
+    def _recover(self, problem: CorruptStoreError) -> None:
+        """Rebuild a damaged feeds file from what it still holds and from its backup (the
+        file before the last flush): a feed removed since then may come back, which beats
+        losing one still followed."""
+        writable = can_write(self.paths.home)
+        if writable:
+            with self._write_lock.held():
+                try:
+                    self._file.load()  # rebuilt by another process while we waited
+                    return
+                except CorruptStoreError:
+                    pass
+                backup, salvaged = self._file.backup_rows(), self._file.salvage()
+                kept = self._file.restore([*backup, *salvaged], write=True)
+        else:
+            backup, salvaged = self._file.backup_rows(), self._file.salvage()
+            kept = self._file.restore([*backup, *salvaged], write=False)
+        where = f"kept as {kept.name}" if kept else "left as it is (read-only)"
+        say(
+            f"{problem}. Rebuilt it with {len(self._file.records)} feeds: {len(salvaged)} "
+            f"read back from it, the rest from {self._file.backup_path.name} (a feed removed "
+            f"since that copy may be back: see `broadsheet feeds`). The damaged file is "
+            f"{where}"
+        )
 
     def __len__(self) -> int:
         return len(self._feeds)

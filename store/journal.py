@@ -16,6 +16,10 @@ an older generation, which is ignored: the snapshot already holds it.
 Other processes' changes are found by :meth:`catch_up`, which reads only the journal's new
 lines (or everything again, after another process compacted). A line cut short by a kill was
 never acknowledged and is dropped; any other damage is reported, never silently dropped.
+
+Reading takes the write lock (a compaction swaps two files), except where this process cannot
+write at all (a read-only home): there it reads without it, and reads again if the snapshot
+changed meanwhile.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from store.db import (
     CorruptStoreError,
     FileSignature,
     WriteLock,
+    can_write,
     fsync_directory,
     remove_stale_temporaries,
     signature_of,
@@ -46,6 +51,8 @@ T = TypeVar("T")
 JOURNAL_FORMAT = 1
 COMPACT_AFTER_BYTES = 1 << 20
 """Fold the journal into the snapshot once it is this long (on open and on close)."""
+_UNLOCKED_READ_TRIES = 5
+"""How often a reader without the lock reads again when a compaction moved under it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +109,35 @@ class JournaledTable(Generic[T]):
     def load(self) -> None:
         """Read snapshot and journal (CorruptStoreError, naming the file, if either is
         damaged), folding a long journal into the snapshot."""
+        if not self._can_write():
+            with self._lock:
+                self._load_unlocked()
+            return
         with self._lock, self.write_lock.held():
             for path in (self.snapshot_path, self.journal_path, self.backup_path):
                 remove_stale_temporaries(path)  # a killed writer's; we hold the lock
             self._load_all()
         if self._journal_bytes() > COMPACT_AFTER_BYTES:
             self.compact()
+
+    def _can_write(self) -> bool:
+        return can_write(self.snapshot_path.parent)
+
+    def _load_unlocked(self) -> dict[str, T | None]:
+        """Read snapshot and journal without the lock (we cannot take it: see the module's
+        docstring), again while a compaction replaced the snapshot as we read."""
+        for attempt in range(_UNLOCKED_READ_TRIES):
+            before = signature_of(self.snapshot_path)
+            try:
+                changed = self._load_all()
+            except CorruptStoreError:
+                moved = signature_of(self.snapshot_path) != before
+                if not moved or attempt + 1 == _UNLOCKED_READ_TRIES:
+                    raise
+                continue
+            if signature_of(self.snapshot_path) == before:
+                return changed
+        return changed
 
     def changed_on_disk(self) -> bool:
         """Whether :meth:`catch_up` would find anything: two stats, no lock, no reading."""
@@ -138,6 +168,8 @@ class JournaledTable(Generic[T]):
     def _reload(self) -> dict[str, T | None]:
         """Read everything again, under the write lock: unlocked, another process's
         compaction could swap snapshot and journal between the two reads."""
+        if not self._can_write():
+            return self._load_unlocked()
         with self.write_lock.held():
             return self._load_all()
 
@@ -147,14 +179,21 @@ class JournaledTable(Generic[T]):
         records: dict[str, T] = {}
         generation = 0
         if signature is not None:
-            meta = read_table(self.snapshot_path, "meta")
+            try:
+                meta = read_table(self.snapshot_path, "meta")
+                rows = read_table(self.snapshot_path, self.table)
+            except CorruptStoreError as problem:
+                raise self._with_backup_named(problem) from None
+            row: Record = {}
             try:
                 generation = int(meta[0].get("generation", 0)) if meta else 0
-                for row in read_table(self.snapshot_path, self.table):
+                for row in rows:
                     records[row[self.key]] = self._decode(row)
-            except (KeyError, TypeError, ValueError) as problem:
+            except (KeyError, TypeError, ValueError, AttributeError) as problem:
+                which = row.get(self.key) if isinstance(row, dict) else None
+                named = f" {self.key} {which!r}" if isinstance(which, str) else ""
                 raise CorruptStoreError(
-                    self.snapshot_path, f"a damaged record: {problem}"
+                    self.snapshot_path, f"a damaged record{named}: {problem}"
                 ) from None
         journal_inode: int | None = None
         stale = False
@@ -190,6 +229,17 @@ class JournaledTable(Generic[T]):
         self._offset = offset
         self._notify(changed)
         return changed
+
+    def _with_backup_named(self, problem: CorruptStoreError) -> CorruptStoreError:
+        """The error, saying where the snapshot before the last compaction is (the user's
+        data: nothing is chosen for them, as changes since that copy would be lost)."""
+        if not self.backup_path.exists():
+            return problem
+        return CorruptStoreError(
+            self.snapshot_path,
+            f"{problem.reason}; the copy from before its last compaction is "
+            f"{self.backup_path.name}",
+        )
 
     def _parse_header(self, line: bytes) -> int:
         try:
@@ -306,7 +356,7 @@ class JournaledTable(Generic[T]):
             self._offset = 0
 
     def close(self) -> None:
-        if self._journal_bytes() > COMPACT_AFTER_BYTES:
+        if self._journal_bytes() > COMPACT_AFTER_BYTES and self._can_write():
             self.compact()
 
 

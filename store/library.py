@@ -9,6 +9,10 @@ what the others wrote.
   rewrites only the shards that changed (a few hundred kilobytes each at 50,000 articles).
 - Read and starred state lives apart (:mod:`store.read_state`): marking an article read is one
   fsync'd journal line, not a rewrite of anything.
+- The metadata is the user's too (pages they saved, files they imported, articles they read,
+  starred or highlighted), so every flush also copies what it wrote into ``bodies.sqlite``
+  (:meth:`store.bodies.BodyStore.mirror`), and a shard found damaged is rebuilt from that
+  copy and from what the damaged file still holds; the damaged file is kept beside it.
 """
 
 from __future__ import annotations
@@ -27,12 +31,14 @@ from pathlib import Path
 from store import entities
 from store.bodies import BodyStore
 from store.db import (
+    AtomicJSONStorage,
     ClosedOnExit,
     CorruptStoreError,
     FileSignature,
+    ReadOnlyHomeError,
     StoreError,
     WriteLock,
-    set_aside_corrupt,
+    can_write,
     signature_of,
 )
 from store.entities.catalog import CatalogEntry, EntityCatalog, ShardChange
@@ -41,7 +47,8 @@ from store.migration import migrate_single_file_cache
 from store.models import ENTITIES_NOT_LOADED, Article, EntitySummary
 from store.paths import SHARD_COUNT, DataPaths, shard_of
 from store.read_state import UNREAD, ReadState, ReadStateStore
-from store.table_file import Record, TableFile
+from store.recovery import check_fields, say, say_damaged_record
+from store.table_file import Record, TableFile, read_documents
 from store.text import word_count
 
 _SHARED_VALUES = ("source", "added", "feed_id", "author")
@@ -77,6 +84,36 @@ def encode_article(article: Article) -> Record:
     return record
 
 
+def listable_records(paths: DataPaths, number: int) -> list[Record]:
+    """One shard's stored records as they are, for a listing read without a library
+    (:mod:`store.listing`): a record of the wrong shape named and left out, and a damaged
+    shard read as a read-only library reads it (what it still holds, and the copy in
+    ``bodies.sqlite``), without touching the file."""
+    path = paths.article_shard(number)
+    try:
+        stored = AtomicJSONStorage(path).read() or {}
+        documents: Iterable[tuple[str, object]] = stored.get("articles", {}).items()
+    except CorruptStoreError as problem:
+        shard: TableFile[Record] = TableFile(path, "articles", decode=dict, encode=dict)
+        with BodyStore(paths) as bodies:
+            copied = bodies.mirrored_records(number)
+        by_id = {record["id"]: record for record in [*shard.salvage(), *copied]}
+        documents = [(str(n), record) for n, record in enumerate(by_id.values(), 1)]
+        say(f"{problem}; {len(by_id)} of its articles were read back (from it, and from the "
+            f"copy in {paths.bodies_db.name}); any command that writes rebuilds it")  # fmt: skip
+    records: list[Record] = []
+    for document_id, document in documents:
+        try:
+            if not isinstance(document, dict):
+                raise ValueError("it is not an object")
+            check_fields(Article, document)
+        except ValueError as problem:
+            say_damaged_record(path, document_id, document, str(problem))
+            continue
+        records.append(document)
+    return records
+
+
 class Library(ClosedOnExit):
     """Articles and their bodies under one data directory."""
 
@@ -89,12 +126,15 @@ class Library(ClosedOnExit):
         reads so (~35 MB less at 50,000 articles); it asks the entity catalog which articles
         name what."""
         self.paths = paths
+        if writable and not can_write(paths.home):
+            raise ReadOnlyHomeError(paths.home)
         self.writable = writable
         self.keep_entities = keep_entities
         self.bodies = BodyStore(paths)
         self.recovered_from: Path | None = self.bodies.recovered_from
-        """Set when a damaged body database or metadata shard was moved aside (their articles
-        come back with the next import or refresh)."""
+        """Set when a damaged body database or metadata shard was found: the damaged file
+        as it is kept (the shard itself when the library is read-only). What could be read
+        back was, and :func:`store.recovery.say` told the user how much."""
         self.mentions = MentionStore(paths)
         """Entity mentions of each body, kept beside it once the article has been opened."""
         self.catalog = EntityCatalog(paths.entity_catalog, busy_timeout=_CATALOG_WAIT_SECONDS)
@@ -122,6 +162,9 @@ class Library(ClosedOnExit):
         self._load_shards()
 
     def _decode(self, record: Record) -> Article:
+        # A record of the wrong shape is named and skipped (TableFile), never let through
+        # to fail later, far away, in a sort or a widget.
+        check_fields(Article, record)
         state = self.read_state.get(record["id"])
         if state is not UNREAD:
             record = {**record, "read": state.read, "starred": state.starred}
@@ -155,18 +198,63 @@ class Library(ClosedOnExit):
         collecting = gc.isenabled()
         gc.disable()
         try:
-            for shard in self._shards:
+            for number, shard in enumerate(self._shards):
                 try:
                     shard.load()
-                except CorruptStoreError:
-                    if not self.writable:
-                        raise
-                    # Metadata is a cache that imports and refreshes rebuild: keep the bad
-                    # shard for inspection and go on without it rather than refuse to run.
-                    self.recovered_from = set_aside_corrupt(shard.path)
+                except CorruptStoreError as problem:
+                    self._recover_shard(number, shard, problem)
         finally:
             if collecting:
                 gc.enable()
+        self._mirror_complete = not self.writable or self.bodies.mirror_complete()
+        if not self._mirror_complete and (len(self) or self._has_damaged_records()):
+            self._copy_all_to_mirror()
+
+    def _has_damaged_records(self) -> bool:
+        return any(shard.damaged_records for shard in self._shards)
+
+    def _recover_shard(self, number: int, shard: TableFile[Article], problem: StoreError) -> None:
+        """Rebuild a damaged shard from the copy in ``bodies.sqlite`` and what the file still
+        holds. Written back (the damaged file kept as ``NN.json.corrupt``) when we may write;
+        else held in memory, and the file left as it is."""
+        if self.writable:
+            with self._write_lock.held():
+                try:
+                    shard.load()  # another process may have rebuilt it while we waited
+                    return
+                except CorruptStoreError:
+                    pass
+                salvaged = shard.salvage()
+                copied = self.bodies.mirrored_records(number)
+                # The copy is written after the shard, under the same lock: it is as new.
+                kept = shard.restore([*salvaged, *copied], write=True)
+        else:
+            salvaged = shard.salvage()
+            copied = self.bodies.mirrored_records(number)
+            kept = shard.restore([*salvaged, *copied], write=False)
+        self.recovered_from = kept or shard.path
+        where = f"kept as {kept.name}" if kept else "left as it is (read-only)"
+        say(
+            f"{problem}. Rebuilt it with {len(shard.records)} articles: {len(copied)} from the "
+            f"copy in {self.paths.bodies_db.name}, {len(salvaged)} read back from the damaged "
+            f"file, which is {where}"
+        )
+
+    def _copy_all_to_mirror(self) -> None:
+        """Copy every shard's records into ``bodies.sqlite`` once (a home from before the
+        copy existed), under the write lock so no flush interleaves."""
+        with self._write_lock.held():
+            changes: dict[int, dict[str, Record | None]] = {}
+            for number, shard in enumerate(self._shards):
+                try:
+                    documents = read_documents(shard.path, "articles")
+                except CorruptStoreError:
+                    continue
+                changes[number] = {row["id"]: row for _, row in documents
+                                   if isinstance(row.get("id"), str)}  # fmt: skip
+            self.bodies.mirror(changes)
+            self.bodies.mark_mirrored()
+        self._mirror_complete = True
 
     # Reading
 
@@ -198,11 +286,16 @@ class Library(ClosedOnExit):
         """The canonical text of an article (empty if its body file is missing or damaged)."""
         return self.bodies.read(article.body_hash) or ""
 
+    def read_body(self, article: Article) -> str | None:
+        """The canonical text of an article; None when it is missing or damaged (then a
+        front says so, and fetches it again where it can: see :mod:`store.restore`)."""
+        return self.bodies.read(article.body_hash)
+
     # Writing metadata (in memory until flush)
 
     def _require_writable(self) -> None:
         if not self.writable:
-            raise PermissionError("this library was opened read-only")
+            raise ReadOnlyHomeError(self.paths.home, "opened read-only")
 
     def save(
         self,
@@ -226,7 +319,7 @@ class Library(ClosedOnExit):
             summary = entity_summary
         elif existing is not None and (existing.body_hash, existing.entities_version) == (
             body_hash,
-            entities.EXTRACTOR_VERSION,
+            entities.stored_version(),
         ):
             summary = existing.entities
         else:
@@ -242,7 +335,7 @@ class Library(ClosedOnExit):
                 body_hash=body_hash,
                 word_count=word_count(body),
                 entities=summary,
-                entities_version=entities.EXTRACTOR_VERSION,
+                entities_version=entities.stored_version(),
                 added=existing.added if existing else (article.added or utc_now_iso()),
                 read=state.read,
                 starred=state.starred,
@@ -292,15 +385,24 @@ class Library(ClosedOnExit):
             with self._write_lock.held():
                 self.paths.articles_dir.mkdir(parents=True, exist_ok=True)
                 changes = []
+                copies: dict[int, dict[str, Record | None]] = {}
                 for number, shard in dirty:
                     before = signature_of(shard.path)
                     written: dict[str, Record | None] = {}
                     shard.flush(on_written=written.update)
+                    copies[number] = written
                     # From the records as written: an article read without its entities
                     # was stored with the ones on disk.
                     entries = {key: None if record is None else CatalogEntry.of_record(record)
                                for key, record in written.items()}  # fmt: skip
                     changes.append(ShardChange(number, before, shard.signature, entries))
+                # The copy a damaged shard is rebuilt from: after the shards, so it is
+                # never older than they are.
+                self.bodies.mirror(copies)
+                if not self._mirror_complete:
+                    # The home held nothing when we opened it: what we write is all there is.
+                    self.bodies.mark_mirrored()
+                    self._mirror_complete = True
                 self._keep_catalog(changes)
             # The directory signature stays as it was: another process may have replaced a
             # shard meanwhile, and the next poll_changes must still look.
@@ -328,6 +430,7 @@ class Library(ClosedOnExit):
     def _set_state(
         self, article_ids: list[str], *, read: bool | None = None, starred: bool | None = None
     ) -> dict[str, Article]:
+        self._require_writable()
         known = [article_id for article_id in article_ids if self.get(article_id) is not None]
         with self._lock:
             self.read_state.update(known, read=read, starred=starred)

@@ -17,8 +17,9 @@ from typing import Any
 
 import orjson
 
-from store.db import AtomicJSONStorage, FileSignature, signature_of
+from store.db import FileSignature, signature_of
 from store.entities.catalog import CatalogEntry, EntityCatalog, ShardContents
+from store.library import listable_records
 from store.models import Article, summaries_json
 from store.paths import SHARD_COUNT, DataPaths
 from store.read_state import ReadState, ReadStateStore
@@ -43,7 +44,7 @@ def read_shards(
     paths: DataPaths, numbers: Iterable[int] = range(SHARD_COUNT)
 ) -> list[ShardRecords]:
     """The shards' records as stored (no read state), every shard unless ``numbers`` says
-    which. Raises CorruptStoreError for a damaged shard."""
+    which. A damaged shard gives what can still be read of it (see ``listable_records``)."""
     shards = []
     collecting = gc.isenabled()
     gc.disable()  # as in Library: fifty thousand dicts make no cycles
@@ -55,9 +56,8 @@ def read_shards(
                 # of the file whose records we return.
                 signature = signature_of(path)
                 # Read as TinyDB reads it, through its storage: ``Table.all()`` would first
-                # copy each of 50,000 records into a ``Document``.
-                stored = AtomicJSONStorage(path).read() or {}
-                records = list(stored.get("articles", {}).values())
+                # copy each of 50,000 records into a ``Document``. Damage is said, not fatal.
+                records = listable_records(paths, number)
                 if signature_of(path) == signature:
                     break
             shards.append(ShardRecords(number, signature, records))

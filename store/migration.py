@@ -4,7 +4,8 @@ Before the metadata was sharded it was one TinyDB file, ``articles.json``, with 
 starred flags inside each record. On first open that file is split into shards (written to a
 side directory, then renamed into place whole), its flags go to the read-state journal, and
 the file itself is kept as ``articles.json.v1-backup``. Every step can be repeated, so a
-migration cut short by a kill simply runs again on the next start.
+migration cut short by a kill simply runs again on the next start. A damaged file (cut off,
+emptied) gives up every record still readable in it, and is kept as ``articles.json.corrupt``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from store.db import (
 )
 from store.journal import JournaledTable, Put
 from store.paths import SHARD_COUNT, DataPaths, shard_of
+from store.recovery import salvage_documents, say
 from store.table_file import Record, write_table
 
 LEGACY_BACKUP_SUFFIX = ".v1-backup"
@@ -37,17 +39,27 @@ def migrate_single_file_cache(paths: DataPaths, lock: WriteLock) -> bool:
     with lock.held():
         if paths.articles_dir.exists() or not legacy.exists():
             return False  # another process did it while we waited
+        damage: CorruptStoreError | None = None
         try:
             with TinyDB(legacy, storage=AtomicJSONStorage) as database:
                 articles = database.table("articles", cache_size=0)
                 records = articles.all()
                 touched = articles.search(where("read").test(bool) | where("starred").test(bool))
-        except CorruptStoreError:
-            set_aside_corrupt(legacy)  # a cache: the next import or refresh fills it again
-            return False
+        except CorruptStoreError as problem:
+            # The user's saved pages, imported files, read and starred articles are in it:
+            # every whole record is migrated, and the file kept as it is.
+            damage = problem
+            records = [r for r in salvage_documents(legacy.read_bytes())
+                       if isinstance(r.get("id"), str)]  # fmt: skip
+            touched = [r for r in records if r.get("read") is True or r.get("starred") is True]
         _move_read_state(paths, touched)
         _write_shards(paths, records)
-        legacy.rename(legacy.with_name(legacy.name + LEGACY_BACKUP_SUFFIX))
+        if damage is None:
+            legacy.rename(legacy.with_name(legacy.name + LEGACY_BACKUP_SUFFIX))
+        else:
+            kept = set_aside_corrupt(legacy)
+            say(f"{damage}. The {len(records)} articles still readable in it were kept; the "
+                f"file is kept as {kept.name}")  # fmt: skip
         fsync_directory(paths.home)
     return True
 

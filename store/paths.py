@@ -94,6 +94,11 @@ class DataPaths:
         return self.derived_dir / "entities.sqlite"
 
     @property
+    def search_index(self) -> Path:
+        """Every article's words, for search (SQLite FTS5)."""
+        return self.derived_dir / "search.sqlite"
+
+    @property
     def exports_dir(self) -> Path:
         return self.home / "exports"
 

@@ -63,6 +63,11 @@ class ReadStateStore:
     def get(self, article_id: str) -> ReadState:
         return self._table.records.get(article_id, UNREAD)
 
+    def flagged(self) -> dict[str, ReadState]:
+        """Every article that is read or starred (any other is unread): what search asks."""
+        with self._lock:
+            return dict(self._table.records)
+
     def update(
         self, article_ids: list[str], *, read: bool | None = None, starred: bool | None = None
     ) -> None:

@@ -8,10 +8,21 @@ of one record wins). :meth:`TableFile.reload_if_changed` picks up other processe
 
 The file is a plain TinyDB database (one table, documents keyed by a field of their own)
 written through TinyDB's API with :class:`~store.db.AtomicJSONStorage`: atomic and durable.
+
+Damage is never read as an empty table (see :mod:`store.recovery`):
+
+- a record that cannot be decoded (a missing id, a title that is a number) is left out of
+  :attr:`TableFile.records`, named once through :func:`~store.recovery.say`, and written back
+  as it is by every flush, so nothing is lost while the rest works;
+- a file that cannot be read at all raises CorruptStoreError from :meth:`TableFile.load`; its
+  owner gathers what it can (:meth:`TableFile.salvage`, copies of its own) and hands it to
+  :meth:`TableFile.restore`, which keeps the damaged file beside the new one.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -20,10 +31,20 @@ from typing import Any, Generic, TypeVar
 from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 
-from store.db import AtomicJSONStorage, FileSignature, signature_of
+from store.db import (
+    AtomicJSONStorage,
+    CorruptStoreError,
+    FileSignature,
+    set_aside_corrupt,
+    signature_of,
+)
+from store.recovery import record_label, salvage_documents, say, say_damaged_record
 
 T = TypeVar("T")
 Record = dict[str, Any]
+
+DECODING_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
+"""What a decoder raises for a record that is not of the shape it was written in."""
 
 
 def read_table(path: Path, table: str) -> list[Record]:
@@ -34,6 +55,20 @@ def read_table(path: Path, table: str) -> list[Record]:
         # Not database.tables() first: every call reads the storage again.
         rows: list[Record] = database.table(table, cache_size=0).all()
         return rows
+
+
+def read_documents(path: Path, table: str) -> list[tuple[str, Record]]:
+    """Every document of ``table`` at ``path`` with its TinyDB document id, read through the
+    storage as TinyDB reads it ([] when there is no file). CorruptStoreError, naming the
+    file, when it cannot be read or a document is not a JSON object."""
+    stored = AtomicJSONStorage(path).read()
+    if stored is None:
+        return []
+    documents = stored.get(table, {})
+    for document_id, document in documents.items():
+        if not isinstance(document, dict):
+            raise CorruptStoreError(path, f"record {document_id} is not an object")
+    return list(documents.items())
 
 
 def write_table(path: Path, table: str, records: Iterable[Record], **other: list[Record]) -> None:
@@ -70,10 +105,14 @@ class TableFile(Generic[T]):
         decode: Callable[[Record], T],
         encode: Callable[[T], Record],
         key: str = "id",
+        keep_backup: bool = False,
     ) -> None:
+        """``keep_backup`` keeps the file as it was before each flush as ``NAME.bak`` (a
+        hard link: no copy), for :meth:`backup_rows` when the file is found damaged."""
         self.path = path
         self.table = table
         self.key = key
+        self.keep_backup = keep_backup
         self._decode = decode
         self._encode = encode
         self._lock = threading.RLock()
@@ -81,14 +120,45 @@ class TableFile(Generic[T]):
         self._changed: set[str] = set()
         """Keys this process put or removed since the last flush."""
         self._signature: FileSignature | None = None
+        self.damaged_records: dict[str, str] = {}
+        """Records of the file that could not be decoded, by label, with why: kept in the
+        file as they are, and named once each."""
+        self.damaged_file: str | None = None
+        """Why the file could not be read, since it was found so (None: it reads fine)."""
+
+    @property
+    def backup_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".bak")
 
     def load(self) -> None:
         """Read the file (raises CorruptStoreError if it cannot be read)."""
         with self._lock:
             signature = signature_of(self.path)
-            rows = read_table(self.path, self.table)
-            self.records = {row[self.key]: self._decode(row) for row in rows}
+            self.records = self._decoded(read_documents(self.path, self.table))
             self._signature = signature
+            self.damaged_file = None
+
+    def _decoded(self, documents: list[tuple[str, Record]], *, copy: bool = False) -> dict[str, T]:
+        """The documents that decode, by key; the others are named (once) and left out.
+        ``copy``: the documents are written back afterwards, so the decoder (which may
+        change what it is given) gets copies."""
+        records: dict[str, T] = {}
+        for document_id, row in documents:
+            try:
+                key = row[self.key]
+                if not isinstance(key, str) or not key:
+                    raise ValueError(f"its {self.key} is not text")
+                records[key] = self._decode(dict(row) if copy else row)
+            except DECODING_ERRORS as problem:
+                self._name_damaged(document_id, row, problem)
+        return records
+
+    def _name_damaged(self, document_id: str, row: Record, problem: Exception) -> None:
+        label = f"record {document_id} ({record_label(row, self.key)})"
+        reason = _reason(problem)
+        if self.damaged_records.get(label) != reason:
+            self.damaged_records[label] = reason
+            say_damaged_record(self.path, document_id, row, reason)
 
     @property
     def dirty(self) -> bool:
@@ -121,15 +191,29 @@ class TableFile(Generic[T]):
 
     def reload_if_changed(self) -> dict[str, T | None]:
         """Take in what other processes wrote, keeping our unflushed changes on top; the
-        records that changed, by key (None: removed)."""
+        records that changed, by key (None: removed). A file found damaged meanwhile changes
+        nothing here: what we hold is kept, said once, and written by our next flush."""
         with self._lock:
             if not self.changed_on_disk():
                 return {}
             signature = signature_of(self.path)
-            return self._take_in(signature, read_table(self.path, self.table))
+            try:
+                documents = read_documents(self.path, self.table)
+            except CorruptStoreError as problem:
+                self._found_damaged(signature, problem)
+                return {}
+            return self._take_in(signature, documents)
 
-    def _take_in(self, signature: FileSignature | None, rows: list[Record]) -> dict[str, T | None]:
-        theirs = {row[self.key]: self._decode(dict(row)) for row in rows}
+    def _found_damaged(self, signature: FileSignature | None, problem: CorruptStoreError) -> None:
+        self._signature = signature  # not read again until it changes again
+        if self.damaged_file is None:
+            self.damaged_file = str(problem)
+            say(f"{problem}; the {len(self.records)} records already read are kept")
+
+    def _take_in(
+        self, signature: FileSignature | None, documents: list[tuple[str, Record]]
+    ) -> dict[str, T | None]:
+        theirs = self._decoded(documents, copy=True)
         for key in self._changed:
             ours = self.records.get(key)
             if ours is None:
@@ -142,6 +226,7 @@ class TableFile(Generic[T]):
         changed.update({key: None for key in self.records.keys() - theirs.keys()})
         self.records = theirs
         self._signature = signature
+        self.damaged_file = None
         return changed
 
     def flush(
@@ -153,16 +238,32 @@ class TableFile(Generic[T]):
         The records we did not change are written back as the file holds them, and a record
         we changed keeps the stored value of any field its encoding leaves out: so a process
         may hold records without their bulky parts (the app reads articles without their
-        entity summaries) and still never lose them. ``on_written`` hears the records we
-        changed as they were written (None: removed), while the lock is still held."""
+        entity summaries) and still never lose them. Records that cannot be decoded are
+        written back as they are. ``on_written`` hears the records we changed as they were
+        written (None: removed), while the lock is still held."""
         with self._lock:
             if not self._changed:
                 return {}
             signature = signature_of(self.path)
-            rows = read_table(self.path, self.table)
-            theirs = self._take_in(signature, rows) if signature != self._signature else {}
+            try:
+                documents = read_documents(self.path, self.table)
+            except CorruptStoreError as problem:
+                # Damaged since we read it: what we hold is the best copy there is, with
+                # whatever else the damaged file still holds; it is kept beside.
+                documents = self._set_aside(problem)
+                signature = None
+            theirs = self._take_in(signature, documents) if signature != self._signature else {}
             # Plain dicts: TinyDB would insert a Document under the id it was read with.
-            stored = {row[self.key]: dict(row) for row in rows}
+            stored: dict[str, Record] = {}
+            undecodable: list[Record] = []
+            for _, document in documents:
+                key = document.get(self.key)
+                if isinstance(key, str) and key in self.records:
+                    stored[key] = dict(document)
+                elif not (isinstance(key, str) and key in self._changed):
+                    # Not among the records: it cannot be decoded (a removal of ours is
+                    # among the changes). Kept as it is, never dropped in silence.
+                    undecodable.append(dict(document))
             written = []
             ours: dict[str, Record | None] = dict.fromkeys(self._changed)
             for key, value in self.records.items():
@@ -173,9 +274,83 @@ class TableFile(Generic[T]):
                 elif row is None:
                     row = self._encode(value)
                 written.append(row)
+            written += undecodable
+            if self.keep_backup and signature is not None:
+                self._link_backup()
             write_table(self.path, self.table, written)
             self._signature = signature_of(self.path)
             self._changed.clear()
             if on_written is not None:
                 on_written(ours)
             return theirs
+
+    def _link_backup(self) -> None:
+        """The file as it is, kept as ``NAME.bak`` before it is replaced: a second name for
+        the same bytes (nothing copied), which the replace leaves pointing at them."""
+        temporary = self.backup_path.with_name(f".{self.backup_path.name}.{os.getpid()}.tmp")
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+            os.link(self.path, temporary)
+            os.replace(temporary, self.backup_path)
+
+    # Damage
+
+    def salvage(self) -> list[Record]:
+        """The records still readable in the (damaged) file, in file order: those that have
+        a key; whether they decode is :meth:`restore`'s business."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return []
+        return [row for row in salvage_documents(raw) if isinstance(row.get(self.key), str)]
+
+    def backup_rows(self) -> list[Record]:
+        """The records of the backup ``keep_backup`` keeps ([] when it is missing or damaged
+        too: then what can be read of it)."""
+        try:
+            return [row for _, row in read_documents(self.backup_path, self.table)]
+        except CorruptStoreError:
+            raw = self.backup_path.read_bytes()
+            return [row for row in salvage_documents(raw) if isinstance(row.get(self.key), str)]
+
+    def restore(self, rows: Iterable[Record], *, write: bool) -> Path | None:
+        """Take ``rows`` (gathered from a damaged file and copies of it; a later row of a key
+        wins) as the table. With ``write`` (hold the file's write lock) the damaged file is
+        kept as ``NAME.corrupt`` and the rows written in its place; its new name is returned.
+        Without, they are held in memory only, and the file is not touched."""
+        by_key: dict[str, Record] = {}
+        for row in rows:
+            by_key[row[self.key]] = row
+        with self._lock:
+            if write:
+                kept = set_aside_corrupt(self.path) if self.path.exists() else None
+                if by_key:
+                    write_table(self.path, self.table, by_key.values())
+                self.load()
+                return kept
+            signature = signature_of(self.path)
+            numbered = [(str(n), row) for n, row in enumerate(by_key.values(), 1)]
+            self.records = self._decoded(numbered, copy=True)
+            self._signature = signature  # not read again until it changes
+            return None
+
+    def _set_aside(self, problem: CorruptStoreError) -> list[tuple[str, Record]]:
+        """(Flushing.) Keep the damaged file and read what it still holds."""
+        salvaged = self.salvage()
+        kept = set_aside_corrupt(self.path)
+        say(
+            f"{problem}; it is kept as {kept.name}, and written again from the "
+            f"{len(self.records)} records in memory and {len(salvaged)} read back from it"
+        )
+        held = self.records
+        documents = [(str(n), row) for n, row in enumerate(salvaged, 1)
+                     if row[self.key] not in held]  # fmt: skip
+        # What we hold counts as stored: nothing of it is a change of ours to lay on top.
+        documents += [(f"m{n}", self._encode(value)) for n, value in enumerate(held.values(), 1)]
+        return documents
+
+
+def _reason(problem: Exception) -> str:
+    if isinstance(problem, KeyError):
+        return f"it has no {problem.args[0]}"
+    return str(problem) or type(problem).__name__

@@ -1,11 +1,14 @@
 """SIGKILL at any moment loses nothing a writer acknowledged, and leaves a home that works.
 
-Three kinds of writer work on their own homes at once, each started, killed at a seeded random
+Five kinds of writer work on their own homes at once, each started, killed at a seeded random
 moment and started again, over and over: one marks articles read and starred, one adds
-highlights and edits and deletes them, one refreshes feeds from a local HTTP server. A writer
-prints what it is about to do (``do …``) and then that the call returned (the moment the app
-would say "saved"). After each kill the home must open, and hold exactly the acknowledged
-state — plus, at most, the one change that was in flight when the writer died.
+highlights and edits and deletes them, one refreshes feeds from a local HTTP server (in forked
+worker processes, as the command line does), one imports files, and one exports highlights to
+a file. A writer prints what it is about to do (``do …``) and then that the call returned (the
+moment the app would say "saved"). After each kill the home must open, and hold exactly the
+acknowledged state — plus, at most, the one change that was in flight when the writer died;
+an export's file is absent or a whole export, never half of one; and no process the writer
+started (its refresh workers) is left running.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 import pytest
 
 from store.annotations import HighlightStore
@@ -30,14 +34,17 @@ from store.library import Library
 from store.models import Article
 from store.paths import DataPaths
 from tests.conftest import REPO_ROOT
+from tests.processes import has_proc, in_session, kill_all, left_running
 from tests.web.generated_feeds import ITEMS_PER_FEED
 from tests.web.server import WebServer
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
-MARK_KILLS = 90
-HIGHLIGHT_KILLS = 80
+MARK_KILLS = 70
+HIGHLIGHT_KILLS = 60
 REFRESH_KILLS = 35
+IMPORT_KILLS = 30
+EXPORT_KILLS = 30
 COMPACTION_KILLS = 40
 ARTICLES = 30
 START_TIMEOUT = 30.0
@@ -121,7 +128,7 @@ from store.library import Library
 from store.paths import DataPaths
 
 paths = DataPaths(Path(sys.argv[1]))
-server, tag = sys.argv[2], sys.argv[3]
+server, tag, processes = sys.argv[2], sys.argv[3], int(sys.argv[4])
 library = Library(paths)
 feed_store = FeedStore(paths)
 # A first refresh in a process imports and loads what later ones reuse (most of a second on
@@ -136,21 +143,71 @@ while True:
     feed = Feed.new(f"{server}/feed?name={tag}-{count}")
     print("do", feed.id, flush=True)
     feed_store.put(feed)
-    report = refresh_feeds(library, feed_store, feeds=[feed])
+    # With worker processes (as the command line refreshes) in some rounds: a kill must
+    # take them too.
+    report = refresh_feeds(library, feed_store, feeds=[feed], processes=processes)
     ids = sorted(article.id for article in library.articles() if article.feed_id == feed.id)
     print("refreshed", feed.id, report.new_articles, *ids, flush=True)
+"""
+
+IMPORT_WRITER = """
+import sys
+from pathlib import Path
+from store.ingest.importer import import_seeds
+from store.library import Library
+from store.paths import DataPaths
+
+library = Library(DataPaths(Path(sys.argv[1])))
+folder, tag = Path(sys.argv[2]), sys.argv[3]
+print("ready", flush=True)
+count = 0
+while True:
+    count += 1
+    seed = folder / f"{tag}-{count}.md"
+    story = f"The harbour reopened on Monday ({tag}, {count}) after the storm. " * 20
+    seed.write_text(f"# Harbour {tag} {count}\\n\\n{story}\\n", encoding="utf-8")
+    print("do", seed, flush=True)
+    report = import_seeds(library, [seed])
+    print("imported", *[article.id for article in report.new], flush=True)
+"""
+
+EXPORT_WRITER = """
+import sys
+from pathlib import Path
+from store.annotations import HighlightStore
+from store.export.output import export_to_path
+from store.models import Article
+from store.paths import DataPaths
+
+store = HighlightStore(DataPaths(Path(sys.argv[1])))
+target, tag = Path(sys.argv[2]), sys.argv[3]
+article = Article(id="harbour", title="Harbour", body_hash="")
+body = "The harbour reopened on Monday after the storm had closed it for a week. " * 40
+print("ready", flush=True)
+count = 0
+while True:
+    count += 1
+    store.add(article, body, (count * 7) % 2000, (count * 7) % 2000 + 60, note=f"{tag}-{count}")
+    chosen = store.all()
+    print("do", len(chosen), flush=True)
+    export_to_path("json", chosen, target, {})
+    print("exported", len(chosen), flush=True)
 """
 
 
 def run_until_killed(arguments: list[str], delay: float) -> list[list[str]]:
     """Start a writer, SIGKILL it ``delay`` seconds after it is ready; the whole lines it
-    printed after "ready" (a line cut short by the kill was never acknowledged)."""
+    printed after "ready" (a line cut short by the kill was never acknowledged). Whatever it
+    started must end with it."""
     writer = subprocess.Popen(
         [sys.executable, "-c", *arguments],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
         text=True,
+        # Its own session: the processes it forks keep the session's id after it dies, so
+        # that any left behind can be found (their parent is then init).
+        start_new_session=True,
     )
     lines: list[list[str]] = []
     errors: list[str] = []
@@ -180,8 +237,11 @@ def run_until_killed(arguments: list[str], delay: float) -> list[list[str]]:
     finally:
         writer.kill()
         writer.wait(timeout=10)
+        left = left_running(in_session(writer.pid)) if has_proc() else []
+        kill_all(left)
         for reader in readers:
             reader.join(timeout=10)
+    assert left == [], f"processes outlived the killed writer: {left}"
     if not (alive and lines and lines[0] == ["ready"]):
         raise AssertionError(f"the writer stopped before it was killed:\n{''.join(errors)}")
     return lines[1:]
@@ -316,6 +376,40 @@ def check_refreshes(
                 assert library.body(article).startswith("Ada Lovelace")
 
 
+# Imports
+
+
+def check_imports(paths: DataPaths, imported: dict[str, list[str]], lines: list[list[str]]) -> None:
+    for call, acknowledgement in transcript(lines).acknowledged:
+        assert acknowledgement[0] == "imported" and len(acknowledgement) == 2, acknowledgement
+        imported[call[0]] = acknowledgement[1:]
+    with Library(paths, writable=False) as library:
+        for path, article_ids in imported.items():
+            for article_id in article_ids:
+                article = library.get(article_id)
+                assert article is not None, f"the article of {path} was lost"
+                assert library.body(article).startswith("The harbour reopened")
+
+
+# Exports
+
+
+def check_export(target: Path, before: int | None, lines: list[list[str]]) -> int | None:
+    """The export file after a kill: absent (no export yet), or one whole export: the last
+    acknowledged, the one in flight, or (none acknowledged) the one before. Its count."""
+    calls = transcript(lines)
+    allowed = {calls.acknowledged[-1][1][1] if calls.acknowledged else str(before)}
+    if calls.in_flight is not None:
+        allowed.add(calls.in_flight[0])
+    if not target.exists():
+        assert before is None and not calls.acknowledged, "an acknowledged export is gone"
+        return None
+    exported = orjson.loads(target.read_bytes())  # a half file does not parse
+    assert str(exported["total"]) in allowed, (exported["total"], allowed)
+    assert len(exported["first"]["items"]) == exported["total"]
+    return int(exported["total"])
+
+
 # The kill loops
 
 
@@ -354,10 +448,16 @@ def kill_loop(
 def test_writers_killed_at_random_moments_lose_nothing_they_acknowledged(
     tmp_path: Path, feed_server: WebServer
 ) -> None:
-    homes = {kind: DataPaths(tmp_path / kind) for kind in ("marks", "highlights", "refresh")}
+    kinds = ("marks", "highlights", "refresh", "import", "export")
+    homes = {kind: DataPaths(tmp_path / kind) for kind in kinds}
     states = {"marks": make_articles(homes["marks"])}
     notes: dict[str, Notes] = {"highlights": {}}
     refreshed: dict[str, list[str]] = {}
+    imported: dict[str, list[str]] = {}
+    seeds, exports = tmp_path / "seeds", tmp_path / "exports"
+    seeds.mkdir()
+    exports.mkdir()
+    exported: list[int | None] = [None]
 
     def check_marks_home(lines: list[list[str]]) -> None:
         states["marks"] = check_marks(homes["marks"], states["marks"], lines)
@@ -367,6 +467,12 @@ def test_writers_killed_at_random_moments_lose_nothing_they_acknowledged(
 
     def check_refresh_home(lines: list[list[str]]) -> None:
         check_refreshes(homes["refresh"], refreshed, lines)
+
+    def check_import_home(lines: list[list[str]]) -> None:
+        check_imports(homes["import"], imported, lines)
+
+    def check_export_file(lines: list[list[str]]) -> None:
+        exported[0] = check_export(exports / "highlights.json", exported[0], lines)
 
     def start_marks(rng: random.Random) -> tuple[list[str], float]:
         home = str(homes["marks"].home)
@@ -379,25 +485,40 @@ def test_writers_killed_at_random_moments_lose_nothing_they_acknowledged(
     def start_refresh(rng: random.Random) -> tuple[list[str], float]:
         home, server = str(homes["refresh"].home), feed_server.url("")
         tag = f"k{rng.randrange(1 << 30)}"
-        return [REFRESH_WRITER, home, server, tag], rng.uniform(0.0, 0.3)
+        processes = "2" if rng.random() < 0.5 else "0"
+        return [REFRESH_WRITER, home, server, tag, processes], rng.uniform(0.0, 0.3)
+
+    def start_import(rng: random.Random) -> tuple[list[str], float]:
+        home, tag = str(homes["import"].home), f"i{rng.randrange(1 << 30)}"
+        return [IMPORT_WRITER, home, str(seeds), tag], rng.uniform(0.0, 0.15)
+
+    def start_export(rng: random.Random) -> tuple[list[str], float]:
+        home, tag = str(homes["export"].home), f"e{rng.randrange(1 << 30)}"
+        target = str(exports / "highlights.json")
+        return [EXPORT_WRITER, home, target, tag], rng.uniform(0.0, 0.1)
 
     stop = threading.Event()
     loops = [
         (MARK_KILLS, start_marks, check_marks_home, 1),
         (HIGHLIGHT_KILLS, start_highlights, check_highlights_home, 2),
         (REFRESH_KILLS, start_refresh, check_refresh_home, 3),
+        (IMPORT_KILLS, start_import, check_import_home, 5),
+        (EXPORT_KILLS, start_export, check_export_file, 6),
     ]
     with ThreadPoolExecutor(len(loops)) as pool:
         futures = [pool.submit(kill_loop, *loop, stop) for loop in loops]
-        marks, highlights, refreshes = (future.result(timeout=300) for future in futures)
+        tallies = [future.result(timeout=600) for future in futures]
+    marks, highlights, refreshes, imports, exports_tally = tallies
 
-    assert marks.kills + highlights.kills + refreshes.kills >= 200
+    assert sum(tally.kills for tally in tallies) >= 200
     # The test means something only if the writers were caught in the middle of their work.
     # (Loose bounds: on a loaded machine writers start slower and get less done per kill.)
     assert marks.caught_mid_stream >= MARK_KILLS // 2
     assert highlights.caught_mid_stream >= HIGHLIGHT_KILLS // 2
     assert refreshes.caught_mid_stream >= REFRESH_KILLS // 4
     assert len(refreshed) >= REFRESH_KILLS // 2
+    assert imports.caught_mid_stream >= IMPORT_KILLS // 4 and len(imported) >= IMPORT_KILLS // 2
+    assert exports_tally.caught_mid_stream >= EXPORT_KILLS // 4 and exported[0] is not None
     assert any(read or starred for read, starred in states["marks"].values())
     assert len(notes["highlights"]) >= HIGHLIGHT_KILLS
 

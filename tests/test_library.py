@@ -13,7 +13,6 @@ from pathlib import Path
 import orjson
 import pytest
 
-from store.db import CorruptStoreError
 from store.entities.refresh import refresh_article
 from store.ingest.importer import import_seeds
 from store.library import Library, SaveOutcome
@@ -144,7 +143,7 @@ def test_import_reports_bad_files_and_imports_the_rest(library: Library) -> None
     assert len(report.new) == 7
 
 
-def test_a_corrupt_shard_is_set_aside_and_kept(paths: DataPaths) -> None:
+def test_a_corrupt_shard_is_set_aside_kept_and_rebuilt(paths: DataPaths) -> None:
     with Library(paths) as library:
         library.save(article(), "Body.")
     shard = paths.article_shard(shard_of("a1"))
@@ -152,14 +151,19 @@ def test_a_corrupt_shard_is_set_aside_and_kept(paths: DataPaths) -> None:
     with Library(paths) as library:
         assert library.recovered_from is not None
         assert library.recovered_from.read_text(encoding="utf-8").startswith('{"articles"')
-        assert len(library) == 0
+        # Rebuilt from the copy in bodies.sqlite (tests/test_damage.py has the rest).
+        assert [a.id for a in library.articles()] == ["a1"]
 
 
-def test_a_corrupt_shard_read_only_raises_a_clear_error(paths: DataPaths) -> None:
+def test_a_corrupt_shard_read_only_is_read_as_far_as_it_goes(
+    paths: DataPaths, caplog: pytest.LogCaptureFixture
+) -> None:
     paths.articles_dir.mkdir(parents=True)
     paths.article_shard(3).write_bytes(b"\x00\x01garbage")
-    with pytest.raises(CorruptStoreError, match="not a readable Broadsheet database"):
-        Library(paths, writable=False)
+    with Library(paths, writable=False) as library:
+        assert len(library) == 0
+    assert paths.article_shard(3).read_bytes() == b"\x00\x01garbage"
+    assert "03.json is not a readable Broadsheet database" in caplog.text
 
 
 def test_a_lock_left_by_a_killed_process_never_blocks(paths: DataPaths) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from typing import ClassVar
 
 from textual import on, work
@@ -16,12 +18,21 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from store.annotations import Highlight, HighlightStore
+from store.annotations.sync import highlighted_body_hashes, reanchor_changed
 from store.db import StoreError
 from store.export import EXPORT_FORMATS, ExportFormat, export_to_folder
 from store.library import Library
+from store.models import Article
+from store.restore import fetch_missing_text, missing_text_advice
 from store.settings import load_settings
 from tui.links import Launcher, has_local_display, opener_command, usable_link
-from tui.messages import CopyLinkRequested, HighlightsUnreadable, OpenLinkRequested
+from tui.messages import (
+    ArticlesChanged,
+    CopyLinkRequested,
+    FullTextArrived,
+    HighlightsUnreadable,
+    OpenLinkRequested,
+)
 from tui.screens.feeds import FeedsScreen
 from tui.screens.help import HelpScreen
 from tui.screens.highlights import HighlightsScreen
@@ -52,10 +63,17 @@ class BroadsheetApp(App[None]):
         highlights: HighlightStore,
         *,
         environ: Mapping[str, str] | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
+        """``notices``: what the store said while the home was opened (damage found, and
+        what was recovered), shown once the app is up."""
         super().__init__()
         self.library = library
         self.highlights = highlights
+        self.notices = list(notices)
+        self._store_notices = _StoreNotices(self)
+        self._texts_asked_for: set[str] = set()
+        """Articles whose missing text was fetched again (once per run is enough)."""
         self.environ: Mapping[str, str] = os.environ if environ is None else environ
         """The environment that says whether a browser here would be seen (tui.links)."""
         self.launcher = Launcher()
@@ -81,14 +99,13 @@ class BroadsheetApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.library, self.highlights))
-        if self.library.recovered_from is not None:
-            self.notify(
-                f"The article cache was unreadable and has been set aside as "
-                f"{self.library.recovered_from}. Your highlights are untouched.",
-                title="Cache rebuilt",
-                severity="warning",
-                timeout=10,
-            )
+        # What the store finds from now on (a file damaged while we run) is said too.
+        logging.getLogger("broadsheet").addHandler(self._store_notices)
+        for notice in self.notices:
+            self.notify(notice, title="Damaged data found", severity="warning", timeout=20)
+
+    def on_unmount(self) -> None:
+        logging.getLogger("broadsheet").removeHandler(self._store_notices)
 
     def notify(
         self,
@@ -215,6 +232,45 @@ class BroadsheetApp(App[None]):
                 self.notify, not_started, title="Not opened", severity="error", timeout=10
             )
 
+    # A missing text: fetched again where it came from, its highlights kept meanwhile.
+
+    @on(ArticleReader.TextMissing)
+    def _text_missing(self, event: ArticleReader.TextMissing) -> None:
+        article, reader = event.article, event.reader
+        if article.id in self._texts_asked_for:
+            status = "It could not be fetched again (see the notification); press t to try."
+        elif not self.library.writable:
+            status = "This home is read-only, so it cannot be fetched again here."
+        elif not (article.feed_id or article.url):
+            status = f"It cannot be fetched again: {missing_text_advice(article)}."
+        else:
+            self._texts_asked_for.add(article.id)
+            self.fetch_text_again(article, reader)
+            return
+        reader.say_missing_text(article.id, status)
+
+    @work(thread=True, group="missing-text", exit_on_error=False, description="fetch a text")
+    def fetch_text_again(self, article: Article, reader: ArticleReader) -> None:
+        before = highlighted_body_hashes(self.library, self.highlights)
+        try:
+            fetched = fetch_missing_text(self.library, article)
+        except StoreError as problem:
+            fetched_problem: str | None = str(problem)
+        else:
+            fetched_problem = fetched.problem
+            # A text fetched from the page may differ from the one the highlights were made
+            # on: they are placed again on it (orphans if they are not in it).
+            reanchor_changed(self.library, self.highlights, before)
+        if fetched_problem is None and fetched.article is not None:
+            self.screen.post_message(ArticlesChanged([fetched.article]))
+            self.screen.post_message(FullTextArrived(fetched.article))
+            return
+        why = f"The text of {article.title} could not be fetched again: {fetched_problem}"
+        self.call_from_thread(self.notify, why, title="Text missing", severity="warning")
+        self.call_from_thread(
+            reader.say_missing_text, article.id, f"It could not be fetched again: {fetched_problem}"
+        )
+
     @on(HighlightsScreen.ExportRequested)
     def _export_shown(self, event: HighlightsScreen.ExportRequested) -> None:
         self.export_highlights(event.export_format, event.highlights)
@@ -255,6 +311,27 @@ class BroadsheetApp(App[None]):
         self.call_from_thread(
             self.notify, f"Exported {count} to {target}", title="Exported", timeout=8
         )
+
+
+class _StoreNotices(logging.Handler):
+    """What the store says about damage (:mod:`store.recovery`), as notifications."""
+
+    def __init__(self, app: BroadsheetApp) -> None:
+        super().__init__(logging.WARNING)
+        self.app = app
+
+    def emit(self, record: logging.LogRecord) -> None:
+        show = partial(
+            self.app.notify,
+            record.getMessage(),
+            title="Damaged data found",
+            severity="warning",
+            timeout=20,
+        )
+        try:
+            self.app.call_from_thread(show)  # from a worker
+        except RuntimeError:
+            show()  # on the event loop already
 
 
 EXPORT_LABELS: dict[ExportFormat, str] = {

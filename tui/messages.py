@@ -59,6 +59,8 @@ class ArticleLoaded(Message, bubble=False):
     highlights: list[Highlight]
     go_to: int | None = None
     """A body offset to put the reading cursor on (opening at a highlight)."""
+    text_missing: bool = False
+    """The store has no text for it (``body`` is empty): the reader says so."""
 
 
 @dataclass

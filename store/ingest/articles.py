@@ -127,7 +127,7 @@ def prepare_bodies(
         existing = item.existing
         if (
             existing is not None
-            and existing.entities_version == entities.EXTRACTOR_VERSION
+            and existing.entities_version == entities.stored_version()
             and (existing.title, existing.body_hash) == (title, content_hash(body))
         ):
             # Most entries of a feed fetched again are the ones already stored: their
@@ -151,11 +151,15 @@ def save_entry(
     ``prepared`` its body and entity summary from :func:`prepare_bodies`."""
     entry = planned.entry
     summary: tuple[EntitySummary, ...] | None = None
+    kept = None
+    if page is None and feed.full_text and planned.existing is not None:
+        kept = library.read_body(planned.existing)
     if page is not None:
         body = page.text
-    elif feed.full_text and planned.existing is not None:
+    elif kept is not None:
         # The full text was extracted on an earlier refresh; the feed's summary is no better.
-        body = library.body(planned.existing)
+        # (Unless that text went missing: then the feed's own is better than none.)
+        body = kept
     elif prepared is not None:
         body, summary = prepared
     else:

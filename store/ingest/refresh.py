@@ -12,7 +12,6 @@ Parsing and saving run in a small thread pool so the event loop keeps fetching m
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -43,6 +42,7 @@ from store.ingest.http import (
     HttpClient,
 )
 from store.ingest.pages import ExtractedArticle, PageExtractError, extract_article
+from store.ingest.worker_processes import start_worker_processes
 from store.library import Library, SaveOutcome, utc_now_iso
 from store.models import EntitySummary
 
@@ -213,16 +213,11 @@ def parse_and_prepare(
 
 
 def _start_worker_processes(count: int) -> ProcessPoolExecutor | None:
-    """Worker processes forked now, before this process starts any thread of its own. None
-    where fork is not available."""
-    if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
-    # The first submission forks every worker at once, here, rather than once threads exist;
-    # each then loads the entity data while the first requests are on the wire.
-    for _ in range(count):
-        pool.submit(entities.warm_up)
-    return pool
+    """Worker processes forked now, before this process starts any thread of its own, each
+    loading the entity data while the first requests are on the wire; they ignore Ctrl-C and
+    die with this process (:mod:`store.ingest.worker_processes`). None where fork is not
+    available."""
+    return start_worker_processes(count, entities.warm_up)
 
 
 def _flush_both(library: Library, feed_store: FeedStore) -> None:

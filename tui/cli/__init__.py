@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ COMMAND_MODULES = (
     "tui.cli.feeds",
     "tui.cli.entity_commands",
     "tui.cli.annotations",
+    "tui.cli.search_commands",
 )
 
 
@@ -43,6 +45,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, as a shell reports a command that Ctrl-C stopped."""
+
+
+class _StoreWarnings(logging.Handler):
+    """Prints what the store says about damage it found and what it did about it (see
+    :mod:`store.recovery`), as the command's warnings."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from tui.cli.common import warn
+
+        warn(record.getMessage())
+
+
+def _hear_the_store() -> None:
+    logger = logging.getLogger("broadsheet")
+    if not any(isinstance(handler, _StoreWarnings) for handler in logger.handlers):
+        logger.addHandler(_StoreWarnings(logging.WARNING))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -56,13 +78,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.launch import run_app
 
             return run_app(args.home)
+        _hear_the_store()
         return int(handler(args))
     except StoreError as problem:
         return error(str(problem), EXIT_FAILED)
     except UsageError as problem:
         return error(str(problem), EXIT_USAGE)
     except KeyboardInterrupt:
-        return error("interrupted", EXIT_FAILED)
+        # What was acknowledged is on disk; refresh workers ignore Ctrl-C and stop with us.
+        return error("interrupted", EXIT_INTERRUPTED)
     except BrokenPipeError:
         # The reader of our output went away (e.g. `| head`); nothing more to say.
         sys.stderr.close()

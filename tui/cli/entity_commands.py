@@ -21,10 +21,26 @@ def run_entities(args: argparse.Namespace) -> int:
     from store.entities.refresh import refresh_article
     from store.entities.summary import summarize
     from store.models import ENTITY_GROUP_TITLES, ENTITY_LABELS
-    from tui.cli.common import EXIT_OK, article_by_prefix, open_library, print_json
+    from store.restore import missing_text_advice, text_is_missing
+    from tui.cli.common import (
+        EXIT_FAILED,
+        EXIT_OK,
+        article_by_prefix,
+        error,
+        open_library,
+        print_json,
+    )
 
     with open_library(args, writable=False) as library:
-        article, mentions = refresh_article(library, article_by_prefix(library, args.article_id))
+        article = article_by_prefix(library, args.article_id)
+        if text_is_missing(library, article):
+            # The entities of no text would be none: say what is wrong instead.
+            return error(
+                f"the text of {article.title!r} ({article.id}) is missing from "
+                f"{library.paths.bodies_db}; {missing_text_advice(article)}",
+                EXIT_FAILED,
+            )
+        article, mentions = refresh_article(library, article)
     summaries = summarize(mentions, article.title)
     if args.json:
         entities: list[dict[str, Any]] = []

@@ -65,6 +65,7 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 def run_import(args: argparse.Namespace) -> int:
     from store.db import StoreError
     from store.feeds import FeedStore
+    from store.ingest.decoding import UnreadableTextError, read_regular_file
     from store.ingest.importer import import_seeds
     from store.ingest.subscriptions import follow_urls_file
     from store.ingest.urls_file import UrlsFileError, is_urls_file
@@ -92,9 +93,10 @@ def run_import(args: argparse.Namespace) -> int:
             already_followed += len(opml.already_followed)
         for path in urls_files:
             try:
+                data = read_regular_file(path)
                 with FeedStore(library.paths) as feed_store:
-                    listed = follow_urls_file(feed_store, path.read_bytes())
-            except UrlsFileError as problem:
+                    listed = follow_urls_file(feed_store, data)
+            except (UrlsFileError, UnreadableTextError) as problem:
                 failures.append((str(path), str(problem)))
                 continue
             except OSError as problem:
@@ -179,11 +181,26 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from tui.cli.common import EXIT_OK, article_by_prefix, open_library, print_json
+    from store.restore import missing_text_advice
+    from tui.cli.common import (
+        EXIT_FAILED,
+        EXIT_OK,
+        article_by_prefix,
+        error,
+        open_library,
+        print_json,
+    )
 
     with open_library(args, writable=False) as library:
         article = article_by_prefix(library, args.article_id)
-        body = library.body(article)
+        body = library.read_body(article)
+    if body is None:
+        # Never an empty article with exit 0. Nothing is fetched here: `show` only reads.
+        return error(
+            f"the text of {article.title!r} ({article.id}) is missing from "
+            f"{library.paths.bodies_db}; {missing_text_advice(article)}",
+            EXIT_FAILED,
+        )
     if args.json:
         print_json({**article_json(article), "text": body})
         return EXIT_OK

@@ -50,6 +50,7 @@ from tui.widgets.article_list import ArticleList
 from tui.widgets.entity_sidebar import EntitySidebar
 from tui.widgets.footer import LeanFooter
 from tui.widgets.list_pane import EntityFilter, ListPane
+from tui.widgets.read_only_banner import ReadOnlyBanner
 from tui.widgets.reader import ArticleReader
 from tui.widgets.refresh_bar import RefreshBar
 from tui.worker_errors import report_failed_worker
@@ -108,6 +109,8 @@ class MainScreen(HighlightWrites, FeedActions):
         self._refresh_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
+        if not self.library.writable:
+            yield ReadOnlyBanner(self.library.paths.home)
         with Horizontal(id="panes"):
             yield ListPane(id="list-pane")
             with Vertical(id="reader-pane"), Vertical(id="reader-frame"):
@@ -180,6 +183,12 @@ class MainScreen(HighlightWrites, FeedActions):
         except StoreError as problem:
             self.post_message(HighlightsUnreadable(str(problem)))
             return
+        damaged = self.highlight_store.unreadable_summary()
+        if damaged is not None:
+            # The rest are shown; the damaged records stay in the file, as they were.
+            self.notify(
+                damaged, title="Some highlights cannot be read", severity="warning", timeout=20
+            )
         release_freed_memory()
         # What is loaded now lives as long as the app: later collections need not scan it
         # (at 50,000 articles a full collection took a clock tick of an idle app).
@@ -405,6 +414,9 @@ class MainScreen(HighlightWrites, FeedActions):
         self.current = article
         self.current_mentions = event.mentions
         reader = self.query_one(ArticleReader)
+        if event.text_missing:
+            reader.show_missing_text(event.article, event.highlights)
+            return
         reader.show_article(event.article, event.body)
         reader.highlights = [h for h in event.highlights if not h.orphaned]
         if event.go_to is not None:
@@ -421,6 +433,14 @@ class MainScreen(HighlightWrites, FeedActions):
         description="load an article",
     )
     def load_article(self, article: Article, go_to: int | None = None) -> None:
+        if self.library.read_body(article) is None:
+            # Its highlights are left as they are (never placed on no text) and listed.
+            waiting = (
+                self.highlight_store.for_article(article.id) if self.highlight_store.loaded else []
+            )
+            shown = replace(article, entities=())  # no text, no entities to show
+            self.post_message(ArticleLoaded(shown, "", [], waiting, go_to, text_missing=True))
+            return
         article, mentions = refresh_article(self.library, article)
         body = self.library.body(article)
         if not self.highlight_store.loaded:

@@ -5,6 +5,11 @@ component classes, so their colours come from the theme.
 
 A cursor move repaints only the rows it changes (the cursor's, and the sentence it leaves and
 the one it enters), not the whole pane: over SSH each repainted row is bytes on the wire.
+
+A very long body is shown up to :data:`~tui.widgets.reader_document.SHOWN_CHARACTERS`
+(``shown_body``); motions, selection and painting stay within what is shown, while ``body``
+stays the whole canonical text that highlights are made on. A missing text shows a notice
+instead, and the reader asks (:class:`ArticleReader.TextMissing`) for it to be fetched again.
 """
 
 from __future__ import annotations
@@ -94,7 +99,15 @@ class ArticleReader(TextArea):
         ],
     ]
 
+    DEFAULT_CSS = """
+    ArticleReader > .reader--notice {
+        color: $text-warning;
+        text-style: bold;
+    }
+    """
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "reader--notice",
         "reader--headline",
         "reader--standfirst",
         "reader--meta",
@@ -140,6 +153,14 @@ class ArticleReader(TextArea):
     class UndoRequested(Message):
         """Undo the last highlight change."""
 
+    @dataclass
+    class TextMissing(Message):
+        """The article on show has no text in the store: fetch it again if that can be done
+        (then show it anew), else say why with :meth:`ArticleReader.say_missing_text`."""
+
+        article: Article
+        reader: ArticleReader
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
             "",
@@ -154,24 +175,50 @@ class ArticleReader(TextArea):
         self.set_reactive(TextArea.cursor_blink, False)
         self.document_view = ReaderDocument.empty()
         self.body = ""
+        """The article's whole canonical text (what highlights are made on)."""
+        self.shown_body = ""
+        """The part of it the reader lays out (all of it, unless it is very long)."""
+        self._waiting: list[Highlight] = []
+        """The highlights of an article whose text is missing."""
         self.mention_spans: list[Span] = []
         """Canonical-text spans of the entity chosen in the sidebar."""
         self.sentences: list[Span] = []
         self._painted = Painted(Selection(), None, None)
 
     def show_article(self, article: Article | None, body: str) -> None:
-        self.document_view = (
-            ReaderDocument.build(article, body) if article else ReaderDocument.empty()
-        )
-        self.body = body if article else ""
-        self.sentences = motions.sentence_spans(self.body)
-        self.mention_spans = []
-        self.selecting = False
-        self.load_text(self.document_view.text)
+        self._show(ReaderDocument.build(article, body) if article else ReaderDocument.empty(),
+                   body if article else "")  # fmt: skip
         # The reading cursor starts on the first sentence, so `h` right away marks it; the view
         # stays at the top, headline and all.
         self.move_cursor(self.location_of(0) if article else (0, 0))
         self.scroll_home(animate=False)
+
+    def show_missing_text(self, article: Article, waiting: list[Highlight]) -> None:
+        """Say that ``article``'s text is missing, list the highlights that wait for it, and
+        ask for it to be fetched again."""
+        self._waiting = waiting
+        self._show(ReaderDocument.missing(article, "Fetching it again…", waiting), "")
+        # Posted from the reader's own turn: a message made while the screen handles another
+        # counts as the screen's, and would not bubble past it to the app.
+        self.call_next(self._ask_for_text, article)
+
+    def _ask_for_text(self, article: Article) -> None:
+        self.post_message(self.TextMissing(article, self))
+
+    def say_missing_text(self, article_id: str, status: str) -> None:
+        """What became of fetching a missing text again (when it is still on show)."""
+        article = self.document_view.article
+        if article is not None and article.id == article_id and self.document_view.notice_rows[1]:
+            self._show(ReaderDocument.missing(article, status, self._waiting), "")
+
+    def _show(self, document: ReaderDocument, body: str) -> None:
+        self.document_view = document
+        self.body = body
+        self.shown_body = body[: document.body_length]
+        self.sentences = motions.sentence_spans(self.shown_body)
+        self.mention_spans = []
+        self.selecting = False
+        self.load_text(document.text)
 
     def set_mention_spans(self, spans: list[Span]) -> None:
         self.mention_spans = spans
@@ -204,8 +251,8 @@ class ArticleReader(TextArea):
 
     @property
     def cursor_offset(self) -> int:
-        """The reading cursor as an offset into the body (clamped to the body)."""
-        return min(max(self._raw_cursor_offset, 0), len(self.body))
+        """The reading cursor as an offset into the body (clamped to what is shown)."""
+        return min(max(self._raw_cursor_offset, 0), len(self.shown_body))
 
     @property
     def _raw_cursor_offset(self) -> int:
@@ -217,13 +264,13 @@ class ArticleReader(TextArea):
         start, end = sorted(
             (self.body_offset_at(self.selection.start), self.body_offset_at(self.selection.end))
         )
-        start, end = max(start, 0), min(end, len(self.body))
+        start, end = max(start, 0), min(end, len(self.shown_body))
         return (start, end) if end > start else None
 
     @property
     def current_sentence(self) -> Span | None:
         """The sentence under the reading cursor (none while it is on the headline)."""
-        if not self.body or self._raw_cursor_offset < 0:
+        if not self.shown_body or self._raw_cursor_offset < 0:
             return None
         return motions.span_at(self.sentences, self.cursor_offset)
 
@@ -236,6 +283,7 @@ class ArticleReader(TextArea):
         return None
 
     def move_to_offset(self, offset: int) -> None:
+        offset = min(max(offset, 0), len(self.shown_body))
         self.move_cursor(self.location_of(offset), select=self.selecting, center=True)
 
     # Painting
@@ -311,6 +359,8 @@ class ArticleReader(TextArea):
             line.stylize(self.get_component_rich_style("reader--standfirst"))
         elif line_index in (view.meta_row, view.link_row):
             line.stylize(self.get_component_rich_style("reader--meta"))
+        elif view.notice_rows[0] <= line_index < view.notice_rows[1]:
+            line.stylize(self.get_component_rich_style("reader--notice"))
         else:
             sentence = self._painted.sentence
             if sentence is not None:
@@ -331,9 +381,11 @@ class ArticleReader(TextArea):
         line_start = self.document_view.index_of((line_index, 0))
         line_end = line_start + len(line.plain)
         body_start = self.document_view.body_start
+        shown = self.document_view.body_length
         style: Style = self.get_component_rich_style(component)
         for start, end in spans:
-            start, end = start + body_start, end + body_start
+            # Never past the text shown: the line after it says how much is not.
+            start, end = min(start, shown) + body_start, min(end, shown) + body_start
             if end <= line_start or start >= line_end:
                 continue
             line.stylize(style, max(start - line_start, 0), min(end, line_end) - line_start)
@@ -374,13 +426,13 @@ class ArticleReader(TextArea):
 
     def action_word(self, direction: int) -> None:
         step = motions.next_word if direction > 0 else motions.previous_word
-        self.move_to_offset(max(step(self.body, self._raw_cursor_offset), 0))
+        self.move_to_offset(max(step(self.shown_body, self._raw_cursor_offset), 0))
 
     def action_sentence(self, direction: int) -> None:
         self._jump(self.sentences, direction)
 
     def action_paragraph(self, direction: int) -> None:
-        self._jump(paragraph_spans(self.body), direction)
+        self._jump(paragraph_spans(self.shown_body), direction)
 
     def _jump(self, spans: list[Span], direction: int) -> None:
         offset = self._raw_cursor_offset
@@ -392,7 +444,7 @@ class ArticleReader(TextArea):
         if direction > 0:
             target = motions.next_start(spans, offset)
             if target is None:
-                target = len(self.body)
+                target = len(self.shown_body)
         else:
             target = motions.previous_start(spans, offset)
             if target is None:
@@ -475,7 +527,7 @@ class ArticleReader(TextArea):
 
     def _jump_to_start(self, starts: list[int], direction: int, what: str) -> None:
         offset = self._raw_cursor_offset
-        starts = sorted(starts)
+        starts = sorted(start for start in starts if start <= len(self.shown_body))
         if direction > 0:
             target = next((s for s in starts if s > offset), None)
         else:

@@ -96,6 +96,10 @@ class RefreshBar(Horizontal):
             if not timed:
                 self.notify("A refresh is already running", timeout=3)
             return
+        if not library.writable:
+            if not timed:
+                self.notify("This home is read-only: a refresh could not be saved", timeout=5)
+            return
         self.running = True
         self._refresh(library, highlights, timed)
 
