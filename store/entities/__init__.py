@@ -21,15 +21,17 @@ __all__ = [
     "Backend",
     "current_backend",
     "extract",
+    "stored_version",
     "summarize",
     "use_backend",
     "version_tag",
     "warm_up",
 ]
 
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 """Bumped whenever the default extractor's output changes; stored mentions and summaries made
 by an older version are recomputed lazily."""
+_BACKEND_SLOTS = 100
 
 Backend = Literal["rules", "spacy"]
 BACKENDS: tuple[Backend, ...] = ("rules", "spacy")
@@ -55,6 +57,14 @@ def current_backend() -> Backend:
 def version_tag() -> str:
     """What stored mentions are keyed by: the version and the backend that made them."""
     return f"{EXTRACTOR_VERSION}:{_backend}"
+
+
+def stored_version() -> int:
+    """What a stored summary's ``entities_version`` is for the extractor in use: its version
+    and backend in one number (301 for version 3 with spaCy), so that switching backends
+    makes summaries stale just as a new version does, and the sidebar (summaries) never
+    disagrees with the ``n``/``N`` jumps (mentions, keyed by ``version_tag``)."""
+    return EXTRACTOR_VERSION * _BACKEND_SLOTS + BACKENDS.index(_backend)
 
 
 def extract(text: str) -> list[Mention]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from store.db import ClosedOnExit, FileSignature, StoreError
+from store.db import ClosedOnExit, FileSignature, StoreError, can_write
 from store.entities.aliases import name_parts
 from store.models import Article, EntitySummaries
 
@@ -157,6 +157,11 @@ class EntityCatalog(ClosedOnExit):
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
+            if not can_write(self.path.parent):
+                # A read-only home: derived data is built in memory, from the shards, as
+                # a missing catalog would be; nothing is required of the file.
+                self._connection = self._open(":memory:")
+                return self._connection
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 self._connection = self._open()
@@ -166,9 +171,9 @@ class EntityCatalog(ClosedOnExit):
                 self._connection = self._open()
         return self._connection
 
-    def _open(self) -> sqlite3.Connection:
+    def _open(self, where: Path | str | None = None) -> sqlite3.Connection:
         connection = sqlite3.connect(
-            self.path, timeout=self.busy_timeout, isolation_level=None,
+            where or self.path, timeout=self.busy_timeout, isolation_level=None,
             check_same_thread=False,
         )  # fmt: skip
         try:

@@ -8,7 +8,11 @@
   ("Seville", "Cologne"), continents and US states (GeoNames), and rivers, seas, mountains
   and regions (WordNet): some 43,000 spellings, looked up in the file, not held in memory;
 - people: the 15,000 or so plain given names common in nomquamgender's sources;
-- roles: the titles nameparser recognises ("president", "minister", "coach").
+- roles: the titles nameparser recognises ("president", "minister", "coach");
+- organisations: the companies of the large stock indices (pytickersymbols), the company
+  names in cspell's dictionary, and the institutions WordNet names, each spelling with its
+  key and whether it is also an ordinary word, a person's name or a place ("Apple",
+  "Ford", "Toyota"), which the extractor then takes for the organisation only in context.
 
 The file is opened read-only, once per thread and process (SQLite connections must not cross
 either). The extractor's own word lists (``vocabulary``) are applied here, on loading, so the
@@ -28,7 +32,7 @@ from pathlib import Path
 from store.entities import vocabulary
 
 DATA_PATH = Path(__file__).resolve().parent / "data" / "gazetteer.sqlite"
-FORMAT = 1
+FORMAT = 2
 """The file's ``user_version``: bumped when its tables change."""
 
 # Cities at least this big count wherever they are named; smaller ones only after "in",
@@ -47,6 +51,14 @@ class Place:
     population: int
     """For a river or a region, which has none, an importance on the same scale."""
     is_country: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    key: str
+    """The name a reader knows it by, shared by its spellings ("Apple" for "Apple Inc.")."""
+    ambiguous: bool
+    """Also an ordinary word, a person's name or a place: an organisation only in context."""
 
 
 def fold_accents(text: str) -> str:
@@ -83,6 +95,9 @@ class Gazetteer:
             raise GazetteerMissing(f"cannot read the gazetteer {path}: {error}") from error
         # Per instance, not per class: a cache on the method would keep every instance alive.
         self._cached_lookup = functools.lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self._lookup)
+        self._cached_organisation = functools.lru_cache(maxsize=LOOKUP_CACHE_SIZE)(
+            self._lookup_organisation
+        )
 
     def place(self, name: str) -> Place | None:
         found = self._cached_lookup(name)
@@ -99,6 +114,22 @@ class Gazetteer:
             .fetchone()
         )
         return None if row is None else Place(row[0], row[1], bool(row[2]))
+
+    def organisation(self, name: str) -> Organisation | None:
+        found = self._cached_organisation(name)
+        if found is None and not name.isascii():
+            found = self._cached_organisation(fold_accents(name))
+        return found
+
+    def _lookup_organisation(self, name: str) -> Organisation | None:
+        if not _usable_name(name):
+            return None
+        row = (
+            self._connection()
+            .execute("SELECT key, ambiguous FROM organisation WHERE name = ?", (name,))
+            .fetchone()
+        )
+        return None if row is None else Organisation(row[0], bool(row[1]))
 
     def _connection(self) -> sqlite3.Connection:
         local = self._local

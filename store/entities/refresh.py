@@ -16,7 +16,8 @@ from store.models import ENTITIES_NOT_LOADED, Article, Mention
 
 
 def is_stale(article: Article) -> bool:
-    return article.entities_version != entities.EXTRACTOR_VERSION
+    """Made by another extractor version, or by another backend."""
+    return article.entities_version != entities.stored_version()
 
 
 def refresh_article(library: Library, article: Article) -> tuple[Article, list[Mention]]:
@@ -31,7 +32,7 @@ def refresh_article(library: Library, article: Article) -> tuple[Article, list[M
         article = replace(
             article,
             entities=entities.summarize(mentions, article.title),
-            entities_version=entities.EXTRACTOR_VERSION,
+            entities_version=entities.stored_version(),
         )
         if library.writable:
             library.update(article)

@@ -1,10 +1,12 @@
 """The default extractor: runs of capitalised words, classified by gazetteer, rules and context.
 
 One pass finds candidate names (capitalised runs, split at possessives, weekdays and
-function words); each is classified by what it is (a known place, a nationality), by its
-shape ("... Bank", "... Strait", a known given name first) or by a role before it ("US
-President"); a second pass over the article labels leftovers from their context ("X said it",
-"shares in X") and from names already found (a surname after the full name).
+function words); each is classified by what it is (a listed organisation, a known place, a
+nationality), by its shape ("... Bank", "... Strait", "X and Y" as two names, a known given
+name first) or by a role before it ("US President"); a second pass over the article labels
+leftovers from their context ("X said it", "shares in X", "spokesman, X", a team in a
+paragraph about a game) and from names already found (a surname after the full name, an
+acronym after the full name it was defined beside).
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ import re
 from dataclasses import dataclass
 
 from store.entities import vocabulary as vocab
-from store.entities.aliases import resolve_person_keys
-from store.entities.gazetteer import BIG_CITY_POPULATION, Gazetteer, gazetteer
+from store.entities.aliases import link_acronyms, resolve_person_keys
+from store.entities.gazetteer import BIG_CITY_POPULATION, Gazetteer, Organisation, Place, gazetteer
 from store.models import EntityLabel, Mention
 
 _TOKEN = (
-    r"(?:(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Adm)\."
+    r"(?:(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Adm|Jr|Sr)\."
     r"|(?:[A-Z]\.){2,}"
+    r"|[A-Z]\.(?= [A-Z])"  # a middle initial: "Robert F. Kennedy"
+    r"|[A-Z]{2,}\+"  # "OPEC+"
     r"|[A-ZÀ-ÖØ-Þ][^\W_]*(?:[-'’][^\W_]+)*)"
 )
 _CONNECTOR = (
@@ -43,6 +47,11 @@ _LINE = re.compile(r"[^\n]+")
 # A sentence-initial city must be this big to count: "Mobile", "Reading" and "Nice" start
 # sentences as ordinary words.
 _SENTENCE_INITIAL_CITY_POPULATION = 1_000_000
+# A place at least this big that "said" something is the place (its government), not a
+# company of the same name ("Washington said", but "Rio Tinto said", "Toyota said").
+_SPEAKING_PLACE_POPULATION = 1_000_000
+_INITIAL = re.compile(r"^[A-Z]\.$")
+_NAME_SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr"})
 
 
 # One-word runs that are never names, checked before any other work: about half of all runs
@@ -69,6 +78,12 @@ class Candidate:
     key: str
     words: int
     role: str | None = None
+    maybe_place: bool = False
+    """A small town's name outside a place context: a place if a list says so, never an
+    organisation from the words around it ("in Zwickau and Emden, the carmaker said")."""
+    tentative: bool = False
+    """An organisation only because a list has the name, though it is also a person's name
+    or an ordinary word ("Ford"): a person of that name in the article takes it back."""
 
 
 def extract_with_rules(text: str) -> list[Mention]:
@@ -86,6 +101,7 @@ def extract_with_rules(text: str) -> list[Mention]:
                 initial = _sentence_initial(text, group[0].start)
                 candidates.extend(_classify(group, initial, text, gaz))
     _label_from_context(candidates, text, gaz)
+    link_acronyms(candidates, text)
     return _finish(candidates)
 
 
@@ -133,7 +149,9 @@ def _word_token(start: int, end: int, word: str) -> tuple[Token, bool] | None:
     """The name part of one capitalised word, and whether a name must end after it; ``None``
     for words that are never part of a name."""
     split_after = False
-    if word.endswith(_POSSESSIVE):
+    if word in vocab.NAME_POSSESSIVES:
+        pass
+    elif word.endswith(_POSSESSIVE):
         word, end, split_after = word[:-2], end - 2, True
     elif word.endswith(("'", "’")):
         word, end, split_after = word[:-1], end - 1, True
@@ -174,6 +192,19 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         if name.title() in gaz.given_names:
             return []
     place = gaz.place(name)
+    organisation = gaz.organisation(name)
+    if organisation is not None:
+        if _is_organisation(organisation, place, initial and count == 1, start, end, text):
+            return [
+                Candidate(
+                    start, end, name, "ORG", organisation.key, count,
+                    tentative=organisation.ambiguous and place is None,
+                )
+            ]  # fmt: skip
+        if place is None:
+            # A sentence's first word that is also an ordinary word ("Shell"): an
+            # organisation if the article names it so elsewhere.
+            return make(None, organisation.key)
     city_size = _SENTENCE_INITIAL_CITY_POPULATION if initial else BIG_CITY_POPULATION
     if place is not None and (
         place.is_country
@@ -181,13 +212,21 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         or place.population >= city_size
         or vocab.LOCATIVE_BEFORE.search(text, max(0, start - 12), start) is not None
     ):
+        if place.key == f"The {name}" and text[max(0, start - 4) : start] == "The ":
+            # "The Hague": the "The" that _groups left out is part of this name.
+            return [Candidate(start - 4, end, f"The {name}", "PLACE", place.key, count + 1)]
         return make("PLACE", place.key)
     demonym = gaz.demonyms.get(name)
     if demonym is not None:
         return make("OTHER", demonym)
     last = words[-1]
+    if count > 1 and _ends_with_organisation(tokens, gaz):
+        return make("ORG")
     joined = [i for i, token in enumerate(tokens) if token.connector and token.text in ("and", "&")]
-    if joined and last not in vocab.ORG_HEADS:
+    if joined and (
+        not _looks_like_organisation(_trim(tokens[joined[-1] + 1 :]))
+        or _two_names(tokens, joined, text, gaz)
+    ):
         # "China and the United States", "University of Tokyo and Toyota": two names, unless
         # the whole is one organisation ("Marks and Spencer Group") or place (checked above).
         return [
@@ -207,6 +246,13 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         count > 1 and last in vocab.EVENT_HEADS
     ):
         return make("OTHER")
+    after_of = _organisation_after_of(tokens)
+    if after_of is not None:
+        return [
+            candidate
+            for part in after_of
+            for candidate in _classify(part, initial and part[0] is tokens[0], text, gaz)
+        ]
     if count > 1 and _looks_like_organisation(tokens):
         return make("ORG")
     if count > 1 and (last in vocab.PLACE_FEATURES or words[0] in vocab.PLACE_OPENERS):
@@ -216,15 +262,22 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         return with_role
     if count == 1 and (_is_acronym(last) or _is_brand(last)):
         return make("ORG")
+    if count > 1 and vocab.ORG_ROLE_AFTER.match(text[end : end + 24]):
+        return [Candidate(start, end, name, "ORG", name, count, tentative=True)]
+    named = [word for word in words if not _INITIAL.match(word) and word not in _NAME_SUFFIXES]
     if (
-        words[0] in gaz.given_names
-        and (2 <= count <= 3 or (count > 3 and len(tokens) > count))
+        (words[0] in gaz.given_names or (_INITIAL.match(words[0]) and len(named) >= 1))
+        and words[0] not in vocab.ARTICLES
+        and (1 <= len(named) <= 3 or (len(named) > 3 and len(tokens) > count))
+        and count >= 2
         and all(map(_name_shaped, words))
     ):
         # Four or more words are a name only with a particle ("Lula da Silva"); without one
         # they are more often a thing ("James Webb Space Telescope").
         return make("PERSON")
     if initial and count > 1 and not _known_word(words[0], gaz):
+        if _speaks_like_a_person(tokens, text, gaz):
+            return make("PERSON")  # "Aliko Dangote said", though "Aliko" is no known name
         return _classify(_strip_first(tokens), False, text, gaz)
     connectors = [
         i
@@ -238,8 +291,81 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         return found
     if place is not None:
         # A small town's name outside a place context: keep it for the context pass.
-        return make(None, place.key)
+        return [Candidate(start, end, name, None, place.key, count, maybe_place=True)]
     return make(None)
+
+
+def _is_organisation(
+    organisation: Organisation, place: Place | None, initial: bool, start: int, end: int, text: str
+) -> bool:
+    """Whether a listed organisation's name means the organisation here. An unambiguous name
+    always does; one that is also a place only where the text speaks of a company ("Rio Tinto
+    shares", "Toyota said"); one that is also a word or a person's name unless it opens a
+    sentence ("Shell" and "Ford" mid-sentence are the companies)."""
+    if not organisation.ambiguous:
+        return True
+    if place is not None:
+        if place.is_country or place.population >= _SPEAKING_PLACE_POPULATION:
+            return False
+        if vocab.ORG_BEFORE.search(text, max(0, start - 32), start) is not None:
+            return True  # "shares in Rio Tinto": the "in" is no place's
+        if vocab.LOCATIVE_BEFORE.search(text, max(0, start - 12), start) is not None:
+            return False
+        return (
+            _organisation_context(start, end, text)
+            or vocab.ORG_SPEECH_AFTER.match(text[end : end + 24]) is not None
+        )
+    return not initial or _organisation_context(start, end, text, whole_paragraph=True)
+
+
+def _organisation_context(
+    start: int, end: int, text: str, *, whole_paragraph: bool = False
+) -> bool:
+    """Company words around the name: within its sentence, or anywhere in its paragraph."""
+    if whole_paragraph:
+        first = text.rfind("\n", 0, start) + 1
+        last = text.find("\n", end)
+        before, after = text[first:start], text[end : len(text) if last < 0 else last]
+    else:
+        reach = vocab.ORG_CONTEXT_REACH
+        before = re.split(r"[.!?]\s", text[max(0, start - reach) : start])[-1]
+        after = re.split(r"[.!?]\s", text[end : end + reach])[0]
+    return bool(vocab.ORG_CONTEXT.search(before) or vocab.ORG_CONTEXT.search(after))
+
+
+def _ends_with_organisation(tokens: list[Token], gaz: Gazetteer) -> bool:
+    """``Kenya Red Cross``: a known organisation of two words or more, after a place or a
+    person that only says which branch."""
+    if any(token.connector for token in tokens):
+        return False  # "Members of the European People's Party": see _organisation_after_of
+    for index in range(1, len(tokens) - 1):
+        found = gaz.organisation(" ".join(token.text for token in tokens[index:]))
+        if found is not None and not found.ambiguous:
+            return True
+    return False
+
+
+def _two_names(tokens: list[Token], joined: list[int], text: str, gaz: Gazetteer) -> bool:
+    """``Ford and General Motors``, ``Ottawa and Mexico City``, ``Prasarana and SMRT Corp``:
+    two names, though what follows "and" would end one organisation's name, when what comes
+    before it is a name of its own (known, an acronym, or an organisation's whole name), or
+    what follows ends in a legal form."""
+    before = _trim(tokens[: joined[0]])
+    if before:
+        name = text[before[0].start : before[-1].end]
+        place, organisation = gaz.place(name), gaz.organisation(name)
+        if place is not None and (place.is_country or place.population >= BIG_CITY_POPULATION):
+            return True
+        if organisation is not None and (place is None or not organisation.ambiguous):
+            return True
+        if len(before) == 1 and _is_acronym(name):
+            return True
+        if len(before) >= 2 and before[-1].text in vocab.ORG_HEADS:
+            return True  # "Yeti Airlines and Tara Air"
+    after = _trim(tokens[joined[-1] + 1 :])
+    return (
+        tokens[joined[-1]].text == "and" and len(after) >= 2 and after[-1].text in vocab.LEGAL_FORMS
+    )
 
 
 def _split_person_of(tokens: list[Token], gaz: Gazetteer) -> list[list[Token]] | None:
@@ -255,6 +381,25 @@ def _split_person_of(tokens: list[Token], gaz: Gazetteer) -> list[list[Token]] |
             ):
                 after = _trim(tokens[index + 1 :])
                 return [tokens[:index], after] if after else [tokens[:index]]
+            return None
+    return None
+
+
+def _organisation_after_of(tokens: list[Token]) -> list[list[Token]] | None:
+    """``Members of the European People's Party``: an organisation's name after "of", and
+    before it a word that heads no organisation's name (unlike "Bank of England")."""
+    for index, token in enumerate(tokens):
+        if token.connector and token.text == "of":
+            before = _trim(tokens[:index])
+            after = _trim(tokens[index + 1 :])
+            if (
+                before
+                and len(after) >= 2
+                and before[-1].text not in vocab.ORG_HEADS
+                and before[-1].text not in vocab.ORG_OPENERS
+                and _looks_like_organisation(after)
+            ):
+                return [before, after]
             return None
     return None
 
@@ -275,6 +420,27 @@ def _looks_like_organisation(tokens: list[Token]) -> bool:
         ):
             return True
     return False
+
+
+def _speaks_like_a_person(tokens: list[Token], text: str, gaz: Gazetteer) -> bool:
+    """Two name-shaped words that say, tell or warn, and name no thing or place (three are
+    as often an organisation: "Médecins Sans Frontières said")."""
+    words = [token.text for token in tokens if not token.connector]
+    name = text[tokens[0].start : tokens[-1].end]
+    return (
+        len(tokens) == 2
+        and vocab.PERSON_VERBS.match(text[tokens[-1].end : tokens[-1].end + 48]) is not None
+        and all(map(_name_shaped, words))
+        and _could_be_a_person(name, gaz)
+    )
+
+
+def _could_be_a_person(name: str, gaz: Gazetteer) -> bool:
+    """Not "La Guajira" (an article), "Los Angeles Dodgers" (a place first), "Energy Agency"."""
+    words = name.split()
+    if words[0] in vocab.ARTICLES or any(_names_a_thing(word, gaz) for word in words):
+        return False
+    return all(gaz.place(" ".join(words[:size])) is None for size in range(1, len(words)))
 
 
 def _names_a_thing(word: str, gaz: Gazetteer) -> bool:
@@ -339,6 +505,8 @@ def _split_role(
 
 
 def _name_shaped(word: str) -> bool:
+    if _INITIAL.match(word) or word in _NAME_SUFFIXES:
+        return True
     letters = word.replace("-", "").replace("'", "").replace("’", "")
     return (
         letters.isalpha()
@@ -349,7 +517,7 @@ def _name_shaped(word: str) -> bool:
 
 
 def _is_acronym(word: str) -> bool:
-    letters = word.replace(".", "").replace("&", "")
+    letters = word.replace(".", "").replace("&", "").removesuffix("+")
     return (
         word.isupper()
         and 2 <= len(letters) <= 6
@@ -399,20 +567,61 @@ def _label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) 
         if candidate.label is not None:
             continue
         after = text[candidate.end : candidate.end + 48]
-        if vocab.ORG_AFTER.match(after) or vocab.ORG_BEFORE.search(
-            text, max(0, candidate.start - 32), candidate.start
+        if not candidate.maybe_place and (
+            vocab.ORG_AFTER.match(after)
+            or vocab.ORG_BEFORE.search(text, max(0, candidate.start - 32), candidate.start)
         ):
-            candidate.label = "ORG"
+            # Tentative: "Tinubu's spokesman" after "Bola Tinubu" is the person.
+            candidate.label, candidate.tentative = "ORG", True
         elif (
             2 <= candidate.words <= 3
-            and vocab.PERSON_VERBS.match(after)
-            and not any(_names_a_thing(word, gaz) for word in candidate.text.split())
+            and (vocab.PERSON_VERBS.match(after) or _role_before(candidate.start, text, gaz))
+            and _could_be_a_person(candidate.text, gaz)
         ):
             candidate.label = "PERSON"
-    _label_lists(candidates, text)
+    _label_teams(candidates, text, gaz)
+    _label_lists(candidates, text, gaz)
 
 
-def _label_lists(candidates: list[Candidate], text: str) -> None:
+def _label_teams(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None:
+    """In a paragraph about a game, a place (or an unknown name) that beats, plays or draws
+    with another is a team, and so is every other mention of it in the paragraph."""
+    teams: set[tuple[int, str]] = set()  # (paragraph start, name)
+    sporting: dict[int, bool] = {}
+    for candidate in candidates:
+        if candidate.label not in ("PLACE", None) or _is_country(candidate.key, gaz):
+            continue  # "India beat Sri Lanka": a national side is left to read as its country
+        first = text.rfind("\n", 0, candidate.start) + 1
+        if first not in sporting:
+            last = text.find("\n", first)
+            paragraph = text[first : len(text) if last < 0 else last]
+            hits = {match.lower() for match in vocab.SPORT_WORDS.findall(paragraph)}
+            sporting[first] = len(hits) >= vocab.SPORT_WORDS_NEEDED
+        if sporting[first] and (
+            vocab.TEAM_BEFORE.search(text, max(0, candidate.start - 16), candidate.start)
+            or vocab.TEAM_AFTER.match(text[candidate.end : candidate.end + 24])
+        ):
+            teams.add((first, candidate.text))
+    if not teams:
+        return
+    for candidate in candidates:
+        if candidate.label in ("PLACE", None):
+            first = text.rfind("\n", 0, candidate.start) + 1
+            if (first, candidate.text) in teams:
+                candidate.label = "ORG"
+
+
+_LOWER_WORD_BEFORE = re.compile(r"([a-z][a-z-]+),?\s$")
+
+
+def _role_before(start: int, text: str, gaz: Gazetteer) -> bool:
+    """A role in lower case right before a name: "opposition leader Atiku Abubakar",
+    "Tinubu's spokesman, Bayo Onanuga"."""
+    found = _LOWER_WORD_BEFORE.search(text, max(0, start - 24), start)
+    return found is not None and found.group(1) in gaz.titles
+
+
+def _label_lists(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None:
     """Members of one list are of one kind: an unknown name takes its neighbour's label."""
     changed = True
     while changed:
@@ -423,7 +632,11 @@ def _label_lists(candidates: list[Candidate], text: str) -> None:
             if text[left.end : right.start] not in _LIST_SEPARATORS:
                 continue
             known, unknown = (left, right) if left.label is not None else (right, left)
-            if known.label in ("ORG", "PERSON") and unknown.words <= 3:
+            if (
+                known.label == "ORG"
+                or (known.label == "PERSON" and _could_be_a_person(unknown.text, gaz))
+                or (known.label == "PLACE" and unknown.maybe_place)
+            ) and unknown.words <= 3:
                 unknown.label = known.label
                 changed = True
 

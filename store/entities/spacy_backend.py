@@ -62,6 +62,7 @@ class _Found:
     label: EntityLabel | None
     key: str
     words: int
+    tentative: bool = False
 
 
 def extract_with_spacy(text: str, pipeline: Any = None) -> list[Mention]:

@@ -39,9 +39,10 @@ WEEKDAYS_AND_MONTHS = frozenset(
 ORG_HEADS = frozenset(
     """
     Inc Corp Corporation Co Ltd Limited LLC Plc PLC AG SA NV GmbH Group Holdings Company
-    Bank Bancorp Partners Capital Investments Securities Insurance Airlines Airways Motors
-    Motor Technologies Technology Systems Pharmaceuticals Energy Industries Entertainment
-    Studios Media Labs Foods Brands Telecom Communications Networks Software
+    Bank Bancorp Partners Capital Investments Securities Insurance Airlines Airways Air Motors
+    Motor Technologies Technology Systems Pharmaceuticals Energy Industries Industry
+    Entertainment Studios Media Labs Foods Brands Telecom Communications Networks Software
+    Management Rail Railway Railways Refinery Community Observatory
     University College Institute School Academy Laboratory Hospital Museum Library
     Ministry Department Agency Authority Commission Committee Council Office Bureau Board
     Service Services Parliament Congress Senate Assembly Court Tribunal Cabinet Government
@@ -52,6 +53,9 @@ ORG_HEADS = frozenset(
     Broadcasting Radio Television Church Forum Centre Center Programme Program
     """.split()
 )
+
+# A company's legal form ends its name: "X and Y Corp" names two companies, not one.
+LEGAL_FORMS = frozenset("Inc Corp Co Ltd Limited LLC Plc PLC AG SA NV GmbH".split())
 
 # Organisation heads that open a name and take "of"/"for": "University of Cambridge".
 ORG_OPENERS = frozenset(
@@ -66,9 +70,10 @@ ORG_OPENERS = frozenset(
 PLACE_FEATURES = frozenset(
     """
     Strait Straits Sea Ocean River Island Islands Isles Mountains Mountain Hills Gulf Bay
-    Valley Peninsula Canal Desert Lake Lakes Coast Basin Delta Plateau Channel Gardens
+    Valley Peninsula Canal Desert Lake Lakes Coast Basin Delta Plateau Channel Shoal
     Square Park Province Region Prefecture County Oblast Territory Territories Bridge
-    Airport Harbour Harbor Falls Glacier Reef Archipelago Steppe Highlands Lowlands
+    Airport Harbour Harbor Falls Glacier Reef Archipelago Steppe Highlands Lowlands Dam
+    Stadium Highway Motorway Expressway Freeway Avenue Street Boulevard
     """.split()
 )
 
@@ -88,12 +93,15 @@ SINGLE_WORD_EVENTS = frozenset("Olympics Paralympics Brexit Ramadan Christmas Ea
 # "Detective Inspector", "Energy Minister").
 ROLE_EXTRAS = frozenset(
     """
-    justice inspector chairman chairwoman chairperson emir crown energy finance defence
+    justice chairman chairwoman chairperson emir crown energy finance defence
     defense interior health trade home economy culture education environment transport
     industry labour labor agriculture opposition majority minority attorney secretary-general
-    director-general
+    director-general spokesman spokeswoman spokesperson
     """.split()
 )
+# Articles of other languages that open names of places and things, never of people: "La
+# Guajira", "El Tiempo", "Los Angeles".
+ARTICLES = frozenset("La El Los Las Le Les Il Der Die Das".split())
 # Title words that also open names of things ("United", "Royal", "General Motors"): they may
 # extend a role but never make one on their own.
 WEAK_TITLES = frozenset(
@@ -115,6 +123,11 @@ NON_ENTITY_ACRONYMS = frozenset(
     """.split()
 )
 
+# Possessives that belong inside a name: "European People's Party", "Women's Institute".
+NAME_POSSESSIVES = frozenset(
+    "People's People’s Women's Women’s Children's Children’s Men's Men’s Workers' Workers’".split()
+)
+
 # A lower-case word after a hyphen that turns a name into an adjective: "Stockholm-based".
 ADJECTIVE_SUFFIXES = frozenset(
     "based born led owned backed made run style linked listed era wide bound funded "
@@ -123,21 +136,60 @@ ADJECTIVE_SUFFIXES = frozenset(
 
 # Verbs that people (rarely organisations) do, right after their name.
 PERSON_VERBS = re.compile(
-    r"^(?:,\s\d{1,3},)?\s(?:said|says|told|wrote|added|scored|won|finished|reached|argued|"
+    r"^(?:,\swho\b|(?:,\s\d{1,3},)?\s(?:said|says|told|wrote|added|scored|won|finished|reached|argued|"
     r"insisted|warned|urged|replied|tweeted|posted|denied|admitted|claimed|recalled|"
     r"explained|smiled|laughed|insists|believes|thinks|accused|criticised|criticized|vowed|"
-    r"pledged|noted|stressed|suggested|who)\b"
+    r"pledged|noted|stressed|suggested|who)\b)"
 )
 ORG_AFTER = re.compile(
     r"^(?:['’]s)?\s(?:said\sit\b|said\sits\b|shares\b|reported\b|announced\sit\b|"
-    r"chief\sexecutive\b|spokesperson\b|spokesman\b|spokeswoman\b|agreed\sto\spay\b)|"
+    r"chief\sexecutive\b|spokesperson\b|spokesman\b|spokeswoman\b)|"
     r"^,\s(?:the|a|which)\s(?:[a-z-]+\s)?(?:company|firm|group|maker|carmaker|retailer|"
     r"lender|bank|insurer|airline|start-?up|chipmaker|giant|platform|broadcaster)\b"
 )
+# A role word right after a name, no possessive: the name is where the person works ("Cal Fire
+# chief Joe Tyler", "Shell chief executive Wael Sawan"); "Tinubu's spokesman" is not.
+ORG_ROLE_AFTER = re.compile(
+    r"^\s(?:chief|boss|spokesperson|spokesman|spokeswoman|chairman|chairwoman)\b"
+)
 ORG_BEFORE = re.compile(
     r"(?:\bshares\s(?:in|of)|\bthe\s(?:company|firm|carmaker|retailer|lender|insurer|"
-    r"airline|start-?up|chipmaker|broadcaster|platform)|\brivals?|\bcompanies\ssuch\sas)\s$"
+    r"airline|start-?up|chipmaker|broadcaster|platform)|\brivals?|\bcompanies\ssuch\sas)\s$",
+    re.IGNORECASE,
 )
+# Words near a name that make a company of it, where the name is also a place, a person's or
+# an ordinary word ("Rio Tinto shares", "the miner Rio Tinto", "Apple's chief executive").
+ORG_CONTEXT = re.compile(
+    r"\b(?:shares?|stocks?|listed|compan(?:y|ies)|firms?|group|(?:car|auto|chip|drug)?makers?|"
+    r"miners?|producers?|retailers?|lenders?|banks?|insurers?|airlines?|operators?|"
+    r"conglomerates?|chief\sexecutive|CEO|chairman|profits?|revenues?|earnings|investors?|"
+    r"subsidiary|brands?|merger|acquisition|takeover|stake|quarterly|dividends?)\b",
+    re.IGNORECASE,
+)
+# How far around a name ORG_CONTEXT is looked for, within its sentence.
+ORG_CONTEXT_REACH = 60
+# Right after a name, a verb a company does as much as a person: "Rio Tinto said".
+ORG_SPEECH_AFTER = re.compile(r"^(?:['’]s)?\s(?:said|says|announced|reported)\b")
+
+# A paragraph about a game: three or more of these words, and a place that beats, draws with
+# or plays another is its team ("Leinster beat Toulouse", "a win over India").
+SPORT_WORDS = re.compile(
+    r"\b(?:match|matches|game|games|season|league|cup|coach|striker|goals?|scored|tries|"
+    r"wickets?|innings|final|semi-final|quarter-final|champions|squad|fixture|half-time|"
+    r"stadium|fans|club|victory|defeat|beat|drew|relegation|playoffs?|tournament|captain)\b",
+    re.IGNORECASE,
+)
+SPORT_WORDS_NEEDED = 3
+TEAM_BEFORE = re.compile(
+    r"\b(?:beat|beating|defeated|defeating|against|versus|vs\.?|lost\sto|drew\swith|"
+    r"draw\swith|win\sover|victory\sover|defeat\sto|hosts?|hosted|faces?|faced)\s$"
+)
+TEAM_AFTER = re.compile(
+    r"^(?:['’]s\s(?:win|victory|defeat|loss|coach|manager|captain|squad|players?|fans|"
+    r"striker|goalkeeper|fly-half|scrum-half|head\scoach)\b|"
+    r"\s(?:beat|defeated|drew|lost|won|thrashed|edged|host|hosted|face|faced|play|played)\b)"
+)
+
 # Prepositions of place before a name: they let smaller towns count ("near Sukkur").
 LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|from|outside|at|to|across|towards?)\s$")
 

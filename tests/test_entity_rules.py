@@ -1,0 +1,138 @@
+"""One row per rule of the default extractor: a sentence it must fire on, and one it must not.
+
+Each rule is named as in ``store/entities/rules.py`` and ``aliases.py``; a row says which
+mention (text, label) the sentence must or must not yield. The sentences are made up for the
+rule, not taken from the evaluation sets.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from store import entities
+from store.models import Mention
+
+Row = tuple[str, str, str, str]
+"""(rule, sentence, mention text, label)."""
+
+FIRES: list[Row] = [
+    ("listed company", "Engineers at Nvidia built the chip.", "Nvidia", "ORG"),
+    ("listed institution", "The report was sent to Interpol on Monday.", "Interpol", "ORG"),
+    ("listed word mid-sentence", "Analysts said Shell would sell the field.", "Shell", "ORG"),
+    ("listed word, company context", "Apple unveiled a phone; its shares rose.", "Apple", "ORG"),
+    ("listed place, company context", "Shares in Rio Tinto fell sharply.", "Rio Tinto", "ORG"),
+    ("listed place that speaks", "Toyota said the plant would close.", "Toyota", "ORG"),
+    ("ends with an organisation", "The Kenya Red Cross sent boats.", "Kenya Red Cross", "ORG"),
+    ("two names: known first", "Ford and General Motors cut jobs.", "General Motors", "ORG"),
+    ("two names: known place", "Flights to Ottawa and Mexico City resumed.", "Mexico City",
+     "PLACE"),
+    ("two names: legal form", "Prasarana and SMRT Corp agreed.", "SMRT Corp", "ORG"),
+    ("two names: whole name first", "Yeti Airlines and Tara Air cancelled.", "Yeti Airlines",
+     "ORG"),
+    ("cue word: Air", "Flights by Tara Air were cancelled.", "Tara Air", "ORG"),
+    ("cue word: Community", "The Economic Community of West African States met.",
+     "Economic Community of West African States", "ORG"),
+    ("cue word: Highway", "Police closed the Stuart Highway overnight.", "Stuart Highway", "PLACE"),
+    ("an organisation after 'of'", "Members of the European People's Party voted.",
+     "European People's Party", "ORG"),
+    ("role after the name", "Cal Fire chief Joe Tyler spoke.", "Cal Fire", "ORG"),
+    ("middle initial and suffix", "Robert F. Kennedy Jr. spoke.", "Robert F. Kennedy Jr.",
+     "PERSON"),
+    ("initial first", "Agency chairman V. Narayanan spoke.", "V. Narayanan", "PERSON"),
+    ("the The of a place", "Judges in The Hague ruled.", "The Hague", "PLACE"),
+    ("OPEC+", "Oil rose after OPEC+ agreed to cut output.", "OPEC+", "ORG"),
+    ("possessive inside a name", "The European People's Party voted.",
+     "European People's Party", "ORG"),
+    ("sentence-initial speaker", "Aliko Dangote said the refinery was ready.", "Aliko Dangote",
+     "PERSON"),
+    ("lower-case role before", "Tinubu's spokesman, Bayo Onanuga, told reporters.",
+     "Bayo Onanuga", "PERSON"),
+    ("who after the name", "Former leader Evo Morales, who founded the party, spoke.",
+     "Evo Morales", "PERSON"),
+    ("small town in a list of places", "Cuts in Zwickau and Emden, the carmaker said.", "Emden",
+     "PLACE"),
+    ("region WordNet calls a country", "Climbers crossed into Tibet on foot.", "Tibet", "PLACE"),
+]  # fmt: skip
+
+DOES_NOT_FIRE: list[Row] = [
+    ("listed company", "Officials in Lyon met on Monday.", "Lyon", "ORG"),
+    ("listed institution", "Congress met. The army said so.", "The army", "ORG"),
+    ("listed word mid-sentence", "Shell fragments lay on the beach.", "Shell", "ORG"),
+    ("listed word, company context", "Apple trees flowered early this spring.", "Apple", "ORG"),
+    ("listed place, company context", "The Rio Tinto river runs red.", "Rio Tinto", "ORG"),
+    ("listed place that speaks", "Workers at a plant in Toyota said no.", "Toyota", "ORG"),
+    ("ends with an organisation", "Kenya said the floods were over.", "Kenya", "ORG"),
+    ("two names: known first", "Shares of Marks and Spencer Group rose.", "Marks", "ORG"),
+    ("two names: known place", "The Bosnia and Herzegovina team won.", "Bosnia", "PLACE"),
+    ("two names: legal form", "Shares in Hartwell & Quince Ltd rose.", "Quince Ltd", "ORG"),
+    ("two names: whole name first", "The Securities and Exchange Commission sued.",
+     "Exchange Commission", "ORG"),
+    ("cue word: Air", "Officials said the Air was clear.", "Air", "ORG"),
+    ("cue word: Community", "Villagers in the community were evacuated.", "community", "ORG"),
+    ("cue word: Highway", "Rescuers on the highway found them.", "highway", "PLACE"),
+    ("an organisation after 'of'", "Officials at the Bank of England met.", "England", "PLACE"),
+    ("role after the name", "Bola Tinubu's spokesman said so.", "Bola Tinubu", "ORG"),
+    ("middle initial and suffix", "They chose Plan B. Then they left.", "Plan B.", "PERSON"),
+    ("initial first", "They waited at Gate B. Police said it was safe.", "B. Police", "PERSON"),
+    ("the The of a place", "The Danube rose overnight.", "The Danube", "PLACE"),
+    ("OPEC+", "Developers still write C++ at night.", "C++", "ORG"),
+    ("possessive inside a name", "Takaichi's party won in Tokyo.", "Takaichi's", "PERSON"),
+    ("sentence-initial speaker", "Médecins Sans Frontières said its clinics were full.",
+     "Médecins Sans Frontières", "PERSON"),
+    ("lower-case role before", "He was governor of La Guajira, Hernando Ruiz, who denied it.",
+     "La Guajira", "PERSON"),
+    ("who after the name", "Crowds in Los Angeles Dodgers, who won, cheered.",
+     "Los Angeles Dodgers", "PERSON"),
+    ("small town in a list of places", "Zwickau and Emden, the carmaker said.", "Emden",
+     "PERSON"),
+    ("region WordNet calls a country", "Officials in Tibet said so.", "Tibet", "ORG"),
+]  # fmt: skip
+
+
+def found(sentence: str) -> set[tuple[str, str]]:
+    mentions: list[Mention] = entities.extract(sentence)
+    return {(mention.text, mention.label) for mention in mentions}
+
+
+def test_every_rule_has_both_rows() -> None:
+    assert [row[0] for row in FIRES] == [row[0] for row in DOES_NOT_FIRE]
+
+
+@pytest.mark.parametrize(("rule", "sentence", "text", "label"), FIRES, ids=[r[0] for r in FIRES])
+def test_rule_fires(rule: str, sentence: str, text: str, label: str) -> None:
+    assert (text, label) in found(sentence)
+
+
+@pytest.mark.parametrize(
+    ("rule", "sentence", "text", "label"), DOES_NOT_FIRE, ids=[r[0] for r in DOES_NOT_FIRE]
+)
+def test_rule_does_not_fire(rule: str, sentence: str, text: str, label: str) -> None:
+    assert (text, label) not in found(sentence)
+
+
+def test_an_acronym_takes_the_full_name_it_is_defined_with() -> None:
+    text = (
+        "The Japan Aerospace Exploration Agency (JAXA) delayed the launch. "
+        "Later, JAXA said the rocket was safe. The NDMA (National Disaster Management "
+        "Authority) warned of floods, and the NDMA opened shelters."
+    )
+    by_text = {(m.text, m.key) for m in entities.extract(text) if m.label == "ORG"}
+    assert ("JAXA", "Japan Aerospace Exploration Agency") in by_text
+    assert ("NDMA", "National Disaster Management Authority") in by_text
+    assert {key for name, key in by_text if name == "JAXA"} == {
+        "Japan Aerospace Exploration Agency"
+    }
+
+
+def test_an_acronym_beside_a_name_it_does_not_abbreviate_keeps_its_own_key() -> None:
+    text = "Talks with Sanae Takaichi (LDP) went on. The LDP said more."
+    keys = {m.text: m.key for m in entities.extract(text)}
+    assert keys.get("LDP") == "LDP"
+    assert keys["Sanae Takaichi"] == "Sanae Takaichi"
+
+
+def test_a_company_named_like_a_person_gives_way_to_that_person() -> None:
+    # "Ford" is listed (Ford Motor Company), but here it is the surname of a person named in full.
+    text = "Harrison Ford arrived in Rome. Later Ford said he was tired."
+    people = {m.text: m.key for m in entities.extract(text) if m.label == "PERSON"}
+    assert people.get("Ford") == "Harrison Ford"
