@@ -24,8 +24,6 @@ from store.annotations import HighlightStore
 from store.annotations.sync import highlighted_body_hashes, reanchor_changed
 from store.db import StoreError
 from store.feeds import Feed, FeedStore
-from store.ingest.full_text import fetch_full_text
-from store.ingest.subscriptions import SubscribeError, add_feed, remove_feed
 from store.library import Library
 from store.text import clean_inline
 from tui.screens.ask import AskLine, AskYesNo
@@ -173,6 +171,9 @@ class FeedsScreen(Screen[FeedsScreenResult]):
 
     @work(thread=True, group="feeds-change", exit_on_error=False, description="add a feed")
     def _add(self, url: str) -> None:
+        # The fetching stack (httpx, lxml, feedparser: ~20 MB) loads when first needed.
+        from store.ingest.subscriptions import SubscribeError, add_feed
+
         try:
             with FeedStore(self.library.paths) as feed_store:
                 result = add_feed(self.library, feed_store, url)
@@ -200,6 +201,8 @@ class FeedsScreen(Screen[FeedsScreenResult]):
 
     @work(thread=True, group="feeds-change", exit_on_error=False, description="remove a feed")
     def _remove(self, feed: Feed) -> None:
+        from store.ingest.subscriptions import remove_feed
+
         highlighted = set(self.highlights.counts_by_article())
         try:
             with FeedStore(self.library.paths) as feed_store:
@@ -252,6 +255,8 @@ class FeedsScreen(Screen[FeedsScreenResult]):
     @work(thread=True, group="full-text", exit_on_error=False, description="fetch full texts")
     def _fetch_full_text(self, feed: Feed) -> None:
         """The feed's stored articles get their full text too, in the background."""
+        from store.ingest.full_text import fetch_full_text
+
         articles = [a for a in self.library.articles() if a.feed_id == feed.id]
 
         def progress(done: int, total: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -23,10 +24,12 @@ from textual.worker import Worker
 from store.annotations import HighlightStore
 from store.annotations.sync import highlighted_body_hashes, reanchor_changed
 from store.feeds import FeedStore
-from store.ingest.refresh import FeedResult, refresh_feeds
 from store.library import Library
 from store.models import Article
 from tui.worker_errors import report_failed_worker
+
+if TYPE_CHECKING:
+    from store.ingest.refresh import FeedResult
 
 LIST_UPDATE_SECONDS = 0.5
 """Re-sorting 50,000 articles as each feed lands would cost seconds: at most twice a second."""
@@ -130,6 +133,10 @@ class RefreshBar(Horizontal):
 
             def progress(done: int, total: int) -> None:
                 self.post_message(self.Progress(done, total))
+
+            # The fetching stack (httpx, lxml, feedparser: ~20 MB) loads with the first
+            # refresh, not with the app.
+            from store.ingest.refresh import refresh_feeds
 
             before = highlighted_body_hashes(library, highlights)
             report = refresh_feeds(
