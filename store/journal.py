@@ -44,7 +44,7 @@ from store.db import (
     signature_of,
     write_atomically,
 )
-from store.table_file import Record, read_table, write_table
+from store.table_file import Record, iter_documents, write_table
 
 T = TypeVar("T")
 
@@ -179,16 +179,15 @@ class JournaledTable(Generic[T]):
         records: dict[str, T] = {}
         generation = 0
         if signature is not None:
-            try:
-                meta = read_table(self.snapshot_path, "meta")
-                rows = read_table(self.snapshot_path, self.table)
-            except CorruptStoreError as problem:
-                raise self._with_backup_named(problem) from None
             row: Record = {}
             try:
+                meta = [row for _, row in iter_documents(self.snapshot_path, "meta")]
                 generation = int(meta[0].get("generation", 0)) if meta else 0
-                for row in rows:
+                # Decoded as they are read, so the parsed rows never all exist at once.
+                for _, row in iter_documents(self.snapshot_path, self.table):
                     records[row[self.key]] = self._decode(row)
+            except CorruptStoreError as problem:
+                raise self._with_backup_named(problem) from None
             except (KeyError, TypeError, ValueError, AttributeError) as problem:
                 which = row.get(self.key) if isinstance(row, dict) else None
                 named = f" {self.key} {which!r}" if isinstance(which, str) else ""

@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -61,14 +61,17 @@ def read_documents(path: Path, table: str) -> list[tuple[str, Record]]:
     """Every document of ``table`` at ``path`` with its TinyDB document id, read through the
     storage as TinyDB reads it ([] when there is no file). CorruptStoreError, naming the
     file, when it cannot be read or a document is not a JSON object."""
-    stored = AtomicJSONStorage(path).read()
-    if stored is None:
-        return []
-    documents = stored.get(table, {})
-    for document_id, document in documents.items():
+    return list(iter_documents(path, table))
+
+
+def iter_documents(path: Path, table: str) -> Iterator[tuple[str, Record]]:
+    """:func:`read_documents` a document at a time, for a caller that decodes each as it
+    comes (the parsed dicts then never all exist at once: see
+    :meth:`~store.db.AtomicJSONStorage.documents`). An error may come after some documents."""
+    for document_id, document in AtomicJSONStorage(path).documents(table):
         if not isinstance(document, dict):
             raise CorruptStoreError(path, f"record {document_id} is not an object")
-    return list(documents.items())
+        yield document_id, document
 
 
 def write_table(path: Path, table: str, records: Iterable[Record], **other: list[Record]) -> None:
@@ -134,11 +137,13 @@ class TableFile(Generic[T]):
         """Read the file (raises CorruptStoreError if it cannot be read)."""
         with self._lock:
             signature = signature_of(self.path)
-            self.records = self._decoded(read_documents(self.path, self.table))
+            self.records = self._decoded(iter_documents(self.path, self.table))
             self._signature = signature
             self.damaged_file = None
 
-    def _decoded(self, documents: list[tuple[str, Record]], *, copy: bool = False) -> dict[str, T]:
+    def _decoded(
+        self, documents: Iterable[tuple[str, Record]], *, copy: bool = False
+    ) -> dict[str, T]:
         """The documents that decode, by key; the others are named (once) and left out.
         ``copy``: the documents are written back afterwards, so the decoder (which may
         change what it is given) gets copies."""
