@@ -17,6 +17,10 @@ app and a cron refresh read and write it at once, and a crash never leaves a hal
   (:meth:`BodyStore.mirrored_records`), so the articles a user saved, imported, read, starred
   or highlighted outlive the damage. A damaged database is set aside, and what it still
   holds is read back into a new one.
+- Beside each text, its structure (:class:`store.structure.TextStructure`: the kinds of its
+  blocks, its links), by the same hash (table ``structure``), written with the text. A text
+  with none stored (from before, or plain paragraphs) reads as paragraphs, and so does one
+  whose stored structure does not fit it.
 - In a folder this process cannot write to, the database is opened read-only.
 """
 
@@ -35,6 +39,7 @@ import orjson
 from store.db import ClosedOnExit, CorruptStoreError, StoreError, can_write, set_aside_corrupt
 from store.paths import DataPaths
 from store.recovery import say
+from store.structure import TextStructure
 from store.text import content_hash
 
 SCHEMA_VERSION = 1
@@ -46,6 +51,8 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS article "
     "(id TEXT PRIMARY KEY, shard INTEGER NOT NULL, record BLOB NOT NULL)",
     "CREATE INDEX IF NOT EXISTS article_by_shard ON article (shard)",
+    # Also added beside them: a text's blocks and links (JSON), by the text's hash.
+    "CREATE TABLE IF NOT EXISTS structure (hash TEXT PRIMARY KEY, structure BLOB NOT NULL)",
 )
 _MIRROR_COMPLETE = "articles-mirrored"
 """Set in ``meta`` once every article of the home has been copied into ``article``."""
@@ -56,6 +63,12 @@ MirrorChanges = Mapping[int, Mapping[str, Mapping[str, Any] | None]]
 _WRITE = (
     "INSERT INTO body (hash, text) VALUES (?, ?) "
     "ON CONFLICT (hash) DO UPDATE SET text = excluded.text WHERE text != excluded.text"
+)
+# The same text read again from its source gives the same structure: written only if it
+# differs (a newer version read it better).
+_WRITE_STRUCTURE = (
+    "INSERT INTO structure (hash, structure) VALUES (?, ?) ON CONFLICT (hash) "
+    "DO UPDATE SET structure = excluded.structure WHERE structure != excluded.structure"
 )
 
 
@@ -131,12 +144,43 @@ class BodyStore(ClosedOnExit):
                 problem = error
         raise StoreError(f"cannot read {self.path}: {problem}")
 
-    def write(self, body: str) -> str:
-        """Store ``body`` (if it is not stored already) and return its hash."""
+    def write(self, body: str, structure: TextStructure | None = None) -> str:
+        """Store ``body`` (if it is not stored already) and its structure (unless it is
+        plain paragraphs, which is what a text with none reads as); return its hash."""
         body_hash = content_hash(body)
         with self._lock, self._errors():
-            self._connect().execute(_WRITE, (body_hash, body))
+            connection = self._connect()
+            if structure is None or structure.is_plain:
+                connection.execute(_WRITE, (body_hash, body))
+                return body_hash
+            connection.execute("BEGIN")
+            try:
+                connection.execute(_WRITE, (body_hash, body))
+                connection.execute(_WRITE_STRUCTURE, (body_hash, structure.to_json()))
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
         return body_hash
+
+    def structure(self, body_hash: str, body: str) -> TextStructure:
+        """The structure of ``body`` (the text stored under ``body_hash``): as stored, or
+        paragraphs when none is stored or the stored one does not fit the text."""
+        row = None
+        with self._lock, self._errors():
+            if self._connection is not None or self.path.exists():
+                try:
+                    row = (
+                        self._connect()
+                        .execute("SELECT structure FROM structure WHERE hash = ?", (body_hash,))
+                        .fetchone()
+                    )
+                except sqlite3.OperationalError:
+                    if not self.read_only:
+                        raise
+                    row = None  # a database from before the table: nothing stored
+        stored = TextStructure.from_json(row[0], body) if row is not None else None
+        return stored or TextStructure.paragraphs(body)
 
     def read(self, body_hash: str) -> str | None:
         """The body with this hash, or None if it is missing or damaged."""
@@ -288,6 +332,9 @@ def _copy_readable_rows(damaged: Path, into: sqlite3.Connection) -> tuple[int, i
                 if isinstance(text, str) and content_hash(text) == body_hash:
                     into.execute(_WRITE, (body_hash, text))
                     bodies += 1
+        with contextlib.suppress(sqlite3.Error):
+            for body_hash, structure in source.execute("SELECT hash, structure FROM structure"):
+                into.execute(_WRITE_STRUCTURE, (body_hash, structure))
         with contextlib.suppress(sqlite3.Error):
             for row in source.execute("SELECT id, shard, record FROM article"):
                 into.execute("INSERT OR IGNORE INTO article (id, shard, record) VALUES (?, ?, ?)",

@@ -3,7 +3,9 @@
 The canonical text of an article is its body paragraphs, each normalised to NFC with control
 characters removed and inner whitespace folded to single spaces, joined by one blank line
 ("\\n\\n"). Highlight offsets index this exact string, so every ingest path (seed files, feed
-content, extracted pages) must build bodies with :func:`canonical_text` and nothing else.
+content, extracted pages) builds bodies with :func:`canonical_text`, or with
+:func:`store.structure.structured_text`, which cleans each block as it does and keeps the
+blocks' kinds and links beside the text.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u206
 _JSON_RAW_CONTROLS = re.compile(
     rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf"
 )
-_INNER_WHITESPACE = re.compile(r"[ \t\r\n\u00a0\u2000-\u200a\u2028\u2029\u3000]+")
+INNER_WHITESPACE = re.compile(r"[ \t\r\n\u00a0\u2000-\u200a\u2028\u2029\u3000]+")
+"""The whitespace :func:`clean_inline` folds to one space."""
 
 
 def strip_controls(text: str) -> str:
@@ -91,7 +94,7 @@ _SHORT.maxstring = _SHORT.maxother = 40
 def clean_inline(text: str) -> str:
     """Normalise one line or paragraph: NFC, no controls, whitespace folded, trimmed."""
     text = unicodedata.normalize("NFC", strip_controls(text))
-    return _INNER_WHITESPACE.sub(" ", text).strip()
+    return INNER_WHITESPACE.sub(" ", text).strip()
 
 
 def canonical_text(paragraphs: Iterable[str]) -> str:

@@ -20,15 +20,18 @@ from rich.cells import cell_len
 from textual.binding import Binding
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from store.annotations import HighlightStore
 from store.ingest.importer import import_seeds
 from store.library import Library
 from store.models import Article
 from store.paths import DataPaths
+from store.structure import Block, Link, TextStructure
 from tests.conftest import SEED_DATA
 from tests.pilot import settle
 from tests.terminal import SSHServer, TmuxSession, requires_terminal_tools
+from tests.test_blocks import MARKDOWN_SEED
 from tui.app import BroadsheetApp
 from tui.links import (
     Launcher,
@@ -37,6 +40,7 @@ from tui.links import (
     shorten_link,
     usable_link,
 )
+from tui.screens.links import LinksScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import ArticleReader
 from tui.widgets.reader_document import LINK_COLUMNS, ReaderDocument
@@ -460,6 +464,106 @@ def test_o_and_y_are_in_help_for_the_list_and_the_reader(linked_library: Library
             if isinstance(binding, Binding) and binding.id in ("links.open", "links.copy")
         }
         assert keys == {"links.open": "o", "links.copy": "y"}
+
+
+# The links view (L in the reader): newsboat's URL view
+
+
+@pytest.fixture
+def articles_with_links(library: Library) -> Library:
+    """The Markdown seed (its own link, then two in its text), and an older article whose link
+    text and address are full of markup."""
+    import_seeds(library, [MARKDOWN_SEED])
+    body = "Read [b]this[/b] and [link=x]that[/link] now."
+    label = body.index("[b]this[/b]"), body.index(" and")
+    library.save(
+        Article(id="markup", title="[bold]Markup[/bold]", body_hash="", url=None,
+                published="2020-01-01T00:00:00+00:00"),
+        body,
+        structure=TextStructure(
+            (Block("paragraph", 0, len(body)),), (Link(*label, HOSTILE_BUT_USABLE[-1]),)
+        ),
+    )  # fmt: skip
+    library.flush()
+    return library
+
+
+SEED_LINKS = [
+    "https://campus.example/news/library-hours",
+    "https://library.example/hours",
+    "https://union.example/",
+]
+
+
+def listed(app: BroadsheetApp) -> list[str]:
+    screen = app.screen
+    assert isinstance(screen, LinksScreen)
+    options = screen.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_the_links_view_lists_numbered_links_and_opens_and_copies_them(
+    written: list[str], articles_with_links: Library, fake_browser: tuple[list[str], Path]
+) -> None:
+    browser, record = fake_browser
+    articles_with_links.paths.settings_file.write_text(
+        f"browser = {json.dumps(browser)}\n", encoding="utf-8"
+    )
+    async with running_app(articles_with_links, DISPLAY_HERE) as (pilot, app):
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        assert listed(app) == [
+            f"1  This article\n   {SEED_LINKS[0]}",
+            f"2  library website\n   {SEED_LINKS[1]}",
+            f"3  the union\n   {SEED_LINKS[2]}",
+        ]
+        written.clear()
+        await pilot.press("j", "enter")  # opens the second, as o does
+        await settle(pilot)
+        app.launcher.wait(timeout=30)
+        await pilot.press("j", "y")  # copies the third
+        await pilot.pause()
+        assert [run["argv"] for run in runs(record)] == [[SEED_LINKS[1]]]
+        assert app.clipboard == SEED_LINKS[2]
+        assert terminal_bytes(written).startswith(b"\x1b]52;c;")
+        await pilot.press("escape")
+        assert isinstance(app.focused, ArticleReader)
+
+
+async def test_the_links_view_copies_over_ssh(
+    written: list[str], articles_with_links: Library
+) -> None:
+    async with running_app(articles_with_links, OVER_SSH) as (pilot, app):
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("L", "j", "o")
+        await settle(pilot)
+        assert app.clipboard == SEED_LINKS[1]
+        assert messages(app)[-1] == "Link copied to the clipboard (OSC 52)"
+
+
+async def test_the_links_view_shows_hostile_text_as_text(
+    articles_with_links: Library,
+) -> None:
+    async with running_app(articles_with_links, OVER_SSH) as (pilot, app):
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        assert listed(app) == [f"1  [b]this[/b]\n   {HOSTILE_BUT_USABLE[-1]}"]
+        shown = app.screen.query_one(OptionList).render_lines(
+            app.screen.query_one(OptionList).region.reset_offset
+        )
+        screen_text = "\n".join(strip.text for strip in shown)
+        assert "[b]this[/b]" in screen_text and "[bold]not[/bold]markup" in screen_text
+
+
+def test_the_links_view_key_is_in_help(linked_library: Library) -> None:
+    app = BroadsheetApp(linked_library, HighlightStore(linked_library.paths))
+    reader = dict(app.help_sections())["Reader"]
+    assert {b.id: b.key for b in reader if isinstance(b, Binding)}["reader.links"] == "L"
 
 
 # Over a real SSH session, in tmux

@@ -133,3 +133,28 @@ def test_full_text_of_a_pdf_fails_for_that_article_only(
 
 def _linked_article(article_id: str, url: str) -> Article:
     return Article(id=article_id, title=article_id, body_hash="", source="Test", url=url)
+
+
+def test_page_furniture_is_dropped_and_blocks_and_links_kept():
+    sentence = "The harbour wall will be rebuilt over two summers, the council said. "
+    html = (
+        "<html><head><title>Wall</title></head><body><article><h1>The wall</h1>"
+        "<p class='byline'>By Jo Marsh</p><time datetime='2026-03-14'>14 March 2026</time>"
+        f"<p>{sentence * 3}</p><p>Related: Floods cost the town £3m</p>"
+        f"<h2>The cost</h2><p>{sentence * 2} See <a href='/budget'>the budget</a>.</p>"
+        "<p>Advertisement</p><blockquote><p>It has to be done.</p></blockquote>"
+        f"<p>{sentence * 3}</p><figure><img src='w.jpg'><figcaption>The wall in 1990"
+        "</figcaption></figure></article></body></html>"
+    )
+    page = extract_article(html, URL)
+    assert page.paragraphs[0].startswith("The harbour wall will be rebuilt")
+    for furniture in ("14 March 2026", "Jo Marsh", "Related", "Advertisement", "1990"):
+        assert furniture not in page.text
+    assert page.structure is not None
+    kinds = [
+        (block.kind, page.text[block.start : block.end][:12]) for block in page.structure.blocks
+    ]
+    assert ("heading", "The cost") in kinds and ("quote", "It has to be") in kinds
+    [link] = page.structure.links
+    assert page.text[link.start : link.end] == "the budget"
+    assert link.href == "https://harbour.example/budget"

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from store.ingest.seeds import ParsedSeed, SeedError, parse_seed
+from store.ingest.seeds import (
+    HEADLINE_MAX_CHARS,
+    ParsedSeed,
+    SeedError,
+    derive_headline,
+    parse_seed,
+)
 from tests.conftest import BUNDLED_SEED, SEED_DATA
 
 
@@ -15,15 +21,25 @@ def parse(path: Path) -> ParsedSeed:
 
 
 class TestBundledSeed:
-    def test_headline_is_derived_from_the_lead(self) -> None:
+    def test_headline_is_the_leads_main_clause_and_the_lead_reads_in_full(self) -> None:
         seed = parse(BUNDLED_SEED)
         assert seed.title_derived
-        assert seed.title.startswith("Japanese Prime Minister Sanae Takaichi held")
-        assert len(seed.title) <= 100
+        # The main clause, without "on Friday", and no name cut ("…conversation with US…").
+        assert seed.title == (
+            "Japanese Prime Minister Sanae Takaichi held an “extremely meaningful” "
+            "conversation with US President Donald Trump"
+        )
+        assert seed.paragraphs[0] == (
+            "Japanese Prime Minister Sanae Takaichi held an “extremely meaningful” "
+            "conversation with US President Donald Trump on Friday, adding that she would "
+            "soon meet him as tensions over Taiwan grow."
+        )
 
     def test_standfirst_is_shown_once(self) -> None:
         seed = parse(BUNDLED_SEED)
         assert seed.standfirst.startswith("The call between the two allied leaders")
+        # Its final full stop, which the repeat in the body has and the first line lacks.
+        assert seed.standfirst.endswith("claims as its own.")
         everything = "\n".join([seed.standfirst, *seed.paragraphs])
         assert everything.count("The call between the two allied leaders") == 1
         # The sentence the body added after the repeated standfirst is kept.
@@ -128,3 +144,32 @@ def test_unreadable_files_are_refused_with_a_reason(name: str, message: str) -> 
 def test_huge_file_is_refused() -> None:
     with pytest.raises(SeedError, match="too large"):
         parse_seed(b"word " * 1_200_000, "huge.txt")
+
+
+@pytest.mark.parametrize(
+    ("lead", "headline"),
+    [
+        # A clause hung on the main one goes, and so does a trailing day.
+        (
+            "Kenya's President William Ruto met business leaders in Nairobi on Tuesday, "
+            "saying the new tax would be dropped.",
+            "Kenya's President William Ruto met business leaders in Nairobi",
+        ),
+        # "U.S." and "Dr." do not end the first sentence.
+        (
+            "The U.S. Senate passed the bill late on Thursday. Dr. Ruth Ng said it was overdue.",
+            "The U.S. Senate passed the bill",
+        ),
+        # Too long even so: cut before a phrase, never inside a name.
+        (
+            "The European Central Bank raised its main interest rate by a quarter of a point "
+            "for the ninth time in a row to fight inflation across the twenty countries that "
+            "share the euro.",
+            "The European Central Bank raised its main interest rate by a quarter of a point "
+            "for the ninth time in a row",
+        ),
+    ],
+)
+def test_a_derived_headline_ends_at_a_phrase(lead: str, headline: str) -> None:
+    assert derive_headline(lead) == headline
+    assert len(derive_headline(lead)) <= HEADLINE_MAX_CHARS

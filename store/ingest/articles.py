@@ -8,17 +8,18 @@ never duplicates and an edited entry updates in place (read state and highlights
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from store import entities
 from store.feeds import Feed, normalise_feed_url
 from store.ingest.feeds import FeedEntry, ParsedFeed
-from store.ingest.html import html_to_paragraphs
 from store.ingest.pages import ExtractedArticle
 from store.library import Library, SaveOutcome
 from store.models import Article, EntitySummary
-from store.text import canonical_text, clean_inline, content_hash
+from store.structure import StructuredText, TextStructure
+from store.text import clean_inline, content_hash, split_paragraphs
 
 # Seed articles use 16 bare hex characters; these prefixes keep the id spaces apart.
 FEED_ARTICLE_PREFIX = "fd-"
@@ -88,7 +89,7 @@ class PlannedEntry:
     entry: FeedEntry
     article_id: str
     existing: Article | None
-    paragraphs: list[str]
+    body: StructuredText
 
 
 def plan_entries(feed: Feed, parsed: ParsedFeed, index: FeedArticleIndex) -> list[PlannedEntry]:
@@ -96,20 +97,20 @@ def plan_entries(feed: Feed, parsed: ParsedFeed, index: FeedArticleIndex) -> lis
     planned: list[PlannedEntry] = []
     seen_ids: set[str] = set()
     for entry in parsed.entries:
-        paragraphs = entry.body_paragraphs()
+        body = entry.body()
         if entry.id:
             kind, key = "guid", entry.id
         elif entry.link:
             kind, key = "link", entry.link
         else:
-            kind, key = "content", content_hash(entry.title + "\n" + canonical_text(paragraphs))
+            kind, key = "content", content_hash(entry.title + "\n" + body.text)
         content_id = feed_article_id(feed.id, kind, key)
         existing = index.match(entry, content_id)
         article_id = existing.id if existing is not None else content_id
         if article_id in seen_ids:
             continue
         seen_ids.add(article_id)
-        planned.append(PlannedEntry(entry, article_id, existing, paragraphs))
+        planned.append(PlannedEntry(entry, article_id, existing, body))
     return planned
 
 
@@ -122,7 +123,7 @@ def prepare_bodies(
     if feed.full_text:
         return prepared
     for item in planned:
-        body = canonical_text(item.paragraphs)
+        body = item.body.text
         title = clean_inline(item.entry.title) or derived_title(body)
         existing = item.existing
         if (
@@ -151,24 +152,24 @@ def save_entry(
     ``prepared`` its body and entity summary from :func:`prepare_bodies`."""
     entry = planned.entry
     summary: tuple[EntitySummary, ...] | None = None
+    structure: TextStructure | None = planned.body.structure
     kept = None
     if page is None and feed.full_text and planned.existing is not None:
         kept = library.read_body(planned.existing)
     if page is not None:
-        body = page.text
+        body, structure = page.text, page.structure
     elif kept is not None:
         # The full text was extracted on an earlier refresh; the feed's summary is no better.
         # (Unless that text went missing: then the feed's own is better than none.)
-        body = kept
+        body, structure = kept, None
     elif prepared is not None:
         body, summary = prepared
     else:
-        body = canonical_text(planned.paragraphs)
+        body = planned.body.text
     title = entry.title or (page.headline if page else "")
     standfirst = ""
     if entry.content and entry.summary:
-        standfirst = clean_inline(" ".join(html_to_paragraphs(entry.summary)))
-        standfirst = standfirst[:STANDFIRST_CHARACTERS]
+        standfirst = shown_once(entry.summary_text(), body)[:STANDFIRST_CHARACTERS]
     article = Article(
         id=planned.article_id,
         title=clean_inline(title) or derived_title(body),
@@ -183,7 +184,26 @@ def save_entry(
         guid=entry.id,
         origin=page_url or feed.url,
     )
-    return library.save(article, body, entity_summary=summary)
+    return library.save(article, body, entity_summary=summary, structure=structure)
+
+
+def shown_once(standfirst: str, body: str) -> str:
+    """The standfirst, unless the body's first paragraph says it already (the whole of it, or
+    it cut short, as feeds cut summaries: "…", "[…]", "Continue reading")."""
+    paragraphs = split_paragraphs(body)
+    if not standfirst or not paragraphs:
+        return standfirst
+    said = _comparable(_CUT_SHORT.sub("", standfirst))
+    return "" if said and _comparable(paragraphs[0]).startswith(said) else standfirst
+
+
+_CUT_SHORT = re.compile(
+    r"\s*(?:\[(?:…|\.\.\.)\]|…|\.\.\.)\s*$|\s*(?:continue reading|read more)\W*$", re.IGNORECASE
+)
+
+
+def _comparable(text: str) -> str:
+    return " ".join(text.split()).rstrip(" .!?…").casefold()
 
 
 def save_page(library: Library, url: str, page: ExtractedArticle) -> tuple[Article, SaveOutcome]:
@@ -199,4 +219,4 @@ def save_page(library: Library, url: str, page: ExtractedArticle) -> tuple[Artic
         published=page.published,
         origin=url,
     )
-    return library.save(article, page.text)
+    return library.save(article, page.text, structure=page.structure)

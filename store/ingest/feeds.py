@@ -27,8 +27,9 @@ from feedparser.mixin import _FeedParserMixin
 from lxml import etree
 
 from store.dates import normalise_date
-from store.ingest.html import html_to_paragraphs
-from store.text import clean_inline, strip_controls
+from store.ingest.html import html_to_blocks, html_to_paragraphs
+from store.structure import StructuredText, structured_text
+from store.text import clean_inline, split_paragraphs, strip_controls
 from store.urls import safe_url
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -73,9 +74,20 @@ class FeedEntry:
     content: str
     """HTML fragment of the full content, when the feed gave one apart from the summary."""
 
+    def body(self) -> StructuredText:
+        """The best text the feed gave (content, else summary) as a canonical text with its
+        blocks and links (relative ones resolved against the entry's link), furniture
+        dropped."""
+        return structured_text(html_to_blocks(self.content or self.summary, self.link))
+
     def body_paragraphs(self) -> list[str]:
-        """Paragraphs of the best text the feed gave: content, else summary."""
-        return html_to_paragraphs(self.content or self.summary)
+        """The paragraphs (blocks) of :meth:`body`."""
+        return split_paragraphs(self.body().text)
+
+    def summary_text(self) -> str:
+        """The summary as one line of text (the standfirst of an entry with content too)."""
+        blocks = html_to_blocks(self.summary, self.link)
+        return clean_inline(" ".join(block.plain for block in blocks))
 
 
 @dataclass(frozen=True, slots=True)

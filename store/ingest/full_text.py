@@ -66,7 +66,9 @@ async def _fetch_all(
                     content_type=response.content_type,
                 )  # fmt: skip
                 # The text only: the headline and the rest stay as the feed gave them.
-                saved, _ = await asyncio.to_thread(library.save, article, page.text)
+                saved, _ = await asyncio.to_thread(
+                    library.save, article, page.text, structure=page.structure
+                )
             except (FetchError, PageExtractError) as problem:
                 failures.append((article, str(getattr(problem, "reason", problem))))
             else:

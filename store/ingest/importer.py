@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from store.ingest.decoding import UnreadableTextError, read_regular_file
 from store.ingest.seeds import MARKDOWN_SUFFIXES, ParsedSeed, SeedError, parse_seed
 from store.library import Library, SaveOutcome
 from store.models import Article
-from store.text import canonical_text, content_hash
+from store.structure import StructuredText
+from store.text import content_hash
 
 SEED_SUFFIXES = frozenset({".txt", ".text"}) | MARKDOWN_SUFFIXES
 LOCAL_SOURCE = "Local file"
@@ -28,11 +29,11 @@ class ImportReport:
         return len(self.new) + len(self.updated) + len(self.unchanged)
 
 
-def seed_article(parsed: ParsedSeed, origin: str) -> tuple[Article, str]:
+def seed_article(parsed: ParsedSeed, origin: str) -> tuple[Article, StructuredText]:
     """The article and canonical body for a parsed seed; the id derives from the content."""
-    body = canonical_text(parsed.paragraphs)
+    body = parsed.body
     article = Article(
-        id=content_hash(f"{parsed.title}\n{parsed.standfirst}\n{body}")[:16],
+        id=content_hash(f"{parsed.title}\n{parsed.standfirst}\n{body.text}")[:16],
         title=parsed.title,
         body_hash="",
         source=parsed.source or LOCAL_SOURCE,
@@ -69,6 +70,7 @@ def import_seeds(
     Only regular files are read, and only up to the size limit of text files: a FIFO would
     hang the import and a link to /dev/zero would fill the memory."""
     report = ImportReport()
+    by_origin: dict[str, str] | None = None
     for path in find_seed_files(paths):
         if on_file is not None:
             on_file(path)
@@ -81,7 +83,16 @@ def import_seeds(
             report.failures.append((path, getattr(problem, "strerror", None) or str(problem)))
             continue
         article, body = seed_article(parsed, str(path.resolve()))
-        saved, outcome = library.save(article, body)
+        if library.get(article.id) is None:
+            # A file imported before whose text now reads differently (edited, or read better
+            # by a newer version) is the same article: its id, read state and highlights stay
+            # (they are placed again on the new text when it is opened).
+            if by_origin is None:
+                by_origin = {a.origin: a.id for a in library if a.origin}
+            known = by_origin.get(article.origin or "")
+            if known is not None:
+                article = replace(article, id=known)
+        saved, outcome = library.save(article, body.text, structure=body.structure)
         {
             SaveOutcome.NEW: report.new,
             SaveOutcome.UPDATED: report.updated,

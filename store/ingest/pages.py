@@ -1,8 +1,9 @@
 """Article pages to canonical text: readability-lxml for the body, page metadata for the rest.
 
 readability keeps the main text but loses what sits outside it (an ``<h1>`` above the body, a
-byline in the header) and lets inline scraps ("Advertisement") through, so the headline, byline
-and date are read from the page's metadata, and scrap paragraphs are dropped afterwards.
+byline in the header) and lets furniture through (a ``<time>``, a byline paragraph, an inline
+"Advertisement"), so the headline, byline and date are read from the page's metadata, and the
+body's blocks are read with the furniture dropped (:mod:`store.ingest.html`).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from readability.readability import Unparseable
 
 from store.dates import normalise_date
 from store.ingest.decoding import looks_binary
-from store.ingest.html import html_to_paragraphs
-from store.text import canonical_text, clean_inline, split_paragraphs
+from store.ingest.html import html_to_blocks
+from store.structure import SourceBlock, TextStructure, structured_text
+from store.text import clean_inline, split_paragraphs
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
@@ -41,21 +43,6 @@ _BINARY_SIGNATURES = {
     b"\x1f\x8b": "gzip-compressed data",
     b"\x7fELF": "a program",
 }
-# Whole paragraphs that are page furniture rather than article text.
-_SCRAP = re.compile(
-    r"""
-    (?:skip\s+)?advert(?:isement|isements|orial)?
-    | ads?
-    | sponsored(?:\s+content)?
-    | (?:story|article)\s+continues\s+(?:below|after\s+(?:this\s+)?(?:ad|advertisement))
-      (?:\s+(?:this\s+)?advertisement)?
-    | continue\s+reading\s+(?:below|the\s+main\s+story)
-    | scroll\s+(?:down\s+)?to\s+continue(?:\s+with\s+content)?
-    | (?:share|share\s+this(?:\s+article|\s+story)?)
-    | read\s+more
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
 _BYLINE_PREFIX = re.compile(r"^\s*by\s+", re.IGNORECASE)
 
 
@@ -70,8 +57,10 @@ class ExtractedArticle:
     published: str | None
     """ISO 8601 (UTC when the page gave a zone)."""
     text: str
-    """The canonical text (paragraphs, no HTML)."""
+    """The canonical text (blocks, no HTML)."""
     site_name: str = ""
+    structure: TextStructure | None = None
+    """The text's blocks and links."""
 
     @property
     def paragraphs(self) -> list[str]:
@@ -136,17 +125,17 @@ def extract_article(html: bytes | str, url: str, *, content_type: str = "") -> E
         raise PageExtractError(f"no article found in the page ({problem})") from None
     headline = metadata.headline() or ("" if short_title == "[no-title]" else short_title)
     byline = metadata.byline()
-    paragraphs = [text for text in html_to_paragraphs(summary) if not _is_scrap(text)]
-    paragraphs = _without_repeated_header(paragraphs, headline, byline)
-    body = canonical_text(paragraphs)
-    if not body:
+    blocks = _without_repeated_header(html_to_blocks(summary, url), headline, byline)
+    body = structured_text(blocks)
+    if not body.text:
         raise PageExtractError("no article text found in the page")
     return ExtractedArticle(
         headline=headline,
         byline=byline,
         published=metadata.published(),
-        text=body,
+        text=body.text,
         site_name=metadata.site_name() or (urlsplit(url).hostname or ""),
+        structure=body.structure,
     )
 
 
@@ -162,19 +151,16 @@ def _refuse_what_is_not_a_page(page: bytes | str, content_type: str) -> None:
             raise PageExtractError(f"not a web page: the response is {kind}")
 
 
-def _is_scrap(paragraph: str) -> bool:
-    words = paragraph.strip(" .:-–—|·•*()[]")
-    return len(words.split()) <= 8 and bool(_SCRAP.fullmatch(words))
-
-
-def _without_repeated_header(paragraphs: list[str], headline: str, byline: str | None) -> list[str]:
-    """Drop a leading headline or byline paragraph: they are kept as metadata instead."""
+def _without_repeated_header(
+    blocks: list[SourceBlock], headline: str, byline: str | None
+) -> list[SourceBlock]:
+    """Drop a leading headline or byline block: they are kept as metadata instead."""
     repeated = {clean_inline(headline).casefold()}
     if byline:
         repeated.update({byline.casefold(), f"by {byline}".casefold()})
-    while paragraphs and clean_inline(paragraphs[0]).casefold() in repeated:
-        paragraphs = paragraphs[1:]
-    return paragraphs
+    while blocks and clean_inline(blocks[0].plain).casefold() in repeated:
+        blocks = blocks[1:]
+    return blocks
 
 
 class _PageMetadata:

@@ -1,8 +1,11 @@
 """Seed files: articles as plain text, or Markdown with an optional front-matter block.
 
 Plain text comes in the shapes people paste from the web: no headline line, a standfirst that
-the body repeats, sentences broken across lines, and site furniture ("End of Article") at the
-end. ``parse_seed`` turns all of that into an article's metadata and canonical paragraphs.
+the body repeats, sentences broken across lines, list lines, and site furniture ("End of
+Article", "Advertisement") anywhere in it. Markdown is read as Markdown
+(:mod:`store.ingest.markdown`): its emphasis and link syntax leave the text, its headings,
+lists and quotes stay blocks of those kinds. ``parse_seed`` turns either into an article's
+metadata and blocks.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import yaml
@@ -18,11 +22,14 @@ from yaml.constructor import SafeConstructor
 
 from store.dates import normalise_date
 from store.ingest.decoding import UnreadableTextError, decode_text
-from store.text import clean_inline, strip_controls
+from store.ingest.furniture import is_credit_line, is_furniture_line, is_trailer_furniture
+from store.ingest.markdown import markdown_to_blocks
+from store.structure import SourceBlock, StructuredText, structured_text
+from store.text import clean_inline, split_paragraphs, strip_controls
 from store.urls import safe_url
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown"})
-HEADLINE_MAX_CHARS = 100
+HEADLINE_MAX_CHARS = 120
 # Real front matter is a few lines; parsing YAML in Python costs about 1.5 s a megabyte.
 FRONT_MATTER_MAX_CHARS = 64 * 1024
 FRONT_MATTER_MAX_DEPTH = 20
@@ -37,18 +44,8 @@ _CONTINUATION_WORDS = frozenset(
     "is are was were be been has have had will would can could should may might must "
     "not this these those".split()
 )
-_TRAILER_CREDIT = re.compile(
-    r"^(?:with (?:inputs?|reporting) from|(?:additional )?reporting by|written by|edited by"
-    r"|compiled by)\b",
-    re.IGNORECASE,
-)
-_TRAILER_FURNITURE = re.compile(
-    r"^(?:end of (?:the )?(?:article|story|report)|advertisement|also read\b|read more\b"
-    r"|(?:click|tap) here\b|subscribe\b|sign up\b|share (?:this|on)\b|follow us\b"
-    r"|(?:©|\(c\)|copyright)\s|all rights reserved)",
-    re.IGNORECASE,
-)
-_TRAILER_MAX_CHARS = 160
+# A list line in plain text: a bullet, or a number of up to three digits and "." or ")".
+_LIST_LINE = re.compile(r"^(?:[-*•‣◦▪]|(\d{1,3})[.)])\s+(?=\S)")
 
 
 class SeedError(ValueError):
@@ -58,7 +55,7 @@ class SeedError(ValueError):
 @dataclass(frozen=True)
 class ParsedSeed:
     title: str
-    paragraphs: list[str]
+    blocks: tuple[SourceBlock, ...]
     standfirst: str = ""
     title_derived: bool = False
     source: str = ""
@@ -67,6 +64,16 @@ class ParsedSeed:
     published: str | None = None
     credit: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def body(self) -> StructuredText:
+        """The canonical text and its structure."""
+        return structured_text(self.blocks)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The blocks' texts, as the canonical text holds them."""
+        return split_paragraphs(self.body.text)
 
 
 def parse_seed(data: bytes, name: str = "") -> ParsedSeed:
@@ -84,24 +91,26 @@ def parse_seed(data: bytes, name: str = "") -> ParsedSeed:
     if is_markdown and not title:
         title, lines = _take_markdown_title(lines)
     lines, credit = _drop_trailer(lines)
-    paragraphs = _paragraphs(lines, is_markdown)
-    if not paragraphs:
+    lines = _without_furniture_lines(lines)
+    blocks = markdown_to_blocks("\n".join(lines)) if is_markdown else _plain_blocks(lines)
+    blocks = [block for block in blocks if _is_text(block)]
+    if not blocks:
         raise SeedError("no article text in the file")
 
     standfirst = _field(metadata, "standfirst", "summary")
-    if not title and _looks_like_headline(paragraphs):
-        title, paragraphs = paragraphs[0], paragraphs[1:]
-    if not standfirst and len(paragraphs) > 1:
-        standfirst, paragraphs = _take_repeated_standfirst(paragraphs)
+    if not title and _looks_like_headline(blocks):
+        title, blocks = clean_inline(blocks[0].plain), blocks[1:]
+    if not standfirst and len(blocks) > 1:
+        standfirst, blocks = _take_repeated_standfirst(blocks)
     title_derived = not title
     if title_derived:
-        title = derive_headline(paragraphs[0] if paragraphs else standfirst)
-    if not paragraphs:
-        paragraphs, standfirst = [standfirst], ""
+        title = derive_headline(clean_inline(blocks[0].plain) if blocks else standfirst)
+    if not blocks:
+        blocks, standfirst = [SourceBlock.paragraph(standfirst)], ""
 
     return ParsedSeed(
         title=title,
-        paragraphs=paragraphs,
+        blocks=tuple(blocks),
         standfirst=standfirst,
         title_derived=title_derived,
         source=_field(metadata, "source"),
@@ -110,6 +119,14 @@ def parse_seed(data: bytes, name: str = "") -> ParsedSeed:
         published=normalise_date(metadata.get("published") or metadata.get("date")),
         credit=_field(metadata, "credit") or credit,
     )
+
+
+def _is_text(block: SourceBlock) -> bool:
+    """Whether a block is the article's: not empty, and not furniture (wherever it is)."""
+    if block.kind == "preformatted":
+        return bool(block.plain.strip())
+    line = clean_inline(block.plain)
+    return bool(line) and not is_furniture_line(line)
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
@@ -205,32 +222,55 @@ def _take_markdown_title(lines: list[str]) -> tuple[str, list[str]]:
     return "", lines
 
 
-def _paragraphs(lines: list[str], is_markdown: bool) -> list[str]:
-    """Blank-line separated blocks are paragraphs whose lines were wrapped; a text with no blank
-    lines at all has a paragraph per line, except where a sentence was broken across two."""
-    blocks: list[list[str]] = [[]]
+def _plain_blocks(lines: list[str]) -> list[SourceBlock]:
+    """Blank-line separated groups are paragraphs whose lines were wrapped; a text with no
+    blank lines at all has a paragraph per line, except where a sentence was broken across
+    two. A line that starts with a bullet or a number ("- ", "2. ") is a list item either way,
+    and the lines after it that start with none continue it."""
+    groups: list[list[str]] = [[]]
     for line in lines:
         if line.strip():
-            if is_markdown:
-                heading = _MARKDOWN_HEADING.match(line)
-                line = heading.group(1) if heading else line
-            blocks[-1].append(line.strip())
-        elif blocks[-1]:
-            blocks.append([])
-    blocks = [block for block in blocks if block]
-    if len(blocks) == 1 and not is_markdown:
-        return [p for p in (clean_inline(p) for p in _rejoin_broken_lines(blocks[0])) if p]
-    return [p for p in (clean_inline(" ".join(block)) for block in blocks) if p]
+            groups[-1].append(clean_inline(line))
+        elif groups[-1]:
+            groups.append([])
+    groups = [group for group in groups if group]
+    one_per_line = len(groups) == 1
+    blocks: list[SourceBlock] = []
+    for group in groups:
+        pieces: list[str] = []
+        for line in group:
+            continues = bool(pieces) and not _LIST_LINE.match(line)
+            # Wrapped lines of a paragraph are joined; those of a list item only where the
+            # item reads as broken off (the line after a whole one is a paragraph).
+            wrapped = not one_per_line and not _LIST_LINE.match(pieces[-1] if pieces else "")
+            if continues and (wrapped or _is_broken(pieces[-1], line)):
+                pieces[-1] = f"{pieces[-1]} {line}"
+            else:
+                pieces.append(line)
+        blocks += [_plain_block(piece) for piece in pieces]
+    return blocks
 
 
-def _rejoin_broken_lines(lines: list[str]) -> list[str]:
-    paragraphs: list[str] = []
+def _without_furniture_lines(lines: list[str]) -> list[str]:
+    """Lines that are furniture on their own ("Advertisement" between two paragraphs of a
+    paste), wherever they are; a line of a wrapped sentence that happens to begin with such
+    words ("subscribe to the …") is not on its own."""
+    kept: list[str] = []
     for line in lines:
-        if paragraphs and _is_broken(paragraphs[-1], line):
-            paragraphs[-1] = f"{paragraphs[-1]} {line}"
-        else:
-            paragraphs.append(line)
-    return paragraphs
+        text = clean_inline(line)
+        previous = clean_inline(kept[-1]) if kept else ""
+        standalone = text[:1].isupper() and (not previous or _SENTENCE_END.search(previous))
+        if not (standalone and is_furniture_line(text)):
+            kept.append(line)
+    return kept
+
+
+def _plain_block(text: str) -> SourceBlock:
+    marker = _LIST_LINE.match(text)
+    if marker is None:
+        return SourceBlock.paragraph(text)
+    number = int(marker.group(1)) if marker.group(1) else 0
+    return SourceBlock("item", SourceBlock.paragraph(text[marker.end() :]).runs, 1, number)
 
 
 def _is_broken(previous: str, line: str) -> bool:
@@ -253,37 +293,45 @@ def _drop_trailer(lines: list[str]) -> tuple[list[str], str | None]:
         if not last:
             lines.pop()
             continue
-        if len(last) > _TRAILER_MAX_CHARS:
-            break
-        if _TRAILER_CREDIT.match(last):
+        if is_credit_line(last):
             credit = credit or last
-        elif not _TRAILER_FURNITURE.match(last):
+        elif not is_trailer_furniture(last):
             break
         lines.pop()
     return lines, credit
 
 
-def _looks_like_headline(paragraphs: list[str]) -> bool:
-    first = paragraphs[0]
+def _looks_like_headline(blocks: list[SourceBlock]) -> bool:
+    first = clean_inline(blocks[0].plain)
     return (
-        len(paragraphs) > 1
+        len(blocks) > 1
+        and blocks[0].kind in ("paragraph", "heading")
         and len(first) <= 150
         and not _SENTENCE_END.search(first)
-        and not any(_starts_with(later, first) for later in paragraphs[1:])
+        and not any(_starts_with(clean_inline(later.plain), first) for later in blocks[1:])
     )
 
 
-def _take_repeated_standfirst(paragraphs: list[str]) -> tuple[str, list[str]]:
-    """A first paragraph that a later one repeats is the standfirst: show it once, on top."""
-    first, rest = paragraphs[0], paragraphs[1:]
-    for index, later in enumerate(rest):
-        if _starts_with(later, first):
-            remainder = later[len(first.rstrip(" .!?…")) :].lstrip(" .,;:!?”’\"'")
-            rest = rest[:index] + ([remainder] if remainder else []) + rest[index + 1 :]
-            return first, rest
+def _take_repeated_standfirst(blocks: list[SourceBlock]) -> tuple[str, list[SourceBlock]]:
+    """A first paragraph that a later one repeats is the standfirst: show it once, on top,
+    with the full stop the repeat gave it."""
+    first, rest = clean_inline(blocks[0].plain), blocks[1:]
+    for index, block in enumerate(rest):
+        later = clean_inline(block.plain)
         if _comparable(later) == _comparable(first):
-            return first, rest[:index] + rest[index + 1 :]
-    return "", paragraphs
+            standfirst = later if _SENTENCE_END.search(later) else first
+            return standfirst, rest[:index] + rest[index + 1 :]
+        if _starts_with(later, first):
+            repeated = len(first.rstrip(" .!?…"))
+            ending = _SENTENCE_CLOSE.match(later, repeated)
+            cut = ending.end() if ending else repeated
+            remainder = later[cut:].lstrip(" ,;:")
+            kept = [block.with_text(remainder)] if remainder else []
+            return later[:cut], rest[:index] + kept + rest[index + 1 :]
+    return "", blocks
+
+
+_SENTENCE_CLOSE = re.compile(r"[.!?…]+[\"'”’)\]]*")
 
 
 def _comparable(text: str) -> str:
@@ -295,12 +343,87 @@ def _starts_with(paragraph: str, prefix: str) -> bool:
     return len(key) >= 20 and paragraph.casefold().startswith(key)
 
 
+# The headline of an article that has none
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st prof gen sen rep gov lt col capt sgt no jr sr inc co corp ltd vs".split()
+)
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_TRAILING_TIME = re.compile(
+    rf"""\s+(?:
+        (?:(?:late|early)\s+)?(?:on\s+|last\s+|this\s+|next\s+)?(?:{_DAYS})
+        (?:\s+(?:morning|afternoon|evening|night))?
+      | on\s+\d{{1,2}}\s+(?:{_MONTHS})(?:\s+\d{{4}})?
+      | on\s+(?:{_MONTHS})\s+\d{{1,2}}(?:,?\s+\d{{4}})?
+      | in\s+(?:{_MONTHS})(?:\s+\d{{4}})?
+      | yesterday|today|tonight|earlier\s+today
+      | (?:this|last)\s+(?:week|weekend|month|year|morning|afternoon|evening|night)
+    )$""",
+    re.VERBOSE,
+)
+# Words that open a phrase: a headline may end just before one and still read whole.
+_PHRASE_OPENERS = frozenset(
+    "with to for on in at by from as after amid over about against into during while "
+    "and but that which who when where because despite following before than".split()
+)
+_SUBORDINATE = re.compile(
+    r",\s+(?:adding|saying|according|as|after|amid|while|which|who|where|when|but|and"
+    r"|following|despite|prompting|citing|raising|sparking|in\s+a\s+move)\b"
+)
+_HEADLINE_MIN_CHARS = 30
+
+
 def derive_headline(paragraph: str) -> str:
-    """A headline from the article's lead: its first sentence, cut to a readable length."""
-    sentence = re.split(r"(?<=[.!?])\s+", paragraph, maxsplit=1)[0].rstrip(" .")
-    clause = sentence.split(", ", 1)[0]
-    headline = clause if len(clause) >= 40 else sentence
+    """A headline from the article's lead: the main clause of its first sentence, without
+    a trailing "on Friday", and, if that is still too long, cut before a phrase (never
+    inside a name)."""
+    sentence = _first_sentence(paragraph).rstrip(" .")
+    headline = _main_clause(sentence)
+    shorter = _TRAILING_TIME.sub("", headline)
+    if len(shorter) >= _HEADLINE_MIN_CHARS:
+        headline = shorter
     if len(headline) <= HEADLINE_MAX_CHARS:
         return headline
-    cut = headline[: HEADLINE_MAX_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
-    return f"{cut}…"
+    return _cut_before_a_phrase(headline)
+
+
+def _first_sentence(paragraph: str) -> str:
+    for found in _SENTENCE_BREAK.finditer(paragraph):
+        before = paragraph[: found.start() + 1]
+        word = before.rsplit(None, 1)[-1].rstrip(".").lower()
+        if word in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", word):
+            continue  # "Dr. Ruth", "U.S. President": not a sentence's end
+        return paragraph[: found.start() + 1]
+    return paragraph
+
+
+def _main_clause(sentence: str) -> str:
+    """The sentence up to a comma that opens a clause hung on it (", adding that …", ", who
+    …"), when what comes before is long enough to stand alone."""
+    for found in _SUBORDINATE.finditer(sentence):
+        if found.start() >= _HEADLINE_MIN_CHARS:
+            return sentence[: found.start()]
+    first_comma = sentence.find(", ")
+    if first_comma >= 40:
+        return sentence[:first_comma]
+    return sentence
+
+
+def _cut_before_a_phrase(text: str) -> str:
+    words = text.split(" ")
+    best = ""
+    for index in range(1, len(words)):
+        head = " ".join(words[:index]).rstrip(" ,;:")
+        if len(head) > HEADLINE_MAX_CHARS:
+            break
+        if words[index].lower() in _PHRASE_OPENERS and len(head) >= _HEADLINE_MIN_CHARS:
+            best = head
+    if best:
+        return best
+    # No phrase ends in time: cut at a word, not between a title or a name's parts.
+    cut = text[: HEADLINE_MAX_CHARS - 1].rsplit(" ", 1)[0]
+    while " " in cut and cut.rsplit(" ", 1)[1][:1].isupper():
+        cut = cut.rsplit(" ", 1)[0]
+    return f"{cut.rstrip(' ,;:')}…"

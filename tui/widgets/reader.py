@@ -29,9 +29,12 @@ from textual.widgets.text_area import Location, Selection
 
 from store.annotations import COLOURS, Colour, Highlight
 from store.models import Article
+from store.structure import TextStructure
 from store.text import paragraph_spans
 from tui import motions
 from tui.messages import CopyLinkRequested, OpenLinkRequested
+from tui.screens.links import LinksScreen, link_entries
+from tui.widgets.block_text_area import BlockTextArea
 from tui.widgets.reader_document import ReaderDocument
 from tui.widgets.terminal_cells import compact_lines, move_thumb
 
@@ -47,7 +50,7 @@ class Painted:
     bracket: Location | None
 
 
-class ArticleReader(TextArea):
+class ArticleReader(BlockTextArea):
     """A read-only TextArea with a reading cursor, painting headline, highlights and mentions.
 
     Highlight commands are reported up as messages; the screen does the (durable) writing and
@@ -79,6 +82,7 @@ class ArticleReader(TextArea):
         Binding("u", "undo", "Undo", id="reader.undo", show=False),
         Binding("o", "open_link", "Open link (copy over SSH)", id="links.open", show=False),
         Binding("y", "copy_link", "Copy link", id="links.copy", show=False),
+        Binding("L", "links", "Links in the article", id="reader.links", show=False),
         Binding("]", "jump_highlight(1)", "Next highlight", id="reader.next_highlight", show=False),
         Binding(
             "[",
@@ -111,7 +115,14 @@ class ArticleReader(TextArea):
         "reader--headline",
         "reader--standfirst",
         "reader--meta",
+        "reader--heading",
+        "reader--item",
+        "reader--quote",
+        "reader--preformatted",
+        "reader--marker",
+        "reader--link",
         "reader--mention",
+        "reader--search-match",
         "reader--sentence",
         *(f"reader--highlight-{colour}" for colour in COLOURS),
     }
@@ -126,6 +137,9 @@ class ArticleReader(TextArea):
     colour: var[Colour] = var[Colour]("yellow")
     """The colour the next highlight gets (keys 1–5)."""
     selecting: var[bool] = var(False)
+    search_marks: var[list[Span]] = var(list, always_update=True)
+    """Where the words of the search shown fall in the text (canonical offsets): n/N jump
+    between them while a search is shown."""
 
     class Back(Message):
         """The user wants to return to the article list."""
@@ -178,6 +192,8 @@ class ArticleReader(TextArea):
         """The article's whole canonical text (what highlights are made on)."""
         self.shown_body = ""
         """The part of it the reader lays out (all of it, unless it is very long)."""
+        self.structure = TextStructure(())
+        """The body's blocks and links."""
         self._waiting: list[Highlight] = []
         """The highlights of an article whose text is missing."""
         self.mention_spans: list[Span] = []
@@ -185,9 +201,16 @@ class ArticleReader(TextArea):
         self.sentences: list[Span] = []
         self._painted = Painted(Selection(), None, None)
 
-    def show_article(self, article: Article | None, body: str) -> None:
-        self._show(ReaderDocument.build(article, body) if article else ReaderDocument.empty(),
-                   body if article else "")  # fmt: skip
+    def show_article(
+        self, article: Article | None, body: str, structure: TextStructure | None = None
+    ) -> None:
+        """Show ``article`` with its canonical ``body``, laid out by its ``structure`` (its
+        blocks and links; paragraphs when None)."""
+        if article is None:
+            self._show(ReaderDocument.empty(), "")
+        else:
+            structure = structure or TextStructure.paragraphs(body)
+            self._show(ReaderDocument.build(article, body, structure), body, structure)
         # The reading cursor starts on the first sentence, so `h` right away marks it; the view
         # stays at the top, headline and all.
         self.move_cursor(self.location_of(0) if article else (0, 0))
@@ -211,9 +234,13 @@ class ArticleReader(TextArea):
         if article is not None and article.id == article_id and self.document_view.notice_rows[1]:
             self._show(ReaderDocument.missing(article, status, self._waiting), "")
 
-    def _show(self, document: ReaderDocument, body: str) -> None:
+    def _show(
+        self, document: ReaderDocument, body: str, structure: TextStructure | None = None
+    ) -> None:
         self.document_view = document
         self.body = body
+        self.structure = structure or TextStructure(())
+        self.link_styles_for(document)
         self.shown_body = body[: document.body_length]
         self.sentences = motions.sentence_spans(self.shown_body)
         self.mention_spans = []
@@ -234,6 +261,13 @@ class ArticleReader(TextArea):
     def watch_highlights(self) -> None:
         self.restyle()
 
+    def watch_search_marks(self) -> None:
+        self.restyle()
+
+    def jump_to_search_mark(self, direction: int) -> None:
+        """Move to the next (or previous) place the search's words are found."""
+        self._jump_to_start([start for start, _ in self.search_marks], direction, "matches")
+
     def watch_selecting(self, selecting: bool) -> None:
         self.set_class(selecting, "-selecting")
         if not selecting:
@@ -244,10 +278,10 @@ class ArticleReader(TextArea):
     # Offsets between the document and the canonical text
 
     def body_offset_at(self, location: tuple[int, int]) -> int:
-        return self.document_view.index_of(location) - self.document_view.body_start
+        return self.document_view.body_offset(self.document_view.index_of(location))
 
     def location_of(self, body_offset: int) -> tuple[int, int]:
-        return self.document_view.location_of(self.document_view.body_start + body_offset)
+        return self.document_view.location_of(self.document_view.document_index(body_offset))
 
     @property
     def cursor_offset(self) -> int:
@@ -357,11 +391,12 @@ class ArticleReader(TextArea):
             line.stylize(self.get_component_rich_style("reader--headline"))
         elif view.standfirst_rows[0] <= line_index < view.standfirst_rows[1]:
             line.stylize(self.get_component_rich_style("reader--standfirst"))
-        elif line_index in (view.meta_row, view.link_row):
+        elif line_index in (view.meta_row, view.link_row, view.credit_row):
             line.stylize(self.get_component_rich_style("reader--meta"))
         elif view.notice_rows[0] <= line_index < view.notice_rows[1]:
             line.stylize(self.get_component_rich_style("reader--notice"))
         else:
+            self.style_block_row(line, line_index)
             sentence = self._painted.sentence
             if sentence is not None:
                 self._paint(line, line_index, [sentence], "reader--sentence")
@@ -373,19 +408,21 @@ class ArticleReader(TextArea):
                     f"reader--highlight-{highlight.colour}",
                 )
             self._paint(line, line_index, self.mention_spans, "reader--mention")
+            self._paint(line, line_index, self.search_marks, "reader--search-match")
         return line
 
     def _paint(self, line: Text, line_index: int, spans: list[Span], component: str) -> None:
         if not spans:
             return
-        line_start = self.document_view.index_of((line_index, 0))
+        view = self.document_view
+        line_start = view.index_of((line_index, 0))
         line_end = line_start + len(line.plain)
-        body_start = self.document_view.body_start
-        shown = self.document_view.body_length
+        shown = view.body_length
         style: Style = self.get_component_rich_style(component)
         for start, end in spans:
             # Never past the text shown: the line after it says how much is not.
-            start, end = min(start, shown) + body_start, min(end, shown) + body_start
+            start = view.document_index(min(start, shown))
+            end = view.document_index(min(end, shown))
             if end <= line_start or start >= line_end:
                 continue
             line.stylize(style, max(start - line_start, 0), min(end, line_end) - line_start)
@@ -511,6 +548,13 @@ class ArticleReader(TextArea):
 
     def action_copy_link(self) -> None:
         self.post_message(CopyLinkRequested(self._link))
+
+    def action_links(self) -> None:
+        article = self.document_view.article
+        if article is None:
+            return
+        entries = link_entries(article, self.body, self.structure.links)
+        self.app.push_screen(LinksScreen(article.title, entries))
 
     def action_colour(self, colour: Colour) -> None:
         self.colour = colour
