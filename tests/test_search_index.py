@@ -270,8 +270,11 @@ def test_match_spans_agree_with_the_index() -> None:
 
 
 def test_added_changed_and_removed_articles_are_caught_up(
-    home: DataPaths, index: SearchIndex
+    home: DataPaths, index: SearchIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A writer that leaves the index behind (another version, a crash between the shards
+    # and the index): our own flushes apply what they write (tests/test_search_fronts.py).
+    monkeypatch.setattr(Library, "_keep_search_index", lambda self, writes: None)
     with Library(home) as library:
         new = Planted("new", "Harvest festival", "", "2026-02-02T00:00:00+00:00")
         library.save(planted_article(new), "Barley and oats.", entity_summary=())

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from store.annotations import HighlightStore
 from store.ingest.importer import import_seeds
@@ -17,6 +18,7 @@ from store.library import Library
 from store.paths import DataPaths
 from tests.conftest import SEED_DATA
 from tests.pilot import settle
+from tests.test_blocks import MARKDOWN_SEED
 from tests.test_daily_loop import fill as fill_with_feeds
 from tui.app import BroadsheetApp
 
@@ -75,6 +77,13 @@ def test_80x24_highlights_screen(seeded_library: Library, snap_compare: SnapComp
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle, press=["H", "down"])
 
 
+def test_80x24_markdown_seed_as_written(library: Library, snap_compare: SnapCompare) -> None:
+    # Headings, list items, a quote and links as the Markdown wrote them (issue 15).
+    import_seeds(library, [MARKDOWN_SEED])
+    app = BroadsheetApp(library, HighlightStore(library.paths))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle, press=["enter", "space"])
+
+
 @pytest.fixture
 def app_with_feeds(tmp_path: Path) -> BroadsheetApp:
     paths = DataPaths(tmp_path / "feeds-home")
@@ -88,3 +97,15 @@ def test_feeds_view(
 ) -> None:
     # Esc from the list: All, Unread, Starred, the folders and their feeds, with counts.
     assert snap_compare(app_with_feeds, terminal_size=size, run_before=settle, press=["escape"])
+
+
+def test_80x24_search_results(app: BroadsheetApp, snap_compare: SnapCompare) -> None:
+    # `/`, a query, Enter: the results replace the list, their words marked there and in the
+    # reader. (Enter leaves the bar, whose cursor would blink.)
+    async def search(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"japanese taiwan", "enter")
+        await settle(pilot)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=search)

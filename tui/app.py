@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
+from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker
@@ -25,6 +26,7 @@ from store.library import Library
 from store.models import Article
 from store.restore import fetch_missing_text, missing_text_advice
 from store.settings import load_settings
+from store.text import display_line
 from tui.links import Launcher, has_local_display, opener_command, usable_link
 from tui.messages import (
     ArticlesChanged,
@@ -43,6 +45,7 @@ from tui.widgets.entity_sidebar import EntitySidebar
 from tui.widgets.feeds_view import FeedsView
 from tui.widgets.list_pane import ListPane
 from tui.widgets.reader import ArticleReader
+from tui.widgets.search_bar import SearchBar
 from tui.worker_errors import report_failed_worker
 
 
@@ -132,6 +135,7 @@ class BroadsheetApp(App[None]):
         return [
             ("Everywhere", [*self.BINDINGS, *main, *_FOCUS_BINDINGS]),
             ("Article list", [*ArticleList.BINDINGS, *ListPane.BINDINGS]),
+            ("Search bar (/)", list(SearchBar.BINDINGS)),
             ("Feeds view (Esc from the list)", list(FeedsView.BINDINGS)),
             ("Reader and entity sidebar", mentions),
             ("Reader", list(ArticleReader.BINDINGS)),
@@ -170,6 +174,7 @@ class BroadsheetApp(App[None]):
                 "All, Unread, Starred, folders and feeds, with unread counts",
                 screen.show_views,
             )
+            yield from _search_commands(screen)
             yield SystemCommand(
                 "feeds: import OPML", "Follow the feeds of an OPML file", screen.ask_opml_import
             )
@@ -332,6 +337,28 @@ class _StoreNotices(logging.Handler):
             self.app.call_from_thread(show)  # from a worker
         except RuntimeError:
             show()  # on the event loop already
+
+
+def _search_commands(screen: MainScreen) -> Iterable[SystemCommand]:
+    yield SystemCommand(
+        "search: find articles",
+        'Words, "phrases", feed:, tag:, entity:, is:unread, newer:7d… (the / key)',
+        screen.action_search,
+    )
+    if screen.search_open:
+        yield SystemCommand(
+            "search: save this search",
+            "Keep the search bar's query, listed beside the feeds with its unread count",
+            screen.save_search,
+        )
+    for saved in screen.saved_searches:
+        # The palette reads titles as markup: a name or query may hold a "[".
+        name, query = escape(display_line(saved.name)), escape(display_line(saved.query))
+        yield SystemCommand(
+            f"search: delete saved search {name}",
+            f"Forget the saved search {query} (its articles stay)",
+            partial(screen.ask_delete_saved_search, saved.name),
+        )
 
 
 EXPORT_LABELS: dict[ExportFormat, str] = {

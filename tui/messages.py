@@ -12,6 +12,10 @@ from textual.message import Message
 from store.annotations import Highlight
 from store.feeds import Feed
 from store.models import Article, Mention
+from store.saved_searches import SavedSearch
+from store.search import Term
+from store.structure import TextStructure
+from store.views import View
 
 
 @dataclass
@@ -61,6 +65,8 @@ class ArticleLoaded(Message, bubble=False):
     """A body offset to put the reading cursor on (opening at a highlight)."""
     text_missing: bool = False
     """The store has no text for it (``body`` is empty): the reader says so."""
+    structure: TextStructure | None = None
+    """The body's blocks and links (paragraphs when None)."""
 
 
 @dataclass
@@ -102,3 +108,59 @@ class CopyLinkRequested(Message):
     """Copy an article's link to the clipboard (OSC 52). From the list or the reader."""
 
     url: str | None
+
+
+@dataclass
+class SearchFound(Message, bubble=False):
+    """What the search bar's query found, best first."""
+
+    query: str
+    """The query as typed (the handler drops results of a query no longer in the bar)."""
+    article_ids: tuple[str, ...]
+    terms: tuple[Term, ...]
+
+
+@dataclass
+class SearchRefused(Message, bubble=False):
+    """The search bar's query cannot be read (or the index cannot be used): why."""
+
+    query: str
+    problem: str
+
+
+@dataclass
+class SearchIndexProgress(Message, bubble=False):
+    """The search index is being brought up to date: how far (articles)."""
+
+    done: int
+    total: int
+
+
+@dataclass
+class SearchIndexReady(Message, bubble=False):
+    """The search index describes the shards as they are (``problem``: it could not)."""
+
+    problem: str | None = None
+
+
+@dataclass
+class SearchMarksFound(Message, bubble=False):
+    """Where a search's words fall in an article's text, for the reader."""
+
+    article_id: str
+    terms: tuple[Term, ...]
+    spans: list[tuple[int, int]]
+
+
+@dataclass
+class SavedSearchesLoaded(Message, bubble=False):
+    """The saved searches as they are on disk (after a load, a save or a delete)."""
+
+    searches: list[SavedSearch]
+
+
+@dataclass
+class SavedSearchesCounted(Message, bubble=False):
+    """Each saved search's view with the articles it finds now."""
+
+    members: dict[View, frozenset[str]]

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, ParamSpec, TypeVar
 
-from store.db import ClosedOnExit, FileSignature, StoreError
+from store.db import ClosedOnExit, FileSignature, StoreError, can_write
 from store.listing import ShardRecords
 from store.search.entries import BodyReader, IndexedArticle, SearchEntry, ShardWrite
 from store.search.plan import QueryPlan
@@ -176,6 +176,8 @@ class SearchIndex(ClosedOnExit):
         self.lock = threading.RLock()
         self.resets = 0
         """How many times the file was found damaged and started again."""
+        self.in_memory = False
+        """Whether the index is held in memory (a home this process cannot write to)."""
         self._connection: sqlite3.Connection | None = None
 
     # The connection, made (and the file made sound) on first use
@@ -183,6 +185,13 @@ class SearchIndex(ClosedOnExit):
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
             check_fts5()
+            if not can_write(self.path.parent):
+                # A read-only home: the index is built in memory from the shards, as the
+                # entity catalog is. A file another process left there is not used: it may
+                # be behind, and bringing it up to date would write.
+                self.in_memory = True
+                self._connection = self._open(":memory:")
+                return self._connection
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as problem:
@@ -198,9 +207,9 @@ class SearchIndex(ClosedOnExit):
                 self._connection = self._open()
         return self._connection
 
-    def _open(self) -> sqlite3.Connection:
+    def _open(self, where: Path | str | None = None) -> sqlite3.Connection:
         connection = sqlite3.connect(
-            self.path, timeout=self.busy_timeout, isolation_level=None,
+            where or self.path, timeout=self.busy_timeout, isolation_level=None,
             check_same_thread=False,
         )  # fmt: skip
         try:
@@ -234,6 +243,8 @@ class SearchIndex(ClosedOnExit):
             raise StoreError(f"cannot use the search index {self.path}: {problem}") from None
 
     def _delete_files(self) -> None:
+        if self.in_memory:
+            return  # nothing of ours on disk, and nothing there may be touched
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 Path(f"{self.path}{suffix}").unlink()

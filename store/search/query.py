@@ -9,6 +9,9 @@ One language for the app's search bar, ``broadsheet search``, ``list QUERY`` and
 - ``-`` before a term excludes it; ``OR`` between terms; parentheses group; terms side by side
   must all match (``AND`` may be written, and means the same).
 
+The highlights screen filters highlights with the same language (:data:`HIGHLIGHTS`): its
+fields are ``colour tag has newer older``, and a field of articles there is refused by name.
+
 ``OR`` binds tighter than the implicit AND, as in mail searches: ``tariff china OR japan``
 is ``tariff (china OR japan)``.
 
@@ -30,14 +33,35 @@ MAX_QUERY_LENGTH = 1_000
 MAX_NESTING = 32
 """Parentheses nested deeper are refused (a parse of hostile text must not recurse away)."""
 
-FieldName = Literal["author", "entity", "feed", "has", "is", "newer", "older", "tag"]
+FieldName = Literal["author", "colour", "entity", "feed", "has", "is", "newer", "older", "tag"]
 FIELD_NAMES: tuple[FieldName, ...] = (
     "author", "entity", "feed", "has", "is", "newer", "older", "tag",
 )  # fmt: skip
+"""The fields of a search for articles."""
 STATES = ("unread", "read", "starred")
 """The values of ``is:``."""
 HAVINGS = {"highlights": "highlights", "highlight": "highlights", "note": "note", "notes": "note"}
 """The values of ``has:`` as written → as meant."""
+COLOURS = ("yellow", "green", "blue", "pink", "purple")
+"""The values of ``colour:`` (a highlight's colours, ``store.annotations.COLOURS``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """What a query may ask of the things it searches: its fields and the values of ``has:``.
+    The same words, phrases, operators and dates everywhere."""
+
+    what: str
+    """What is searched, for messages ("highlights")."""
+    fields: tuple[FieldName, ...]
+    havings: tuple[str, ...]
+
+
+ARTICLES = Language("articles", FIELD_NAMES, ("highlights", "note"))
+HIGHLIGHTS = Language("highlights", ("colour", "has", "newer", "older", "tag"), ("note",))
+"""The highlights screen's filter: over quotes, notes, tags and headlines, ``colour:``,
+``tag:``, ``has:note`` and the dates they were made."""
+_EVERY_FIELD = frozenset((*FIELD_NAMES, "colour"))
 AGE_UNITS = {"h": "hours", "d": "days", "w": "weeks", "y": "years"}
 _AGE = re.compile(r"[0-9]{1,6}[hdwy]")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -138,31 +162,42 @@ def _quoted(text: str, start: int) -> tuple[str, int]:
     return " ".join(text[start + 1 : end].split()), end + 1
 
 
-def _field(name: str, value: str, column: int, value_column: int) -> Field:
-    folded = name.lower()
-    if folded not in FIELD_NAMES:
+def _field(name: str, value: str, column: int, value_column: int, language: Language) -> Field:
+    folded = "colour" if name.lower() == "color" else name.lower()
+    if folded in _EVERY_FIELD and folded not in language.fields and language is not ARTICLES:
         raise QueryError(
             column,
-            f"unknown field {name}: (the fields are {', '.join(FIELD_NAMES)}; "
+            f"{folded}: does not apply to {language.what} "
+            f"(the fields here are {', '.join(language.fields)})",
+        )
+    if folded not in language.fields:
+        raise QueryError(
+            column,
+            f"unknown field {name}: (the fields are {', '.join(language.fields)}; "
             "to search for a word with a colon in it, put it in quotes)",
         )
     field_name: FieldName = folded
+    wanted = _wanted(field_name, language)
     if not value:
-        raise QueryError(value_column, f"expected {_wanted(field_name)} after {folded}:")
+        raise QueryError(value_column, f"expected {wanted} after {folded}:")
     if field_name == "is":
         if value.lower() not in STATES:
-            raise QueryError(value_column, f"expected {_wanted('is')} after is:")
+            raise QueryError(value_column, f"expected {wanted} after is:")
         return Field("is", value.lower())
     if field_name == "has":
-        if value.lower() not in HAVINGS:
-            raise QueryError(value_column, f"expected {_wanted('has')} after has:")
+        if HAVINGS.get(value.lower()) not in language.havings:
+            raise QueryError(value_column, f"expected {wanted} after has:")
         return Field("has", HAVINGS[value.lower()])
+    if field_name == "colour":
+        if value.lower() not in COLOURS:
+            raise QueryError(value_column, f"expected {wanted} after {folded}:")
+        return Field("colour", value.lower())
     if field_name in ("newer", "older"):
-        return Field(field_name, _when(value, field_name, value_column))
+        return Field(field_name, _when(value, field_name, value_column, wanted))
     return Field(field_name, value)
 
 
-def _when(value: str, name: FieldName, column: int) -> str:
+def _when(value: str, name: FieldName, column: int, wanted: str) -> str:
     folded = value.lower()
     if _AGE.fullmatch(folded):
         return folded
@@ -172,23 +207,27 @@ def _when(value: str, name: FieldName, column: int) -> str:
         except ValueError:
             raise QueryError(column, f"{value} is not a date (expected YYYY-MM-DD)") from None
         return folded
-    raise QueryError(column, f"expected {_wanted(name)} after {name}:")
+    raise QueryError(column, f"expected {wanted} after {name}:")
 
 
-def _wanted(name: FieldName) -> str:
+def _wanted(name: FieldName, language: Language = ARTICLES) -> str:
+    if name == "has":
+        return " or ".join(language.havings)
+    if name == "tag" and language is HIGHLIGHTS:
+        return "a tag"
     return {
         "author": "an author's name",
+        "colour": f"{', '.join(COLOURS[:-1])} or {COLOURS[-1]}",
         "entity": "a name (a person, place or organisation)",
         "feed": "a feed's name",
         "tag": "a tag or folder",
         "is": "unread, read or starred",
-        "has": "highlights or note",
         "newer": "an age (12h, 7d, 2w, 1y) or a date (2026-01-31)",
         "older": "an age (12h, 7d, 2w, 1y) or a date (2026-01-31)",
     }[name]
 
 
-def _tokens(text: str) -> Iterator[_Token]:
+def _tokens(text: str, language: Language) -> Iterator[_Token]:
     position = 0
     length = len(text)
     while position < length:
@@ -224,7 +263,7 @@ def _tokens(text: str) -> Iterator[_Token]:
             value_column = column + len(name) + 1
             if not value and position < length and text[position] in QUOTES:
                 value, position = _quoted(text, position)
-            yield _Token("term", column, _field(name, value, column, value_column))
+            yield _Token("term", column, _field(name, value, column, value_column, language))
 
 
 def _starts_term(character: str) -> bool:
@@ -247,9 +286,9 @@ class _Parser:
     any := unary (OR unary)*; unary := '-'* primary; primary := term | '(' all ')'.
     A term with nothing to search for becomes None, and is dropped where it stands."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, language: Language) -> None:
         self.text = text
-        self.tokens = list(_tokens(text))
+        self.tokens = list(_tokens(text, language))
         self.position = 0
         self.depth = 0
 
@@ -362,14 +401,15 @@ def _joined(kind: type[And] | type[Or], terms: list[Node]) -> Node | None:
     return kind(tuple(terms))
 
 
-def parse(text: str) -> Node:
-    """The tree of a query; QueryError (and nothing else) when it cannot be read."""
+def parse(text: str, language: Language = ARTICLES) -> Node:
+    """The tree of a query (of articles, unless ``language`` says what else); QueryError (and
+    nothing else) when it cannot be read."""
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryError(MAX_QUERY_LENGTH + 1, f"a query is at most {MAX_QUERY_LENGTH} characters")
     # Control characters separate words (SQLite would cut a string at a NUL), and halves of
     # surrogate pairs (undecodable bytes in a command's arguments) are no letters: one for
     # one, so that columns still count the text as typed.
-    return _Parser(_UNSEARCHABLE.sub(_replacement, text)).query()
+    return _Parser(_UNSEARCHABLE.sub(_replacement, text), language).query()
 
 
 _UNSEARCHABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")

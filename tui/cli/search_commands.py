@@ -1,11 +1,18 @@
-"""``broadsheet search QUERY``: the articles a query finds, best first (docs/search.md)."""
+"""``broadsheet search QUERY``: the articles a query finds, best first (docs/search.md); and
+``broadsheet searches``, the saved ones."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from store.listing import ShardRecords
+    from store.paths import DataPaths
+    from store.search import Node
 
 _PROGRESS_AFTER_SECONDS = 0.5
 """A catch-up that takes longer than this says how far it has got (on a terminal)."""
@@ -38,7 +45,19 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         metavar="N",
         help="print at most N articles (default 50; 0 for all)",
     )
+    searching.add_argument(
+        "--save",
+        metavar="NAME",
+        help="also save the query under NAME: the app lists it beside the feeds, with its "
+        "unread count (a search saved under NAME already is replaced)",
+    )
     searching.set_defaults(handler=run_search)
+
+    saved = subcommands.add_parser(
+        "searches", help="list the saved searches, with how many articles each finds"
+    )
+    saved.add_argument("--json", action="store_true", help="print JSON (see docs/json.md)")
+    saved.set_defaults(handler=list_saved_searches)
 
 
 def _count(text: str) -> int:
@@ -70,14 +89,16 @@ def run_search(args: argparse.Namespace) -> int:
     try:
         query = parse(text)
     except QueryError as problem:
-        return _query_error(text, problem.column, str(problem), EXIT_USAGE)
+        return query_error(text, problem.column, str(problem), EXIT_USAGE)
     paths = prepare_home(args)
+    if args.save is not None:
+        _save(paths, args.save, text)
     limit = args.limit or None
     with (
         SearchIndex(paths.search_index) as index,
-        HomeSources(paths, on_indexing_entities=_indexing_entities) as home,
+        HomeSources(paths, on_indexing_entities=indexing_entities) as home,
     ):
-        progress = _Progress()
+        progress = IndexingProgress()
         try:
             catch_up_search_index(index, paths, on_progress=progress)
         finally:
@@ -125,7 +146,84 @@ def run_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _query_error(text: str, column: int, message: str, code: int) -> int:
+def _save(paths: DataPaths, name: str, text: str) -> None:
+    from store.saved_searches import SavedSearchStore
+    from tui.cli.common import UsageError, warn
+
+    with SavedSearchStore(paths) as store:
+        try:
+            saved, replaced = store.save(name, text)
+        except ValueError as problem:  # a name that will not do (the query was read already)
+            raise UsageError(str(problem)) from None
+    again = f" (replacing {replaced.query})" if replaced is not None else ""
+    warn(f"saved the search {saved.query} as {saved.name!r}{again}")
+
+
+def list_saved_searches(args: argparse.Namespace) -> int:
+    from store.read_state import ReadStateStore
+    from store.saved_searches import SavedSearchStore
+    from store.search import HomeSources, QueryError, SearchIndex, catch_up_search_index, search
+    from tui.cli.common import EXIT_OK, prepare_home, print_json, say
+
+    paths = prepare_home(args)
+    with SavedSearchStore(paths) as store:
+        saved = store.all()
+    rows: list[dict[str, Any]] = []
+    if saved:
+        with (
+            SearchIndex(paths.search_index) as index,
+            HomeSources(paths, on_indexing_entities=indexing_entities) as home,
+        ):
+            progress = IndexingProgress()
+            try:
+                catch_up_search_index(index, paths, on_progress=progress)
+            finally:
+                progress.finish()
+            states = ReadStateStore(paths)
+            states.load()
+            flagged = states.flagged()
+            states.close()
+            for each in saved:
+                try:
+                    found = [hit.article_id for hit in search(each.query, index=index,
+                                                              sources=home.sources)]  # fmt: skip
+                except QueryError:
+                    found = []  # edited by hand into something unreadable: it finds nothing
+                unread = sum(1 for key in found if not (key in flagged and flagged[key].read))
+                rows.append({"name": each.name, "query": each.query, "added": each.added or None,
+                             "unread": unread, "total": len(found)})  # fmt: skip
+    if args.json:
+        print_json(rows)
+        return EXIT_OK
+    if not rows:
+        print("no saved searches yet: broadsheet search QUERY --save NAME, or Ctrl+S in the "
+              "app's search bar", file=sys.stderr)  # fmt: skip
+    for row in rows:
+        say(f"{row['name']}  ({row['unread']}/{row['total']})  {row['query']}")
+    return EXIT_OK
+
+
+def articles_found(
+    paths: DataPaths, query: Node, shards: Sequence[ShardRecords] | None = None
+) -> set[str]:
+    """The ids of the articles ``query`` finds (for ``list QUERY`` and ``export --query``),
+    the index first brought up to date (from ``shards`` when they were read already)."""
+    from store.search import HomeSources, SearchIndex, catch_up_search_index, search
+
+    with (
+        SearchIndex(paths.search_index) as index,
+        HomeSources(paths, on_indexing_entities=indexing_entities) as home,
+    ):
+        progress = IndexingProgress()
+        try:
+            catch_up_search_index(index, paths, shards, on_progress=progress)
+        finally:
+            progress.finish()
+        return {hit.article_id for hit in search(query, index=index, sources=home.sources,
+                                                 sort="date")}  # fmt: skip
+
+
+def query_error(text: str, column: int, message: str, code: int) -> int:
     """The error, and on a line each the query and a caret under the column it names."""
     from store.text import display_line
     from tui.cli.common import error
@@ -137,14 +235,14 @@ def _query_error(text: str, column: int, message: str, code: int) -> int:
     return code
 
 
-def _indexing_entities(articles: int) -> None:
+def indexing_entities(articles: int) -> None:
     from tui.cli.common import warn
 
     if sys.stderr.isatty() and articles > 1000:
         warn(f"indexing the entities of {articles:,} articles (once)…")
 
 
-class _Progress:
+class IndexingProgress:
     """A line on a terminal's stderr saying how far a catch-up has got, once it has taken
     more than a moment (a few stats when nothing changed: then nothing is said)."""
 

@@ -1,4 +1,5 @@
-"""The main screen's feed actions: the feeds view's data, the feeds screen, refresh, OPML.
+"""The main screen's feed actions: the feeds view's data, the feeds screen, refresh, OPML, and
+an article's full text from its page.
 
 A part of :class:`tui.screens.main.MainScreen`, kept apart so each file reads in one sitting;
 it relies on the screen's ``library``, ``articles`` and ``load_articles``.
@@ -13,14 +14,16 @@ from textual import on, work
 from textual.screen import Screen
 
 from store.annotations import HighlightStore
+from store.annotations.sync import highlighted_body_hashes, reanchor_changed
 from store.db import StoreError, write_atomically
-from store.feeds import FeedStore
+from store.feeds import Feed, FeedStore
 from store.ingest.decoding import UnreadableTextError, read_regular_file
+from store.ingest.full_text import fetch_full_text
 from store.ingest.opml import OpmlError, export_opml, import_opml_into
 from store.library import Library
 from store.settings import load_settings
 from store.views import View, ViewKind
-from tui.messages import FeedsLoaded
+from tui.messages import ArticlesChanged, FeedsLoaded, FullTextArrived
 from tui.screens.ask import AskLine
 from tui.screens.feeds import FeedsScreen, FeedsScreenResult
 from tui.widgets.list_pane import ListPane
@@ -38,11 +41,18 @@ class FeedActions(Screen[None]):
     library: Library
     highlight_store: HighlightStore
 
-    if TYPE_CHECKING:  # the main screen's, used here
+    if TYPE_CHECKING:  # the main screen's and its search part's, used here
         articles: list[Article]
         entity_filter: EntitySummary | None
+        current: Article | None
+        _showing: str | None
+        _known_feeds: tuple[Feed, ...]
+
+        def show_article(self, article: Article, go_to: int | None = None) -> None: ...
 
         def load_articles(self) -> Worker[None]: ...
+
+        def recount_saved_searches(self) -> None: ...
 
     def _load_feeds(self) -> None:
         """(In a worker.) The feeds, for the feeds view: a small file."""
@@ -56,6 +66,8 @@ class FeedActions(Screen[None]):
     @on(FeedsLoaded)
     def _feeds_loaded(self, event: FeedsLoaded) -> None:
         self.query_one(ListPane).feeds = {feed.id: feed for feed in event.feeds}
+        self._known_feeds = tuple(event.feeds)  # for searches (feed:, tag:)
+        self.recount_saved_searches()
 
     def action_refresh_feeds(self) -> None:
         self.query_one(RefreshBar).start(self.library, self.highlight_store)
@@ -128,3 +140,43 @@ class FeedActions(Screen[None]):
             self.notify(str(problem), title="Not exported", severity="error")
             return
         self.notify(f"Feeds written to {target}", timeout=6)
+
+    # The whole text of one article, from its page
+
+    def action_full_text(self) -> None:
+        """The whole article, from its page (the article under the list cursor, or in the
+        reader); its highlights are placed again on the new text."""
+        pane = self.query_one(ListPane)
+        article = pane.article_list.current if self.focused is pane.article_list else self.current
+        if article is None:
+            return
+        if not article.url:
+            self.notify("This article has no link to fetch its text from", timeout=4)
+            return
+        self.notify(f"Fetching the full text of {article.title}…", timeout=3)
+        self.fetch_full_text_of(article)
+
+    @work(thread=True, group="full-text", exit_on_error=False, description="fetch full text")
+    def fetch_full_text_of(self, article: Article) -> None:
+        before = highlighted_body_hashes(self.library, self.highlight_store)
+        try:
+            report = fetch_full_text(self.library, [article])
+        except StoreError as problem:
+            self.notify(str(problem), title="No full text", severity="error")
+            return
+        reanchor_changed(self.library, self.highlight_store, before)
+        if report.failures:
+            _, why = report.failures[0]
+            self.notify(f"{article.title}: {why}", title="No full text", severity="warning")
+            return
+        if not report.updated:
+            self.notify("The page has no more text than the feed gave", timeout=4)
+            return
+        self.post_message(ArticlesChanged(list(report.updated)))
+        self.post_message(FullTextArrived(report.updated[0]))
+
+    @on(FullTextArrived)
+    def _full_text_arrived(self, event: FullTextArrived) -> None:
+        self.notify(f"Full text of {event.article.title}", timeout=3)
+        if self._showing == event.article.id:
+            self.show_article(event.article)  # the new text, in the reader

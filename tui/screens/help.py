@@ -29,6 +29,7 @@ KEY_NAMES = {
     "asterisk": "*",
     "backspace": "Backspace",
     "ctrl+p": "Ctrl+P",
+    "slash": "/",
 }
 
 

@@ -1,4 +1,6 @@
-"""The highlights screen: every highlight across articles, newest first, filtered as you type."""
+"""The highlights screen: every highlight across articles, newest first, filtered as you type
+in the search language (quotes, notes, tags, headlines; ``colour:``, ``tag:``, ``has:note``,
+``newer:``, ``older:``; :mod:`store.search.highlight_search`)."""
 
 from __future__ import annotations
 
@@ -17,8 +19,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.annotations import Highlight
-from store.annotations.highlight_store import matches_query
 from store.export.output import ExportFormat
+from store.search import HighlightFinder, QueryError
 from store.text import display_line, strip_controls
 from tui.widgets.footer import LeanFooter
 
@@ -84,11 +86,15 @@ class HighlightsScreen(Screen[Highlight | None]):
         super().__init__()
         self.set_reactive(HighlightsScreen.highlights, highlights)
         self._shown: list[Highlight] = []
+        self._finder: HighlightFinder | None = None
+        """The highlights ready for queries: made at the first (~0.1 s at 30,000)."""
+        self._problem: str | None = None
+        """Why the filter as typed cannot be read (the highlights shown stay as they were)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="highlights-body"):
             yield Input(
-                placeholder="Filter: words in the quote, note, tags or headline",
+                placeholder='Filter: words, "a phrase", colour:pink, tag:x, newer:30d, has:note',
                 id="highlights-filter",
             )
             yield Static("", id="highlights-count")
@@ -100,6 +106,9 @@ class HighlightsScreen(Screen[Highlight | None]):
         self._show()
 
     def watch_highlights(self) -> None:
+        if self._finder is not None:
+            self._finder.close()
+            self._finder = None
         if self.is_mounted:
             self._show()
 
@@ -111,8 +120,19 @@ class HighlightsScreen(Screen[Highlight | None]):
     def shown(self) -> list[Highlight]:
         return self._shown
 
+    def _matching(self) -> list[Highlight]:
+        if not self.filter_text.strip():
+            return self.highlights
+        if self._finder is None:
+            self._finder = HighlightFinder(self.highlights)
+        return self._finder.matching(self.filter_text)
+
     def _show(self) -> None:
-        self._shown = [h for h in self.highlights if matches_query(h, self.filter_text)]
+        try:
+            self._shown = self._matching()
+            self._problem = None
+        except QueryError as problem:
+            self._problem = str(problem)  # typed halfway, most often: the last list stays
         listing = self.query_one("#highlights-list", OptionList)
         listing.clear_options()
         listing.add_options(
@@ -123,6 +143,8 @@ class HighlightsScreen(Screen[Highlight | None]):
         summary = f"{len(self._shown)} of {total} highlights"
         if orphans:
             summary += f" · {orphans} not found in their article's text"
+        if self._problem is not None:
+            summary = f"{self._problem} · {summary}"
         self.query_one("#highlights-count", Static).update(Text(summary))
 
     @on(Input.Changed, "#highlights-filter")
@@ -145,6 +167,10 @@ class HighlightsScreen(Screen[Highlight | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def on_unmount(self) -> None:
+        if self._finder is not None:
+            self._finder.close()
 
     def action_export(self, export_format: ExportFormat) -> None:
         self.post_message(self.ExportRequested(export_format, list(self._shown)))

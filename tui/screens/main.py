@@ -3,8 +3,8 @@
 The screen owns the state (``articles``, ``current``, ``entity_filter``…) and hands it down;
 widgets report what the user does with messages. Workers do the I/O with the values they
 are given when they start, and report back with the messages of :mod:`tui.messages`.
-Two parts live beside it: highlight writes (:mod:`tui.screens.highlight_writes`) and the
-feed actions (:mod:`tui.screens.feed_actions`).
+Three parts live beside it: highlight writes (:mod:`tui.screens.highlight_writes`), the feed
+actions (:mod:`tui.screens.feed_actions`) and search (:mod:`tui.screens.search_actions`).
 """
 
 from __future__ import annotations
@@ -23,13 +23,12 @@ from textual.timer import Timer
 from textual.worker import Worker
 
 from store.annotations import Highlight, HighlightStore
-from store.annotations.sync import highlighted_body_hashes, reanchor_changed
 from store.db import StoreError
 from store.entities.refresh import is_stale, refresh_article, refresh_stale
-from store.ingest.full_text import fetch_full_text
 from store.library import Library
 from store.listing import catch_up_catalog
 from store.models import ENTITIES_NOT_LOADED, Article, EntitySummary, Mention
+from store.saved_searches import SavedSearchStore
 from store.settings import apply_entity_backend, load_settings
 from tui.home_changes import HomeChanges
 from tui.memory import release_freed_memory
@@ -38,7 +37,6 @@ from tui.messages import (
     ArticlesChanged,
     ArticlesLoaded,
     EntityCatalogReady,
-    FullTextArrived,
     HighlightsTouched,
     HighlightsUnreadable,
     RefreshEvery,
@@ -46,6 +44,7 @@ from tui.messages import (
 from tui.screens.feed_actions import FeedActions
 from tui.screens.highlight_writes import HighlightWrites
 from tui.screens.highlights import HighlightsScreen
+from tui.screens.search_actions import SearchActions
 from tui.widgets.article_list import ArticleList
 from tui.widgets.entity_sidebar import EntitySidebar
 from tui.widgets.footer import LeanFooter
@@ -66,7 +65,7 @@ SECONDS_PER_MINUTE = 60.0
 """The refresh timer's minute (tests make it shorter)."""
 
 
-class MainScreen(HighlightWrites, FeedActions):
+class MainScreen(HighlightWrites, FeedActions, SearchActions):
     """Owns what is shown; the widgets render it and report what the user does."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -74,9 +73,20 @@ class MainScreen(HighlightWrites, FeedActions):
         Binding("H", "show_highlights", "Highlights", id="view.highlights"),
         Binding("R", "refresh_feeds", "Refresh", id="feeds.refresh", show=False),
         Binding("F", "show_feeds", "Feeds", id="view.feeds", show=False),
-        Binding("n", "jump_mention(1)", "Next mention", id="entities.next_mention", show=False),
+        Binding("slash", "search", "Search", id="search.open", key_display="/", show=False),
         Binding(
-            "N", "jump_mention(-1)", "Previous mention", id="entities.previous_mention", show=False
+            "n",
+            "jump_mention(1)",
+            "Next search match (while a search is shown), else next mention",
+            id="entities.next_mention",
+            show=False,
+        ),
+        Binding(
+            "N",
+            "jump_mention(-1)",
+            "Previous search match, else previous mention",
+            id="entities.previous_mention",
+            show=False,
         ),
         Binding("escape", "clear_filter", "Back", id="list.clear_filter", show=False),
         Binding("asterisk", "toggle_star", "Star", id="list.star", show=False, key_display="*"),
@@ -128,6 +138,8 @@ class MainScreen(HighlightWrites, FeedActions):
                 self.poll_store(thorough)
 
     def on_mount(self) -> None:
+        # A small file; opened now, when what the store finds (damage) is heard as notices.
+        self.saved_search_store = SavedSearchStore(self.library.paths)
         self.query_one(ArticleList).focus()
         self.watch(self.query_one(ArticleReader), "colour", self._show_next_colour)
         self.load_articles()
@@ -205,6 +217,8 @@ class MainScreen(HighlightWrites, FeedActions):
     def _after_paint(self, articles: list[Article]) -> None:
         self.load_highlights()
         self.prepare_entities(articles)
+        self.prepare_search()
+        self.load_saved_searches()
 
     @work(
         thread=True,
@@ -254,6 +268,7 @@ class MainScreen(HighlightWrites, FeedActions):
         if arrived:
             kept = sorted([*kept, *arrived], key=lambda a: (a.sort_key, a.id), reverse=True)
         self.articles = kept
+        self.recount_saved_searches()
         if self.current is not None and self.current.id in by_id:
             updated = by_id[self.current.id]
             if updated.entities is ENTITIES_NOT_LOADED:
@@ -271,6 +286,7 @@ class MainScreen(HighlightWrites, FeedActions):
         if not (
             self.library.changed_on_disk(thorough=thorough)
             or self.highlight_store.changed_on_disk()
+            or self.saved_search_store.changed_on_disk()
         ):
             return
         self._polling = True
@@ -289,6 +305,7 @@ class MainScreen(HighlightWrites, FeedActions):
         if changes and self._catalog_ready:
             # Their flush kept the catalog current, unless it could not: then it is here.
             catch_up_catalog(self.library.catalog, self.library.paths)
+        self.take_in_search_changes(bool(changes))
         if changes:
             self._load_feeds()  # a refresh elsewhere may have added or renamed feeds
         if changes:
@@ -417,8 +434,9 @@ class MainScreen(HighlightWrites, FeedActions):
         if event.text_missing:
             reader.show_missing_text(event.article, event.highlights)
             return
-        reader.show_article(event.article, event.body)
+        reader.show_article(event.article, event.body, event.structure)
         reader.highlights = [h for h in event.highlights if not h.orphaned]
+        self.mark_matches_in_reader()
         if event.go_to is not None:
             reader.focus()
             reader.move_to_offset(event.go_to)
@@ -443,10 +461,13 @@ class MainScreen(HighlightWrites, FeedActions):
             return
         article, mentions = refresh_article(self.library, article)
         body = self.library.body(article)
+        structure = self.library.bodies.structure(article.body_hash, body)
         if not self.highlight_store.loaded:
             # The first article shows while the highlights are still being read (after the
             # first paint); they are shown when they are in (HighlightsTouched).
-            self.post_message(ArticleLoaded(article, body, mentions, [], go_to))
+            self.post_message(
+                ArticleLoaded(article, body, mentions, [], go_to, structure=structure)
+            )
             return
         stored = self.highlight_store.for_article(article.id)
         if any(h.body_hash != article.body_hash for h in stored):
@@ -454,7 +475,9 @@ class MainScreen(HighlightWrites, FeedActions):
             # place them again now, before they are shown.
             self.highlight_store.reanchor_article(article.id, body, article.body_hash)
             stored = self.highlight_store.for_article(article.id)
-        self.post_message(ArticleLoaded(article, body, mentions, stored, go_to))
+        self.post_message(
+            ArticleLoaded(article, body, mentions, stored, go_to, structure=structure)
+        )
 
     @work(thread=True, group="writes", exit_on_error=False, description="mark an article read")
     def mark_read(self, article_id: str) -> None:
@@ -473,10 +496,12 @@ class MainScreen(HighlightWrites, FeedActions):
         self.sidebar_open = not self.sidebar_open
 
     def action_clear_filter(self) -> None:
-        """Esc: first the entity filter goes; then the list gives way to the feeds view, and
-        the feeds view to the list."""
+        """Esc: first the search closes; then the entity filter goes; then the list gives way
+        to the feeds view, and the feeds view to the list."""
         pane = self.query_one(ListPane)
-        if self.entity_filter is not None:
+        if self.search_open:
+            self.close_search()
+        elif self.entity_filter is not None:
             self.entity_filter = None
         elif pane.showing_views:
             pane.showing_views = False
@@ -500,44 +525,6 @@ class MainScreen(HighlightWrites, FeedActions):
         if updated is not None:
             self.post_message(ArticlesChanged([updated]))
             self.notify("Starred" if starred else "Star removed", timeout=2)
-
-    def action_full_text(self) -> None:
-        """The whole article, from its page (the article under the list cursor, or in the
-        reader); its highlights are placed again on the new text."""
-        pane = self.query_one(ListPane)
-        article = pane.article_list.current if self.focused is pane.article_list else self.current
-        if article is None:
-            return
-        if not article.url:
-            self.notify("This article has no link to fetch its text from", timeout=4)
-            return
-        self.notify(f"Fetching the full text of {article.title}…", timeout=3)
-        self.fetch_full_text_of(article)
-
-    @work(thread=True, group="full-text", exit_on_error=False, description="fetch full text")
-    def fetch_full_text_of(self, article: Article) -> None:
-        before = highlighted_body_hashes(self.library, self.highlight_store)
-        try:
-            report = fetch_full_text(self.library, [article])
-        except StoreError as problem:
-            self.notify(str(problem), title="No full text", severity="error")
-            return
-        reanchor_changed(self.library, self.highlight_store, before)
-        if report.failures:
-            _, why = report.failures[0]
-            self.notify(f"{article.title}: {why}", title="No full text", severity="warning")
-            return
-        if not report.updated:
-            self.notify("The page has no more text than the feed gave", timeout=4)
-            return
-        self.post_message(ArticlesChanged(list(report.updated)))
-        self.post_message(FullTextArrived(report.updated[0]))
-
-    @on(FullTextArrived)
-    def _full_text_arrived(self, event: FullTextArrived) -> None:
-        self.notify(f"Full text of {event.article.title}", timeout=3)
-        if self._showing == event.article.id:
-            self.show_article(event.article)  # the new text, in the reader
 
     @on(ListPane.SetRead)
     def _set_read(self, event: ListPane.SetRead) -> None:
@@ -564,7 +551,11 @@ class MainScreen(HighlightWrites, FeedActions):
         self.notify(event.text, timeout=3)
 
     def action_jump_mention(self, direction: int) -> None:
-        self.query_one(ArticleReader).jump_to_mention(direction)
+        reader = self.query_one(ArticleReader)
+        if self.query_one(ListPane).match_terms:
+            reader.jump_to_search_mark(direction)
+        else:
+            reader.jump_to_mention(direction)
 
     # Feeds
 
@@ -576,6 +567,7 @@ class MainScreen(HighlightWrites, FeedActions):
     def _refreshed(self, event: RefreshBar.Finished) -> None:
         self.articles = event.articles
         self.prepare_entities(event.articles)
+        self.prepare_search()
         self.load_feeds()
         self.show_highlights_of(self.current)
         if event.worth_saying:

@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store.models import Article
+from store.search import Term, match_spans
 from store.text import display_line
 from tui.messages import CopyLinkRequested, OpenLinkRequested
 from tui.widgets.terminal_cells import compact_lines, move_thumb
@@ -61,12 +62,15 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--unread",
         "article-list--meta",
         "article-list--highlights",
+        "article-list--match",
     }
 
     articles: var[list[Article]] = var(list, always_update=True)
     cursor: var[int] = var(0)
     """A var, not a reactive: a reactive would repaint the whole pane, border and all."""
     highlight_counts: var[dict[str, int]] = var(dict, always_update=True)
+    match_terms: var[tuple[Term, ...]] = var(tuple)
+    """The words of the search shown, marked in the headlines."""
 
     _cursor_id: str | None = None
     """The id of the article under the cursor, which the cursor follows when rows change."""
@@ -82,6 +86,11 @@ class ArticleList(ScrollView, can_focus=True):
         """The user asked to open an article (Enter)."""
 
         article: Article
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._match_spans: dict[str, list[tuple[int, int]]] = {}
+        """Where the words fall in each headline painted since they changed, by article id."""
 
     def watch_articles(self, articles: list[Article]) -> None:
         self.virtual_size = Size(self.size.width, len(articles) * ROW_HEIGHT)
@@ -108,6 +117,10 @@ class ArticleList(ScrollView, can_focus=True):
         return None
 
     def watch_highlight_counts(self) -> None:
+        self._refresh_rows()
+
+    def watch_match_terms(self) -> None:
+        self._match_spans = {}
         self._refresh_rows()
 
     def watch_cursor(self, old: int, new: int) -> None:
@@ -225,10 +238,28 @@ class ArticleList(ScrollView, can_focus=True):
         title_style = style + unread if not article.read else style
         # display_line: printable text (nearly every headline) passes as it is, checked in C;
         # a headline that reached the store with escapes in it shows without them.
-        segments = [mark, Segment(display_line(article.title), title_style)]
+        title = display_line(article.title)
+        segments = [mark, *self._marked(article.id, title, title_style)]
         count = self.highlight_counts.get(article.id, 0)
         if count:
             badge = style + self.get_component_rich_style("article-list--highlights")
             # The badge goes first after the mark so narrow panes still show it.
             segments.insert(1, Segment(f"✎{count} ", badge))
         return segments
+
+    def _marked(self, article_id: str, title: str, style: Style) -> list[Segment]:
+        """The headline, with the search's words in the match style."""
+        if not self.match_terms:
+            return [Segment(title, style)]
+        spans = self._match_spans.get(article_id)
+        if spans is None:
+            # Only the rows painted are looked at: a few dozen, each ~50 µs.
+            spans = self._match_spans[article_id] = match_spans(title, self.match_terms)
+        matched = style + self.get_component_rich_style("article-list--match")
+        segments: list[Segment] = []
+        done = 0
+        for start, end in spans:
+            segments += [Segment(title[done:start], style), Segment(title[start:end], matched)]
+            done = end
+        segments.append(Segment(title[done:], style))
+        return [segment for segment in segments if segment.text]

@@ -1,5 +1,6 @@
-"""The feeds view: what the list pane can show (All, Unread, Starred, folders, feeds), each
-with its unread and total counts, as newsboat's start screen. Enter shows a view's articles."""
+"""The feeds view: what the list pane can show (All, Unread, Starred, saved searches, folders,
+feeds), each with its unread and total counts, as newsboat's start screen. Enter shows a view's
+articles; `d` asks to delete a saved search."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from store.text import display_line
-from store.views import View, ViewCount
+from store.views import View, ViewCount, ViewKind
+
+SEARCH_MARK = "/"
+"""Before a saved search's name, as the key that searches."""
 
 
 def _prompt(row: ViewCount, width: int) -> Text:
@@ -22,8 +26,9 @@ def _prompt(row: ViewCount, width: int) -> Text:
     markup."""
     counts = f"{row.unread}/{row.total}"
     room = max(1, width - len(counts) - 1)
+    mark = f"{SEARCH_MARK} " if row.view.kind is ViewKind.SEARCH else ""
     label = Text(
-        "  " * row.depth + display_line(row.view.label), style="bold" if row.unread else ""
+        "  " * row.depth + mark + display_line(row.view.label), style="bold" if row.unread else ""
     )
     label.truncate(room, overflow="ellipsis", pad=True)
     return Text.assemble(label, " ", counts)
@@ -38,11 +43,18 @@ class FeedsView(OptionList):
         Binding("g", "first", "First", id="views.first", show=False),
         Binding("G", "last", "Last", id="views.last", show=False),
         Binding("enter", "select", "Show articles", id="views.open"),
+        Binding("d", "delete", "Delete a saved search", id="views.delete_search", show=False),
     ]
 
     @dataclass
     class Chosen(Message):
         """The user asked for a view's articles."""
+
+        view: View
+
+    @dataclass
+    class DeleteRequested(Message):
+        """The user asked to delete a saved search (the screen asks to confirm)."""
 
         view: View
 
@@ -78,3 +90,10 @@ class FeedsView(OptionList):
         event.stop()
         if 0 <= event.option_index < len(self._views):
             self.post_message(self.Chosen(self._views[event.option_index]))
+
+    def action_delete(self) -> None:
+        view = self.highlighted_view
+        if view is not None and view.kind is ViewKind.SEARCH:
+            self.post_message(self.DeleteRequested(view))
+        else:
+            self.notify("Only a saved search is deleted here (F: the feeds screen)", timeout=3)

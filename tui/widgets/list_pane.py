@@ -1,9 +1,12 @@
-"""The list pane: the feeds view and the article list of the view chosen there.
+"""The list pane: the feeds view and the article list of the view chosen there, and the
+search bar over them.
 
-The screen hands down the library's articles, the feeds and any entity filter; the pane keeps
-which view is shown (All, Unread, a folder, a feed…), whether only unread articles are, and
-their order, and works out the rows. What changes the store (read, unread, mark a view read
-and its undo) goes up as messages for the screen's workers.
+The screen hands down the library's articles, the feeds, any entity filter, the results of the
+search bar and the articles each saved search finds (its workers search); the pane keeps
+which view is shown (All, Unread, a saved search, a folder, a feed…), whether only unread
+articles are, and their order, and works out the rows and the words to mark in them. What
+changes the store (read, unread, mark a view read and its undo) goes up as messages for the
+screen's workers.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from textual.widgets import ContentSwitcher, Static
 
 from store.feeds import Feed
 from store.models import Article
+from store.search import QueryError, Term, parse, positive_terms
 from store.views import ALL, UNREAD, Order, View, ViewKind, counted_views, select
 from tui.widgets.article_list import ArticleList
 from tui.widgets.feeds_view import FeedsView
+from tui.widgets.search_bar import SearchBar
 
 UNDO_DEPTH = 20
 
@@ -34,6 +39,16 @@ class EntityFilter:
 
     label: str
     article_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """What the search bar's query found, best first; they replace the view while shown."""
+
+    query: str
+    article_ids: tuple[str, ...]
+    terms: tuple[Term, ...]
+    """The words to mark in the headlines and the reader."""
 
 
 class ListPane(Vertical):
@@ -51,6 +66,9 @@ class ListPane(Vertical):
     """Every article of the library, newest first."""
     feeds: var[dict[str, Feed]] = var(dict, always_update=True)
     entity_filter: var[EntityFilter | None] = var(None)
+    search_results: var[SearchResults | None] = var(None)
+    saved_search_members: var[dict[View, frozenset[str]]] = var(dict, always_update=True)
+    """Each saved search's view, with the articles it finds (a worker of the screen's asks)."""
     view: var[View] = var(ALL)
     unread_only: var[bool] = var(False)
     order: var[Order] = var(Order.NEWEST)
@@ -76,14 +94,25 @@ class ListPane(Vertical):
 
         text: str
 
+    @dataclass
+    class TermsChanged(Message):
+        """The words of the search shown (the bar's, or a saved search's) changed: the
+        reader marks them."""
+
+        terms: tuple[Term, ...]
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._undo: list[tuple[str, list[str]]] = []
         """Mark-all-read steps to undo: what was marked, and the ids that were unread."""
         self._kept: set[str] = set()
-        """In an unread-only view: the articles shown since it was entered, read or not."""
+        """In an unread-only view or a saved search: the articles shown since it was entered,
+        read (or no longer found) or not."""
+        self._by_id: dict[str, Article] | None = None
+        self._terms: tuple[Term, ...] = ()
 
     def compose(self) -> ComposeResult:
+        yield SearchBar(id="search-bar")  # hidden until `/` (app.tcss)
         yield Static("", id="filter-chip")
         with ContentSwitcher(initial="article-list", id="list-switcher"):
             # The list first: the screen gives focus to the first widget that takes it.
@@ -98,10 +127,27 @@ class ListPane(Vertical):
     def article_list(self) -> ArticleList:
         return self.query_one(ArticleList)
 
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
+
+    @property
+    def match_terms(self) -> tuple[Term, ...]:
+        """The words of the search shown: the bar's, or the saved search's in view."""
+        return self._terms
+
     # Working out what shows
 
     def watch_articles(self) -> None:
+        self._by_id = None
         self._show()
+
+    def watch_search_results(self) -> None:
+        self._show()
+
+    def watch_saved_search_members(self) -> None:
+        if self.view.kind is ViewKind.SEARCH or self.showing_views:
+            self._show()
 
     def watch_feeds(self) -> None:
         self._show()
@@ -131,30 +177,63 @@ class ListPane(Vertical):
     def _show(self) -> None:
         if not self.is_mounted:
             return
-        if self.view.kind is ViewKind.UNREAD or self.unread_only:
-            # An article read here stays until the view is left, as in newsboat: the one just
-            # opened must not vanish from under the cursor.
-            base = ALL if self.view.kind is ViewKind.UNREAD else self.view
-            every = select(self.articles, base, self.feeds, order=self.order)
-            shown = [article for article in every if not article.read or article.id in self._kept]
-            self._kept = {article.id for article in shown}
+        results = self.search_results
+        if results is not None:
+            by_id = self._articles_by_id()
+            shown = [by_id[key] for key in results.article_ids if key in by_id]
         else:
-            shown = select(self.articles, self.view, self.feeds, order=self.order)
+            shown = self._view_rows()
         chip = self.query_one("#filter-chip", Static)
-        entity = self.entity_filter
+        entity = self.entity_filter if results is None else None
         if entity is not None:
             shown = [article for article in shown if article.id in entity.article_ids]
             count = f"{len(shown)} article{'s' if len(shown) != 1 else ''}"
             chip.update(Text(f"{entity.label}: {count} · Esc shows all"))
         chip.display = entity is not None
         self.article_list.articles = shown
+        self._show_terms()
         self._show_title()
         if self.showing_views:
             self._count()
 
+    def _view_rows(self) -> list[Article]:
+        view = self.view
+        unread = view.kind is ViewKind.UNREAD or self.unread_only
+        if not (unread or view.kind is ViewKind.SEARCH):
+            return select(self.articles, view, self.feeds, order=self.order)
+        # An article read here stays until the view is left, as in newsboat: the one just
+        # opened must not vanish from under the cursor. So does one a saved search no longer
+        # finds (read, under is:unread).
+        base = ALL if view.kind is ViewKind.UNREAD else view
+        members = self.saved_search_members.get(view, frozenset()) | self._kept
+        every = select(self.articles, base, self.feeds, order=self.order, members=members)
+        shown = [a for a in every if not (unread and a.read) or a.id in self._kept]
+        self._kept = {article.id for article in shown}
+        return shown
+
+    def _articles_by_id(self) -> dict[str, Article]:
+        if self._by_id is None:
+            self._by_id = {article.id: article for article in self.articles}
+        return self._by_id
+
+    def _show_terms(self) -> None:
+        terms: tuple[Term, ...] = ()
+        if self.search_results is not None:
+            terms = self.search_results.terms
+        elif self.view.kind is ViewKind.SEARCH:
+            try:
+                terms = positive_terms(parse(self.view.key))
+            except QueryError:
+                terms = ()  # saved by hand, or by another version: found nothing either
+        if terms != self._terms:
+            self._terms = terms
+            self.article_list.match_terms = terms
+            self.post_message(self.TermsChanged(terms))
+
     def _count(self) -> None:
         feeds = sorted(self.feeds.values(), key=lambda feed: feed.display_title.casefold())
-        self.query_one(FeedsView).show_counts(counted_views(self.articles, feeds), self.view)
+        rows = counted_views(self.articles, feeds, self.saved_search_members)
+        self.query_one(FeedsView).show_counts(rows, self.view)
 
     def _label(self, view: View) -> str:
         """A view's name; a feed's as it is now (it may have been renamed since)."""
@@ -162,6 +241,10 @@ class ListPane(Vertical):
         return feed.display_title if feed is not None else view.label
 
     def _show_title(self) -> None:
+        if self.search_results is not None:
+            found = len(self.article_list.articles)
+            self.article_list.border_title = f"Search · {found} found"
+            return
         marks = [self._label(self.view)]
         if self.unread_only:
             marks.append("unread")
@@ -191,7 +274,7 @@ class ListPane(Vertical):
         if not unread:
             self.post_message(self.Said("Nothing unread here"))
             return
-        label = self._label(self.view)
+        label = "the search results" if self.search_results else self._label(self.view)
         self._undo.append((label, unread))
         del self._undo[:-UNDO_DEPTH]
         self.post_message(self.SetRead(unread, True, f"Marked {len(unread)} read in {label}"
