@@ -107,12 +107,20 @@ def test_a_busy_home_gives_a_message_not_a_traceback(
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         code, _, err = run(capsys, "import", str(SEED_DATA / "hard_wrapped.txt"))
+        json_code, _, json_err = run(
+            capsys, "import", "--json", str(SEED_DATA / "hard_wrapped.txt")
+        )
     finally:
         holder.kill()
         holder.wait(timeout=10)
-    assert code == 1
+    assert code == 3  # its own exit code: worth trying again
     assert "is busy" in err and "try again" in err
     assert "Traceback" not in err
+    # With --json, the error is JSON too: one object on one line.
+    (line,) = json_err.splitlines()
+    error = json.loads(line)
+    assert json_code == 3 and error["code"] == 3 and error["kind"] == "busy"
+    assert "is busy" in error["error"]
 
 
 HOLD_LOCK = (

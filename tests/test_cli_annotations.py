@@ -121,6 +121,42 @@ def test_export_markdown_to_a_directory_writes_one_file_per_article(
     assert "exported 1 highlight to" in err
 
 
+def test_export_markdown_to_a_folder_not_there_yet_makes_it(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = tmp_path / "Vault" / "Broadsheet"
+    code, _, err = run(capsys, "--home", str(home), "export", "-o", str(vault))
+    assert code == 0, err
+    assert [path.name for path in vault.iterdir()] == ["Rail strike trains stop.md"]
+    assert f"exported 2 highlights to {vault}" in err
+
+
+def test_highlights_of_articles_not_in_the_library_are_orphans_and_counted(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exported = tmp_path / "highlights.json"
+    run(capsys, "--home", str(home), "export", "--format", "json", "-o", str(exported))
+    other = tmp_path / "other"
+    code, _, _ = run(capsys, "--home", str(other), "import-annotations", str(exported))
+    assert code == 0
+    code, out, _ = run(capsys, "--home", str(other), "highlights")
+    assert code == 0
+    assert out.count("[yellow, orphan: article not in library]") == 1
+    assert out.count("[blue, orphan: article not in library]") == 1
+    assert out.endswith("\n2 highlights, 2 orphans\n")
+    code, out, _ = run(capsys, "--home", str(other), "highlights", "--orphans", "--json")
+    listed = json.loads(out)
+    assert len(listed) == 2
+    assert {(h["orphaned"], h["orphan_reason"]) for h in listed} == {
+        (True, "article not in library")
+    }
+    code, _, err = run(capsys, "--home", str(other), "export", "-o", str(tmp_path / "out.csv"))
+    assert code == 0 and "exported 2 highlights (2 orphans) to" in err
+    # At home, the same highlights are placed: no orphans, and no count of them.
+    code, out, _ = run(capsys, "--home", str(home), "highlights")
+    assert "orphan" not in out and out.endswith("\n2 highlights\n")
+
+
 def test_export_import_round_trip_into_an_empty_home(
     home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -234,7 +270,7 @@ def test_bad_annotations_are_refused_by_id_and_the_others_imported(
     file = write_annotations(tmp_path, *bad, good)
     empty = tmp_path / "empty"
     code, out, err = run(capsys, "--home", str(empty), "import-annotations", file)
-    assert code == 1 and "imported 1 highlights" in out and "6 not imported" in out
+    assert code == 1 and "imported 1 highlight:" in out and "6 not imported" in out
     for refused in bad:
         assert f"not imported: {refused['id']}" in err
     assert "please report it" not in err
@@ -244,7 +280,9 @@ def test_bad_annotations_are_refused_by_id_and_the_others_imported(
     assert imported.created == "2025-01-31T09:00:00.000Z"
     for export_format in ("markdown", "json", "csv"):
         code, out, err = run(capsys, "--home", str(empty), "export", "--format", export_format)
-        assert code == 0 and "The rail union" in out and not err
+        # Its article is not in that home: exported, and counted as an orphan.
+        assert code == 0 and "The rail union" in out
+        assert err == "broadsheet: exported 1 highlight (1 orphan)\n"
 
 
 def test_a_damaged_stored_record_is_named_and_the_others_still_work(

@@ -32,6 +32,7 @@ def test_add_a_feed_then_list_it(
     assert run(home, "add", web_server.url("/static/rss1.rdf"), "--tag", "Science") == 0
     output = capsys.readouterr().out
     assert "following Science Weekly" in output and "2 new articles" in output
+    assert "\n1 feed in " in output
     assert run(home, "feeds", "--json") == 0
     [listed] = json.loads(capsys.readouterr().out)
     assert listed["title"] == "Science Weekly" and listed["articles"] == 2

@@ -6,6 +6,7 @@ import csv
 import io
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from store.annotations import HighlightStore
+from store.annotations.model import Highlight
 from store.export import export_to_folder, render
 from store.export.filenames import MAX_STEM_BYTES, safe_stem, unique_names
 from store.export.readwise_csv import EXCEL_CELL_LIMIT, HEADER
@@ -28,7 +30,7 @@ from store.export.select import (
 from store.export.w3c import ANNOTATION_CONTEXT, parse
 from store.paths import DataPaths
 from store.text import strip_controls
-from tests.test_export_golden import ARTICLES, SAMPLES, sample
+from tests.test_export_golden import ARTICLES, HARBOUR_BODY, SAMPLES, sample
 
 # W3C Web Annotation
 
@@ -117,11 +119,23 @@ def test_csv_columns_one_by_one() -> None:
         "Author": "Mara Quill",
         "URL": "https://news.example/harbour?id=7",
         "Note": 'Line one\nline two, with a "quote" and, commas',
-        "Location": "2",
+        "Location": str(HARBOUR_BODY.index("Ferries resumed at dawn")),
         "Date": "2025-03-02 09:01:00",
     }
     assert by_quote["Prices rose sharply"]["Note"] == ".economy Inflation again? #economy"
-    assert [row[5] for row in rows if row[1].startswith("Harbour")] == ["1", "2", "3"]
+    assert [row[5] for row in rows if row[1].startswith("Harbour")] == ["0", "49", "122"]
+
+
+def test_csv_location_is_the_same_whatever_else_is_exported() -> None:
+    # A running number gave the third highlight "1" once the first two were filtered out.
+    def locations(highlights: Iterable[Highlight]) -> dict[str, str]:
+        _, *rows = read_csv(render("csv", list(highlights), ARTICLES))
+        return {row[0]: row[5] for row in rows}
+
+    everything = locations(SAMPLES)
+    alone = locations(h for h in SAMPLES if h.exact == "Prices rose sharply")
+    assert alone == {"Prices rose sharply": everything["Prices rose sharply"]}
+    assert alone["Prices rose sharply"] == str(HARBOUR_BODY.index("Prices rose sharply"))
 
 
 def test_csv_neutralises_formulas_and_unsafe_urls() -> None:
@@ -172,7 +186,24 @@ def test_markdown_front_matter_and_reading_order() -> None:
         for quote in ("The harbour reopened", "Ferries resumed", "Prices rose")
     ]
     assert positions == sorted(positions)
-    assert "Inflation again? #economy\n\n#economy" in document
+
+
+def test_markdown_records_colour_and_does_not_repeat_the_notes_tags() -> None:
+    document = render("markdown", SAMPLES, ARTICLES).decode()
+    # The note says #economy already; the tag line does not say it again.
+    assert "Inflation again? #economy\n\ncolour: pink\n\n" in document
+    assert document.count("#economy") == 1
+    assert "> The harbour reopened on Monday\n\ncolour: yellow · #ports #weather\n" in document
+    assert "commas\n\ncolour: green\n" in document
+
+
+def test_markdown_leaves_out_properties_that_have_no_value() -> None:
+    hostile = [h for h in SAMPLES if h.article_id == "hostile"]
+    head = render("markdown", hostile, ARTICLES).decode().split("\n---\n", 1)[0]
+    assert "null" not in head and "url:" not in head and "published:" not in head
+    untagged = [replace(h, tags=()) for h in hostile]
+    head = render("markdown", untagged, ARTICLES).decode().split("\n---\n", 1)[0]
+    assert "tags" not in head
 
 
 def test_markdown_of_hostile_text_stays_inert() -> None:
@@ -180,7 +211,7 @@ def test_markdown_of_hostile_text_stays_inert() -> None:
     document = render("markdown", hostile, ARTICLES).decode()
     meta = front_matter(document)
     assert meta["title"] == "../../etc/passwd: CON <script>"
-    assert meta["url"] is None
+    assert "url" not in meta
     assert "\x1b" not in document and "\x07" not in document
     assert "<script>" not in document.split("\n---\n", 1)[1]
     assert "> \\# not a heading" in document

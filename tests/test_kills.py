@@ -29,6 +29,7 @@ import orjson
 import pytest
 
 from store.annotations import HighlightStore
+from store.export.output import export_to_path
 from store.feeds import FeedStore
 from store.library import Library
 from store.models import Article
@@ -396,11 +397,21 @@ def check_imports(paths: DataPaths, imported: dict[str, list[str]], lines: list[
 
 def check_export(target: Path, before: int | None, lines: list[list[str]]) -> int | None:
     """The export file after a kill: absent (no export yet), or one whole export: the last
-    acknowledged, the one in flight, or (none acknowledged) the one before. Its count."""
+    acknowledged, the one in flight, or (none acknowledged) the one before. Its count.
+
+    Beside it, no half-written temporary file: the export is written to an unnamed file and
+    named only when whole. (A kill in the microseconds between naming the whole file and
+    renaming it over the target leaves that whole file, which the next export removes: at
+    most one, then, and whole.)"""
     calls = transcript(lines)
     allowed = {calls.acknowledged[-1][1][1] if calls.acknowledged else str(before)}
     if calls.in_flight is not None:
         allowed.add(calls.in_flight[0])
+    leftovers = list(target.parent.glob(f".{target.name}.*.tmp"))
+    assert len(leftovers) <= 1, [path.name for path in leftovers]
+    for leftover in leftovers:
+        whole = orjson.loads(leftover.read_bytes())  # a half file does not parse
+        assert len(whole["first"]["items"]) == whole["total"]
     if not target.exists():
         assert before is None and not calls.acknowledged, "an acknowledged export is gone"
         return None
@@ -519,6 +530,10 @@ def test_writers_killed_at_random_moments_lose_nothing_they_acknowledged(
     assert len(refreshed) >= REFRESH_KILLS // 2
     assert imports.caught_mid_stream >= IMPORT_KILLS // 4 and len(imported) >= IMPORT_KILLS // 2
     assert exports_tally.caught_mid_stream >= EXPORT_KILLS // 4 and exported[0] is not None
+    # The next export clears what any of the kills left: the folder holds the export alone.
+    with HighlightStore(homes["export"]) as store:
+        export_to_path("json", store.all(), exports / "highlights.json", {})
+    assert [path.name for path in exports.iterdir()] == ["highlights.json"]
     assert any(read or starred for read, starred in states["marks"].values())
     assert len(notes["highlights"]) >= HIGHLIGHT_KILLS
 

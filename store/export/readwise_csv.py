@@ -1,7 +1,9 @@
 """CSV in Readwise's import layout: Highlight, Title, Author, URL, Note, Location, Date.
 
-- Location is the highlight's place in its article's reading order (1, 2, 3 …), which is what
-  Readwise sorts by.
+- Location is where the highlight starts in its article's canonical text (a code-point
+  offset, as the W3C export's TextPositionSelector gives it), which is what Readwise sorts
+  by. A highlight keeps its Location whatever else is exported with it; a running number
+  would change with every filter.
 - Tags go at the start of the note in Readwise's ".tag" form, so they arrive as tags.
 - Date is the highlight's creation time, "YYYY-MM-DD HH:MM:SS" in UTC.
 - Excel-friendly: UTF-8 with a byte-order mark, CRLF line ends; cells a spreadsheet would run
@@ -41,7 +43,7 @@ def rows(
 ) -> list[tuple[str, ...]]:
     table: list[tuple[str, ...]] = [HEADER]
     for info, group in group_by_article(highlights, articles or {}):
-        for location, highlight in enumerate(group, 1):
+        for highlight in group:
             tags = " ".join(f".{tag}" for tag in highlight.tags)
             note = " ".join(part for part in (tags, highlight.note.strip()) if part)
             table.append(
@@ -53,7 +55,7 @@ def rows(
                         info.author or "",
                         info.url or "",
                         note,
-                        str(location),
+                        str(highlight.start),
                         _readwise_date(highlight.created),
                     )
                 )

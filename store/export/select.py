@@ -46,6 +46,9 @@ class ArticleInfo:
     source: str
     author: str | None
     published: str | None
+    in_library: bool = True
+    """False when the library has no such article (it was deleted, or the highlights were
+    imported from another home): what is said of it comes from the highlights' copies."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,7 @@ def article_info(highlight: Highlight, articles: Mapping[str, Article]) -> Artic
             source="",
             author=None,
             published=None,
+            in_library=False,
         )
     return ArticleInfo(
         id=article.id,
@@ -163,6 +167,12 @@ def in_export_order(
         for info, group in group_by_article(highlights, articles)
         for highlight in group
     ]
+
+
+def is_orphan(highlight: Highlight, articles: Mapping[str, Article]) -> bool:
+    """Whether ``highlight`` is an orphan here: not placed in its article's text, or of an
+    article the library does not hold."""
+    return highlight.orphaned or highlight.article_id not in articles
 
 
 def exported_time(highlights: Iterable[Highlight]) -> str | None:

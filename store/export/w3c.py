@@ -6,13 +6,16 @@ with purpose "commenting", each tag with purpose "tagging"), and whose colour is
 on the target (``styleClass``, with a matching ``stylesheet``). Fields the model has no place
 for (the article's id and headline, the body hash, orphan state) are extension properties
 named by full IRIs under ``BROADSHEET_NS``, which keeps the plain annotation context valid.
-The annotations are wrapped in an ``AnnotationCollection`` with one embedded page.
+The annotations are wrapped in an ``AnnotationCollection`` with one embedded page. The user's
+corrections to the entities (``store.entities.corrections``), user data with no place in the
+model, ride along on the collection as the extension property ``entityCorrections`` (only when
+there are any), each in the form ``broadsheet entity corrections --json`` gives.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +50,7 @@ _ARTICLE_TITLE = BROADSHEET_NS + "articleTitle"
 _BODY_HASH = BROADSHEET_NS + "bodyHash"
 _ORPHANED = BROADSHEET_NS + "orphaned"
 _ORPHAN_REASON = BROADSHEET_NS + "orphanReason"
+ENTITY_CORRECTIONS = BROADSHEET_NS + "entityCorrections"
 
 
 class AnnotationFormatError(StoreError):
@@ -125,21 +129,34 @@ def to_annotation(highlight: Highlight) -> dict[str, Any]:
 
 
 def to_collection(
-    highlights: Iterable[Highlight], articles: Mapping[str, Article] | None = None
+    highlights: Iterable[Highlight],
+    articles: Mapping[str, Article] | None = None,
+    corrections: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     items = [to_annotation(h) for _, h in in_export_order(highlights, articles or {})]
-    return {
+    collection = {
         "@context": ANNOTATION_CONTEXT,
         "type": "AnnotationCollection",
         "label": "Broadsheet highlights",
         "total": len(items),
         "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
     }
+    if corrections:
+        collection[ENTITY_CORRECTIONS] = [dict(correction) for correction in corrections]
+    return collection
 
 
-def render(highlights: Iterable[Highlight], articles: Mapping[str, Article] | None = None) -> bytes:
+def render(
+    highlights: Iterable[Highlight],
+    articles: Mapping[str, Article] | None = None,
+    corrections: Sequence[Mapping[str, Any]] = (),
+) -> bytes:
+    """The collection's JSON; ``corrections``: the entity corrections to carry (their
+    ``public()`` form)."""
     # The same JSON, but with nothing in it a terminal would act on when the file is shown.
-    document = orjson.dumps(to_collection(highlights, articles), option=orjson.OPT_INDENT_2)
+    document = orjson.dumps(
+        to_collection(highlights, articles, corrections), option=orjson.OPT_INDENT_2
+    )
     return escape_json_controls(document) + b"\n"
 
 

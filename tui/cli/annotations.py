@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from store.annotations.model import Highlight
     from store.export import ExportFormat
     from store.models import Article
+    from store.paths import DataPaths
 
 # The store's ``EXPORT_FORMATS``, spelled out so that building the parser does not load the
 # exporters; tests/test_cli_startup.py checks that the two agree.
@@ -51,15 +52,21 @@ def register(subcommands: Any) -> None:
         "-o",
         "--output",
         metavar="PATH",
-        help="a file, or a directory (Markdown: one file per article); default (or -): "
-        "standard output",
+        help="a file, or a directory (Markdown: one file per article, made if needed when "
+        "its name has no extension; a re-export keeps what you wrote outside Broadsheet's "
+        "block); default (or -): standard output",
     )
     export.add_argument("--article", metavar="ID", help="only this article (id or URL)")
     export.add_argument("--tag", help="only highlights with this tag")
     export.add_argument("--entity", metavar="NAME", help="only articles that mention this entity")
     export.add_argument("--since", metavar="DATE", type=_day, help="highlights made on or after")
     export.add_argument("--until", metavar="DATE", type=_day, help="highlights made on or before")
-    export.add_argument("--query", metavar="TEXT", help="only highlights containing these words")
+    export.add_argument(
+        "--query",
+        metavar="QUERY",
+        help="only highlights of the articles this search finds (the language of "
+        "`broadsheet search`: docs/search.md)",
+    )
     export.set_defaults(handler=export_highlights)
 
     importer = subcommands.add_parser(
@@ -107,15 +114,40 @@ def warn_unreadable(store: HighlightStore) -> bool:
     return bool(unreadable)
 
 
+def as_here(highlights: list[Highlight], paths: DataPaths) -> list[Highlight]:
+    """The highlights as this home sees them: one whose article the library does not hold
+    (imported from another home, say) is an orphan here, "article not in library"."""
+    from dataclasses import replace
+
+    from store.annotations.model import ORPHAN_NOT_IN_LIBRARY
+    from store.listing import read_shards
+    from store.paths import shard_of
+
+    if not paths.articles_dir.exists():
+        return highlights  # a home not set up yet (or of 0.1, not migrated): nothing to ask
+    wanted = {h.article_id for h in highlights if not h.orphaned}
+    # Only the shards that would hold these articles are read.
+    shards = read_shards(paths, sorted({shard_of(article_id) for article_id in wanted}))
+    present = {record["id"] for shard in shards for record in shard.records}
+    return [
+        h
+        if h.orphaned or h.article_id in present
+        else replace(h, orphaned=True, orphan_reason=ORPHAN_NOT_IN_LIBRARY)
+        for h in highlights
+    ]
+
+
 def list_highlights(args: argparse.Namespace) -> int:
     from store.annotations.highlight_store import HighlightStore
-    from tui.cli.common import EXIT_OK, data_paths, print_json, say
+    from tui.cli.common import EXIT_OK, data_paths, plural, print_json, say
 
-    with HighlightStore(data_paths(args)) as store:
-        found = store.find(
-            article_id=args.article, query=args.query, tag=args.tag, orphans_only=args.orphans
-        )
+    paths = data_paths(args)
+    with HighlightStore(paths) as store:
+        found = store.find(article_id=args.article, query=args.query, tag=args.tag)
         some_unreadable = warn_unreadable(store)
+    found = as_here(found, paths)
+    if args.orphans:
+        found = [highlight for highlight in found if highlight.orphaned]
     if args.json:
         print_json([highlight_json(h) for h in found])
         return EXIT_OK
@@ -127,7 +159,8 @@ def list_highlights(args: argparse.Namespace) -> int:
         quote = " ".join(highlight.exact.split())
         if len(quote) > QUOTE_PREVIEW:
             quote = quote[: QUOTE_PREVIEW - 1] + "…"
-        marks = [highlight.colour] + (["orphan"] if highlight.orphaned else [])
+        orphan = f"orphan: {highlight.orphan_reason}" if highlight.orphan_reason else "orphan"
+        marks = [highlight.colour] + ([orphan] if highlight.orphaned else [])
         # say(): whatever is in the store (an import of an older version, a hand edit) never
         # reaches the terminal as an escape sequence.
         say(f"{highlight.created[:10]}  {highlight.article_title}  [{', '.join(marks)}]")
@@ -136,6 +169,10 @@ def list_highlights(args: argparse.Namespace) -> int:
             say(f"    note: {' '.join(highlight.note.split())}")
         if highlight.tags:
             say(f"    tags: {' '.join('#' + tag for tag in highlight.tags)}")
+    if found:
+        orphans = sum(highlight.orphaned for highlight in found)
+        counted = plural(len(found), "highlight")
+        print(f"{counted}, {plural(orphans, 'orphan')}" if orphans else counted)
     return EXIT_OK
 
 
@@ -148,10 +185,22 @@ def export_highlights(args: argparse.Namespace) -> int:
         select_highlights,
         split_exportable,
     )
+    from store.export.output import FilesLeftAloneError
+    from store.export.select import is_orphan
     from store.text import strip_controls
     from tui.cli.common import EXIT_FAILED, EXIT_OK, data_paths, error
 
     export_format: ExportFormat = args.format
+    query = None
+    if args.query is not None:
+        from store.search import QueryError, parse
+        from tui.cli.common import EXIT_USAGE
+        from tui.cli.search_commands import query_error
+
+        try:
+            query = parse(args.query)
+        except QueryError as problem:
+            return query_error(args.query, problem.column, str(problem), EXIT_USAGE)
     articles = _articles(args)
     with HighlightStore(data_paths(args)) as store:
         everything = store.all()
@@ -169,38 +218,74 @@ def export_highlights(args: argparse.Namespace) -> int:
             entity=args.entity,
             since=args.since,
             until=args.until,
-            query=args.query,
         ),
     )
+    if query is not None:
+        from tui.cli.search_commands import articles_found
+
+        found = articles_found(data_paths(args), query)
+        chosen = [highlight for highlight in chosen if highlight.article_id in found]
     if not chosen:
         print("broadsheet: no highlights match; the export is empty", file=sys.stderr)
+    # The user's entity corrections travel with a JSON export (docs/json.md).
+    corrections = _entity_corrections(data_paths(args)) if export_format == "json" else []
     if args.output in (None, "-"):
-        sys.stdout.buffer.write(render(export_format, chosen, articles))
+        sys.stdout.buffer.write(render(export_format, chosen, articles, corrections=corrections))
         sys.stdout.flush()
+        if any(is_orphan(highlight, articles) for highlight in chosen):
+            print(f"broadsheet: exported {_counted(chosen, articles)}", file=sys.stderr)
         return done
     as_folder = args.output.endswith(("/", os.sep))
     try:
         written = export_to_path(
-            export_format, chosen, Path(args.output), articles, as_folder=as_folder
-        )
+            export_format, chosen, Path(args.output), articles, as_folder=as_folder,
+            corrections=corrections,
+        )  # fmt: skip
+    except FilesLeftAloneError as problem:
+        warn_each(problem.problems, "files left as they are")
+        from tui.cli.common import plural
+
+        left = plural(len(problem.problems), "file")
+        print(f"broadsheet: {left} left as they were (named above)", file=sys.stderr)
+        written, done = Path(args.output), EXIT_FAILED
     except OSError as problem:
         # Name the file the user asked for, not the temporary one beside it.
         return error(f"cannot write {args.output}: {problem.strerror or problem}", EXIT_FAILED)
-    print(
-        # The path is the user's, and may hold escapes (a file name can hold any byte).
-        strip_controls(
-            f"exported {len(chosen)} highlight{'s' if len(chosen) != 1 else ''} to {written}"
-        ),
-        file=sys.stderr,
-    )
+    # The path is the user's, and may hold escapes (a file name can hold any byte).
+    print(strip_controls(f"exported {_counted(chosen, articles)} to {written}"), file=sys.stderr)
     return done
+
+
+def _entity_corrections(paths: DataPaths) -> list[dict[str, Any]]:
+    from store.entities.correction_store import CorrectionStore
+
+    with CorrectionStore(paths) as store:
+        return [correction.public() for correction in store.all()]
+
+
+def _counted(highlights: list[Highlight], articles: dict[str, Article]) -> str:
+    """How many were exported, and how many of them are orphans: "3 highlights (1 orphan)"."""
+    from store.export.select import is_orphan
+    from tui.cli.common import plural
+
+    orphans = sum(is_orphan(highlight, articles) for highlight in highlights)
+    counted = plural(len(highlights), "highlight")
+    return f"{counted} ({plural(orphans, 'orphan')})" if orphans else counted
 
 
 def import_annotations(args: argparse.Namespace) -> int:
     from store.annotations.highlight_store import HighlightStore
     from store.export.w3c import read_annotations
     from store.ingest.decoding import UnreadableTextError, read_regular_file
-    from tui.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, data_paths, error, open_library
+    from tui.cli.common import (
+        EXIT_FAILED,
+        EXIT_OK,
+        EXIT_USAGE,
+        data_paths,
+        error,
+        open_library,
+        plural,
+    )
 
     try:
         # A regular file, bounded: a FIFO would hang and a link to /dev/zero never ends.
@@ -243,7 +328,7 @@ def import_annotations(args: argparse.Namespace) -> int:
                     placed += result.moved + result.recovered
     taken = len(highlights) - len(report.kept_unreadable)
     summary = (
-        f"imported {taken} highlights: {report.added} new, {report.updated} updated, "
+        f"imported {plural(taken, 'highlight')}: {report.added} new, {report.updated} updated, "
         f"{report.unchanged} already here"
     )
     refused = len(document.refused) + len(report.kept_unreadable)

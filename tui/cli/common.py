@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO, cast
 
 import orjson
@@ -14,24 +14,55 @@ from store.library import Library
 from store.models import Article
 from store.paths import DataPaths, resolve_home
 from store.settings import apply_entity_backend, load_settings
-from store.text import escape_json_controls, strip_controls
+from store.text import clean_inline, escape_json_controls, strip_controls
+from tui.cli.errors import EXIT_BUSY as EXIT_BUSY
+from tui.cli.errors import EXIT_FAILED as EXIT_FAILED
+from tui.cli.errors import EXIT_OK as EXIT_OK
+from tui.cli.errors import EXIT_USAGE as EXIT_USAGE
+from tui.cli.errors import report
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
+AMBIGUOUS_SHOWN = 5
+"""Articles named when an id prefix fits several."""
 
 
 class UsageError(Exception):
-    """The command line named something that is not there; exit code 2."""
+    """The command line named something that is not there, or not one thing; exit code 2.
+    ``lines`` follow the message for people; ``details`` go into its JSON form instead."""
+
+    def __init__(self, message: str, *, lines: Sequence[str] = (), **details: Any) -> None:
+        super().__init__(message)
+        self.lines = lines
+        self.details = details
 
 
 def article_by_prefix(library: Library, prefix: str) -> Article:
-    """The one article whose id starts with ``prefix`` (ids are long; a prefix is enough)."""
-    matches = [article for article in library.articles() if article.id.startswith(prefix)]
-    if len(matches) != 1:
-        problem = "no article has" if not matches else f"{len(matches)} articles have"
-        raise UsageError(f"{problem} an id starting with {prefix!r}")
+    """The article whose id is ``prefix``, else the one whose id starts with it (ids are long;
+    a prefix is enough)."""
+    exact = library.get(prefix)
+    if exact is not None:
+        return exact
+    matches = sorted(
+        (article for article in library.articles() if article.id.startswith(prefix)),
+        key=lambda article: article.id,
+    )
+    if not matches:
+        raise UsageError(f"no article has an id starting with {prefix!r}")
+    if len(matches) > 1:
+        shown = matches[:AMBIGUOUS_SHOWN]
+        lines = [f"  {article.id}  {clean_inline(article.title)}" for article in shown]
+        if len(matches) > len(shown):
+            lines.append(f"  … and {len(matches) - len(shown)} more")
+        raise UsageError(
+            f"ambiguous: {len(matches)} articles start with {prefix!r}; give more of the id",
+            lines=lines,
+            matches=[{"id": article.id, "title": article.title} for article in shown],
+        )
     return matches[0]
+
+
+def plural(count: int, noun: str) -> str:
+    """A count and its noun: "1 feed", "2 feeds", "0 feeds" (nouns that take an s)."""
+    return f"{count:,} {noun if count == 1 else noun + 's'}"
 
 
 def data_paths(args: argparse.Namespace) -> DataPaths:
@@ -120,5 +151,5 @@ def warn(message: str) -> None:
 
 
 def error(message: str, code: int = EXIT_FAILED) -> int:
-    print(f"broadsheet: error: {strip_controls(message)}", file=sys.stderr)
-    return code
+    """Say an error (as JSON when the command line asked for JSON); the exit code."""
+    return report(message, code)

@@ -97,7 +97,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_feeds(args: argparse.Namespace) -> int:
-    from tui.cli.common import EXIT_OK, print_json
+    from tui.cli.common import EXIT_OK, plural, print_json
 
     with open_stores(args, writable=False) as (library, feed_store):
         counts: dict[str, int] = {}
@@ -113,8 +113,8 @@ def run_feeds(args: argparse.Namespace) -> int:
     for feed in feeds:
         print(f"{feed.display_title}  <{feed.url}>  [{feed.id}]")
         tags = f"  tags: {', '.join(feed.tags)}" if feed.tags else ""
-        print(f"  {counts.get(feed.id, 0)} articles  last success: {feed.last_success or 'never'}"
-              f"{tags}")  # fmt: skip
+        articles = plural(counts.get(feed.id, 0), "article")
+        print(f"  {articles}  last success: {feed.last_success or 'never'}{tags}")
         if feed.last_error:
             print(f"  last error ({feed.last_error_at}): {feed.last_error}")
     return EXIT_OK
@@ -138,7 +138,7 @@ def _feed_json(feed: Feed, article_count: int) -> dict[str, object]:
 def run_remove(args: argparse.Namespace) -> int:
     from store.annotations import HighlightStore
     from store.ingest.subscriptions import find_feed, remove_feed
-    from tui.cli.common import EXIT_OK, EXIT_USAGE, error
+    from tui.cli.common import EXIT_OK, EXIT_USAGE, error, plural
 
     with open_stores(args, writable=True) as (library, feed_store):
         feed = find_feed(feed_store, args.feed)
@@ -154,7 +154,8 @@ def run_remove(args: argparse.Namespace) -> int:
             keep=lambda article: article.starred or article.id in highlighted,
         )
     kept = f", kept {removed.kept_articles} starred or highlighted" if removed.kept_articles else ""
-    print(f"removed {feed.display_title}: {removed.removed_articles} articles dropped{kept}")
+    dropped = plural(removed.removed_articles, "article")
+    print(f"removed {feed.display_title}: {dropped} dropped{kept}")
     return EXIT_OK
 
 
@@ -230,22 +231,22 @@ def _refresh_with_progress_bar(
 
 def _print_summary(report: RefreshReport) -> int:
     from store.ingest.refresh import FeedStatus
-    from tui.cli.common import EXIT_FAILED, EXIT_OK
+    from tui.cli.common import EXIT_FAILED, EXIT_OK, plural
 
     results = report.results
     fetched = sum(r.status is FeedStatus.FETCHED for r in results)
     unchanged = sum(r.status is FeedStatus.NOT_MODIFIED for r in results)
     print(
-        f"{len(results)} feeds in {report.seconds:.1f} s: {report.new_articles} new articles, "
-        f"{report.updated_articles} updated; {fetched} fetched, {unchanged} unchanged, "
-        f"{len(report.failures)} failed"
+        f"{plural(len(results), 'feed')} in {report.seconds:.1f} s: "
+        f"{plural(report.new_articles, 'new article')}, {report.updated_articles} updated; "
+        f"{fetched} fetched, {unchanged} unchanged, {len(report.failures)} failed"
     )
     for result in results:
         if result.status is FeedStatus.SKIPPED:
             print(f"  skipped {result.title} <{result.url}>: {result.error}")
         if result.page_failures:
-            print(f"  {result.title}: {result.page_failures} pages could not be read "
-                  "(kept the feed's text)")  # fmt: skip
+            pages = plural(result.page_failures, "page")
+            print(f"  {result.title}: {pages} could not be read (kept the feed's text)")
     for result in report.failures:
         print(f"  failed {result.title} <{result.url}>: {result.error}", file=sys.stderr)
     return EXIT_FAILED if report.failed else EXIT_OK

@@ -30,6 +30,13 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     importing.set_defaults(handler=run_import)
 
     listing = subcommands.add_parser("list", help="list articles, newest first")
+    listing.add_argument(
+        "query",
+        nargs="*",
+        metavar="QUERY",
+        help="only the articles this search finds, newest first (the language of "
+        "`broadsheet search`: docs/search.md; put -- before a query that starts with -)",
+    )
     listing.add_argument("--json", action="store_true", help="print JSON (see docs/json.md)")
     listing.add_argument("--unread", action="store_true", help="only unread articles")
     listing.add_argument(
@@ -69,7 +76,7 @@ def run_import(args: argparse.Namespace) -> int:
     from store.ingest.importer import import_seeds
     from store.ingest.subscriptions import follow_urls_file
     from store.ingest.urls_file import UrlsFileError, is_urls_file
-    from tui.cli.common import EXIT_FAILED, EXIT_OK, open_library, print_json, warn
+    from tui.cli.common import EXIT_FAILED, EXIT_OK, open_library, plural, print_json, warn
     from tui.cli.feeds import import_opml
 
     missing = [path for path in args.paths if not path.exists()]
@@ -133,12 +140,12 @@ def run_import(args: argparse.Namespace) -> int:
             f"{len(report.unchanged)} unchanged; {len(failures)} failed"
         )
         if opml_files or urls_files:
-            summary += f"; now following {feeds_followed} more feeds"
+            summary += f"; now following {plural(feeds_followed, 'more feed')}"
             if already_followed:
                 summary += f", {already_followed} already followed"
             summary += " (run: broadsheet refresh)"
         if urls_files:
-            summary += f"; {len(skipped_lines)} lines skipped"
+            summary += f"; {plural(len(skipped_lines), 'line')} skipped"
         print(summary)
     return EXIT_FAILED if failures else EXIT_OK
 
@@ -155,28 +162,43 @@ def run_list(args: argparse.Namespace) -> int:
 
     # Straight from the shards, without building the library's articles (docs/json.md):
     # at 50,000 articles that is most of the time a listing takes.
+    query = None
+    if args.query:
+        from store.search import QueryError, parse
+        from tui.cli.common import EXIT_USAGE
+        from tui.cli.search_commands import query_error
+
+        text = " ".join(args.query)
+        try:
+            query = parse(text)
+        except QueryError as problem:
+            return query_error(text, problem.column, str(problem), EXIT_USAGE)
     paths = prepare_home(args)
     shards = read_shards(paths)
     gc.freeze()  # what was read stays until the command ends: collections need not scan it
     ids: set[str] | None = None
+    if query is not None:
+        from tui.cli.search_commands import articles_found
+
+        ids = articles_found(paths, query, shards)
     if args.entity:
 
         def indexing(articles: int) -> None:
             if sys.stderr.isatty() and articles > 1000:
                 warn(f"indexing the entities of {articles:,} articles (once)…")
 
-        keys, ids = naming(paths, shards, args.entity, on_indexing=indexing)
+        keys, naming_ids = naming(paths, shards, args.entity, on_indexing=indexing)
+        ids = naming_ids if ids is None else ids & naming_ids
         if not keys:
             warn(f"no article names {args.entity!r}")
     records = [r for r in stored_records(paths, shards, ids) if not (args.unread and r["read"])]
     if args.json:
         write_json(listing_json(records))
         return EXIT_OK
-    for record in records:
-        mark = " " if record["read"] else "•"
-        date = (record.get("published") or "")[:10] or "undated"
-        source = record.get("source") or ""
-        print(f"{mark} {record['id']}  {date:10}  {source[:20]:20}  {record['title']}")
+    from tui.cli.article_table import article_rows
+
+    for row in article_rows(records):
+        print(row)
     return EXIT_OK
 
 
