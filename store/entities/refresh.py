@@ -3,16 +3,20 @@
 Nothing runs at startup. A front calls :func:`refresh_stale` from a worker (a batch at a time,
 newest articles first, so what the user sees first is right first) or :func:`refresh_article`
 when an article is opened; each recomputes the mentions sidecar and the sidebar summary.
+Summaries are made from the mentions with the user's splits applied
+(:meth:`~store.entities.corrections.Corrections.split_mentions`), as ``Library.save`` makes
+them; :func:`resplit_articles` makes them again when a split is added.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from store import entities
+from store.entities.correction_store import read_corrections
 from store.library import Library
-from store.models import ENTITIES_NOT_LOADED, Article, Mention
+from store.models import ENTITIES_NOT_LOADED, Article, EntitySummary, Mention
 
 
 def is_stale(article: Article) -> bool:
@@ -27,11 +31,11 @@ def refresh_article(library: Library, article: Article) -> tuple[Article, list[M
     body = library.body(article)
     mentions = library.mentions.mentions(article.body_hash, body)
     if not is_stale(article) and article.entities is ENTITIES_NOT_LOADED:
-        return replace(article, entities=entities.summarize(mentions, article.title)), mentions
+        return replace(article, entities=summarized(library, mentions, article.title)), mentions
     if is_stale(article):
         article = replace(
             article,
-            entities=entities.summarize(mentions, article.title),
+            entities=summarized(library, mentions, article.title),
             entities_version=entities.stored_version(),
         )
         if library.writable:
@@ -51,3 +55,30 @@ def refresh_stale(library: Library, batch: int = 200) -> Iterator[list[Article]]
                 done = []
     if done:
         yield done
+
+
+def summarized(library: Library, mentions: list[Mention], title: str) -> tuple[EntitySummary, ...]:
+    """The summaries stored for these mentions: made after the user's splits."""
+    split = read_corrections(library.paths).split_mentions(mentions)
+    return entities.summarize(split, title)
+
+
+def resplit_articles(library: Library, article_ids: Iterable[str]) -> int:
+    """Make again, with the splits now in force, the stored summaries of these articles (the
+    ones naming an entity a split was just made from); how many changed. The library is
+    flushed."""
+    changed = 0
+    for article_id in article_ids:
+        article = library.get(article_id)
+        if article is None or is_stale(article):
+            continue  # a stale one is made again when it is next opened, split then
+        body = library.read_body(article)
+        if body is None:
+            continue
+        mentions = library.mentions.mentions(article.body_hash, body)
+        summaries = summarized(library, mentions, article.title)
+        if article.entities is ENTITIES_NOT_LOADED or tuple(article.entities) != summaries:
+            library.update(replace(article, entities=summaries))
+            changed += 1
+    library.flush()
+    return changed

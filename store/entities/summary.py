@@ -51,14 +51,15 @@ def _named_in(title: str, names: set[str]) -> bool:
     """Whether any name occurs in the title as ``\\bNAME\\b`` would find it. Searched
     without a regular expression: one pattern per name and article overflowed ``re``'s cache
     and made compiling them a quarter of extraction."""
-    return bool(title) and any(_occurs_as_word(title, name) for name in names if name)
+    return bool(title) and any(occurs_as_word(title, name) for name in names if name)
 
 
 def _is_word(character: str) -> bool:
     return character.isalnum() or character == "_"
 
 
-def _occurs_as_word(text: str, name: str) -> bool:
+def occurs_as_word(text: str, name: str) -> bool:
+    """Whether ``name`` occurs in ``text`` as a whole word, as ``\\bNAME\\b`` finds it."""
     # \b before the name: the character before it differs from its first in being a word
     # character (outside the text counts as not one); likewise after it.
     starts_word, ends_word = _is_word(name[0]), _is_word(name[-1])

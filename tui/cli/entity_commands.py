@@ -10,14 +10,35 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     showing = subcommands.add_parser(
         "entities",
         help="the people, places and organisations an article names",
-        description="List an article's entities by kind, most salient first, with counts.",
+        description="List an article's entities by kind, most salient first, with counts; "
+        "or, with --top, the most-named entities of a period.",
     )
-    showing.add_argument("article_id", metavar="ARTICLE_ID", help="an id, or a unique prefix")
+    showing.add_argument(
+        "article_id", nargs="?", metavar="ARTICLE_ID", help="an id, or a unique prefix"
+    )
     showing.add_argument("--json", action="store_true", help="print JSON (see docs/json.md)")
+    # Today's entities (tui/cli/entity_page_commands.py holds the rest of the entity pages).
+    showing.add_argument(
+        "--top", action="store_true", help="the most-named entities of a period, and the change"
+    )
+    showing.add_argument(
+        "--since",
+        metavar="AGE|DATE",
+        default="7d",
+        help="with --top: the period, back from now (12h, 7d, 2w, 1y) or since a date "
+        "(YYYY-MM-DD); default 7d",
+    )
+    showing.add_argument(
+        "--limit", type=int, default=20, metavar="N", help="with --top: how many (default 20)"
+    )
     showing.set_defaults(handler=run_entities)
 
 
 def run_entities(args: argparse.Namespace) -> int:
+    if args.top or args.article_id is None:
+        from tui.cli.entity_page_commands import run_top
+
+        return run_top(args)
     from store.entities.refresh import refresh_article
     from store.entities.summary import summarize
     from store.models import ENTITY_GROUP_TITLES, ENTITY_LABELS
@@ -41,6 +62,8 @@ def run_entities(args: argparse.Namespace) -> int:
                 EXIT_FAILED,
             )
         article, mentions = refresh_article(library, article)
+        # As the sidebar shows them: the user's merges, labels and hidden names applied.
+        mentions = library.catalog.corrections().mentions(mentions)
     summaries = summarize(mentions, article.title)
     if args.json:
         entities: list[dict[str, Any]] = []
