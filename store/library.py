@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from store import entities
 from store.bodies import BodyStore
@@ -42,14 +43,19 @@ from store.db import (
     signature_of,
 )
 from store.entities.catalog import CatalogEntry, EntityCatalog, ShardChange
+from store.entities.correction_store import read_corrections
 from store.entities.mentions_store import MentionStore
 from store.migration import migrate_single_file_cache
 from store.models import ENTITIES_NOT_LOADED, Article, EntitySummary
 from store.paths import SHARD_COUNT, DataPaths, shard_of
 from store.read_state import UNREAD, ReadState, ReadStateStore
 from store.recovery import check_fields, say, say_damaged_record
+from store.structure import TextStructure
 from store.table_file import Record, TableFile, read_documents
 from store.text import word_count
+
+if TYPE_CHECKING:
+    from store.search import ShardWrite
 
 _SHARED_VALUES = ("source", "added", "feed_id", "author")
 _CATALOG_WAIT_SECONDS = 1.0
@@ -139,6 +145,12 @@ class Library(ClosedOnExit):
         """Entity mentions of each body, kept beside it once the article has been opened."""
         self.catalog = EntityCatalog(paths.entity_catalog, busy_timeout=_CATALOG_WAIT_SECONDS)
         """Which articles name which entities, on disk: our flushes keep it current."""
+        # Imported here: the search package reads shards through store.listing, which
+        # imports this module.
+        from store.search import SearchIndex
+
+        self.search_index = SearchIndex(paths.search_index, busy_timeout=_CATALOG_WAIT_SECONDS)
+        """Every article's words, on disk: our flushes keep it current once it exists."""
         self._lock = threading.RLock()
         self._write_lock = WriteLock(paths.articles_lock)
         if writable:
@@ -303,8 +315,11 @@ class Library(ClosedOnExit):
         body: str,
         *,
         entity_summary: tuple[EntitySummary, ...] | None = None,
+        structure: TextStructure | None = None,
     ) -> tuple[Article, SaveOutcome]:
-        """Store an article and its canonical body; keep read/starred state of an existing one.
+        """Store an article and its canonical body (with the body's ``structure``, its blocks
+        and links, when the source gave more than paragraphs); keep read/starred state of an
+        existing one.
 
         The article's ``body_hash``, ``word_count`` and entity summary are derived from ``body``
         here, so callers cannot store metadata that disagrees with the text. A caller that
@@ -312,11 +327,16 @@ class Library(ClosedOnExit):
         does, in worker processes) passes the result as ``entity_summary``.
         """
         self._require_writable()
-        body_hash = self.bodies.write(body)
+        body_hash = self.bodies.write(body, structure)
         existing = self.get(article.id)
         summary: Sequence[EntitySummary]
+        # The user's splits of a spelling (store.entities.corrections) need the mentions.
+        corrections = read_corrections(self.paths)
         if entity_summary is not None:
             summary = entity_summary
+            if corrections.splits_touch(entity.key for entity in summary):
+                split = corrections.split_mentions(entities.extract(body))
+                summary = entities.summarize(split, article.title)
         elif existing is not None and (existing.body_hash, existing.entities_version) == (
             body_hash,
             entities.stored_version(),
@@ -326,7 +346,8 @@ class Library(ClosedOnExit):
             # Outside the lock: extraction is the slow part, and other savers need not wait.
             # Only the summary is stored now; the full mentions are cached beside the body
             # when the article is first opened, which halves the files a refresh creates.
-            summary = entities.summarize(entities.extract(body), article.title)
+            split = corrections.split_mentions(entities.extract(body))
+            summary = entities.summarize(split, article.title)
         state = self.read_state.get(article.id)
         with self._lock:
             existing = self.get(article.id)
@@ -380,11 +401,14 @@ class Library(ClosedOnExit):
             dirty = [(number, shard) for number, shard in enumerate(self._shards) if shard.dirty]
             if not (dirty or force):
                 return
+            from store.search import ShardWrite  # see __init__
+
             # The bodies the new metadata names reach the disk before it does.
             self.bodies.sync()
             with self._write_lock.held():
                 self.paths.articles_dir.mkdir(parents=True, exist_ok=True)
                 changes = []
+                writes: list[ShardWrite] = []
                 copies: dict[int, dict[str, Record | None]] = {}
                 for number, shard in dirty:
                     before = signature_of(shard.path)
@@ -396,6 +420,7 @@ class Library(ClosedOnExit):
                     entries = {key: None if record is None else CatalogEntry.of_record(record)
                                for key, record in written.items()}  # fmt: skip
                     changes.append(ShardChange(number, before, shard.signature, entries))
+                    writes.append(ShardWrite(number, before, shard.signature, written))
                 # The copy a damaged shard is rebuilt from: after the shards, so it is
                 # never older than they are.
                 self.bodies.mirror(copies)
@@ -404,6 +429,7 @@ class Library(ClosedOnExit):
                     self.bodies.mark_mirrored()
                     self._mirror_complete = True
                 self._keep_catalog(changes)
+                self._keep_search_index(writes)
             # The directory signature stays as it was: another process may have replaced a
             # shard meanwhile, and the next poll_changes must still look.
 
@@ -414,6 +440,14 @@ class Library(ClosedOnExit):
             self.catalog.apply(changes)
         except (StoreError, sqlite3.Error):
             self.catalog.close()
+
+    def _keep_search_index(self, writes: list[ShardWrite]) -> None:
+        """Bring the search index along with what we wrote, as the entity catalog: derived
+        data, left behind when busy or damaged for the next search to catch up."""
+        try:
+            self.search_index.apply(writes, self.bodies.read)
+        except (StoreError, sqlite3.Error):
+            self.search_index.close()
 
     # Read and starred state: durable when the call returns
 
@@ -497,4 +531,5 @@ class Library(ClosedOnExit):
             self.flush()
             self.read_state.close()
             self.catalog.close()
+            self.search_index.close()
             self.bodies.close()

@@ -84,6 +84,25 @@ class DataPaths:
         return self.home / "annotations.json"
 
     @property
+    def saved_searches_db(self) -> Path:
+        """The searches a user saved, shown beside the feeds (user data, TinyDB)."""
+        return self.home / "searches.json"
+
+    @property
+    def saved_searches_lock(self) -> Path:
+        return self.home / "searches.json.lock"
+
+    @property
+    def entity_corrections_db(self) -> Path:
+        """The user's corrections to the entities (merges, splits, labels, hidden): user
+        data, TinyDB."""
+        return self.home / "corrections.json"
+
+    @property
+    def entity_corrections_lock(self) -> Path:
+        return self.home / "corrections.json.lock"
+
+    @property
     def derived_dir(self) -> Path:
         """Indexes made from the cache: nothing of the user's, rebuilt when missing."""
         return self.home / "derived"
