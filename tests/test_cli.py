@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from store.library import Library
+from store.models import Article
+from store.paths import DataPaths
 from tests.conftest import REPO_ROOT, SEED_DATA
 from tui.cli import main
 
@@ -223,3 +226,20 @@ def test_an_opml_link_to_a_device_is_refused_not_read(
     endless.symlink_to("/dev/zero")
     code, _, err = run(capsys, "import", str(endless))
     assert code == 1 and "not a regular file" in err
+
+
+def test_stored_escapes_never_reach_the_terminal_through_list_or_show(
+    paths: DataPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Stored by an older version or a hand-edited file: the output boundary still cleans it.
+    hostile = "\x1b]52;c;cHduZWQ=\x07\x1b]0;PWNED\x07\x1b[2J\x9b31m"
+    with Library(paths) as library:
+        library.save(
+            Article(id="hostile01", title=f"Harbour{hostile} reopens", body_hash="",
+                    source=f"Wire{hostile}"),
+            "The harbour reopened on Monday.",
+        )  # fmt: skip
+    for command in (("list",), ("show", "hostile01")):
+        code, out, _ = run(capsys, *command)
+        assert code == 0 and "Harbour" in out
+        assert not any(character in out for character in "\x1b\x07\x9b"), command

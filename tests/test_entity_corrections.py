@@ -217,3 +217,21 @@ def test_a_read_only_home_refuses_corrections_and_keeps_none(
     assert not home.entity_corrections_db.exists()
     with CorrectionStore(home) as corrections:
         assert corrections.all() == []
+
+
+async def test_the_app_sidebar_shows_the_corrections(seeded_library: Library) -> None:
+    from store.annotations import HighlightStore
+    from tests.pilot import settle
+    from tui.app import BroadsheetApp
+    from tui.widgets.entity_sidebar import EntitySidebar
+
+    paths = seeded_library.paths
+    with CorrectionStore(paths) as corrections:
+        corrections.hide("Donald Trump")
+    app = BroadsheetApp(seeded_library, HighlightStore(paths))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        sidebar = pilot.app.screen.query_one(EntitySidebar)
+        shown = "\n".join(sidebar.render_line(y).text for y in range(sidebar.size.height))
+    assert "Sanae Takaichi" in shown
+    assert "Donald Trump" not in shown

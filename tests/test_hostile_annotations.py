@@ -32,6 +32,7 @@ from tui.screens.note_editor import NoteEditor
 from tui.widgets.article_list import ArticleList
 from tui.widgets.entity_sidebar import EntitySidebar
 from tui.widgets.feeds_view import FeedsView
+from tui.widgets.reader import ArticleReader
 
 # An OSC 52 clipboard write, a retitle, a screen clear, an 8-bit CSI, a bidi override and
 # a right-to-left isolate: what the probe of issue 13 sent, and its 8-bit and bidi cousins.
@@ -220,3 +221,35 @@ def test_the_output_guard_cleans_a_plain_print(capsys: pytest.CaptureFixture[str
         assert sys.stdout.isatty() is False  # the rest is the wrapped stream's own
     print("\x1b[0m after")  # the guard is gone with the block
     assert capsys.readouterr().out == "Headline \tnext\n\x1b[0m after\n"
+
+
+async def test_the_reader_and_notifications_show_stored_escapes_as_plain_text(
+    paths: DataPaths,
+) -> None:
+    with Library(paths) as library:
+        library.save(
+            Article(
+                id="hostile",
+                title=f"Headline{PAYLOAD}",
+                body_hash="",
+                source="Wire",
+                standfirst=f"Standfirst{PAYLOAD}",
+            ),
+            "Body.",
+        )
+    library = Library(paths)
+    app = BroadsheetApp(library, HighlightStore(paths))
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            reader = pilot.app.screen.query_one(ArticleReader)
+            document = reader.text
+            pilot.app.notify(f"Saved{PAYLOAD}", title=f"Title{PAYLOAD}")
+            await pilot.pause()
+            notice = pilot.app._notifications
+            said = [(n.message, n.title) for n in notice]
+    finally:
+        library.close()
+    assert "Headline" in document and "Standfirst" in document
+    assert not CONTROLS.search(document)
+    assert ("Saved", "Title") in said

@@ -26,7 +26,7 @@ from store.library import Library
 from store.models import Article
 from store.restore import fetch_missing_text, missing_text_advice
 from store.settings import load_settings
-from store.text import display_line
+from store.text import display_line, strip_controls
 from tui.links import Launcher, has_local_display, opener_command, usable_link
 from tui.messages import (
     ArticlesChanged,
@@ -119,9 +119,16 @@ class BroadsheetApp(App[None]):
         timeout: float | None = None,
         markup: bool = True,
     ) -> None:
-        """Notify, never reading the message as markup: our messages carry feed titles, error
-        texts and file paths from outside, and a "[" in them must show as a "["."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        """Notify, never reading the message as markup and never passing a control character
+        on: our messages carry feed titles, error texts and file paths from outside, and a
+        "[" in them must show as a "[", an escape as nothing."""
+        super().notify(
+            strip_controls(message),
+            title=display_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_failed_worker(self, event)

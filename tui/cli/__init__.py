@@ -105,7 +105,7 @@ def _run(arguments: list[str]) -> int:
     args = parser.parse_args(arguments)
     # Only now, with a command to run: parsing and --help stay quick without the store.
     from store.db import CorruptStoreError, ReadOnlyHomeError, StoreBusyError, StoreError
-    from tui.cli.common import UsageError
+    from tui.cli.common import UsageError, control_free_stdout
 
     handler = getattr(args, "handler", None)
     try:
@@ -114,7 +114,9 @@ def _run(arguments: list[str]) -> int:
 
             return run_app(args.home)
         _hear_the_store()
-        return int(handler(args))
+        # The guard at the boundary: whatever a command prints of stored text, no escape.
+        with control_free_stdout():
+            return int(handler(args))
     except StoreBusyError as problem:
         return report(str(problem), EXIT_BUSY)
     except ReadOnlyHomeError as problem:

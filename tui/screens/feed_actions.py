@@ -18,7 +18,6 @@ from store.annotations.sync import highlighted_body_hashes, reanchor_changed
 from store.db import StoreError, write_atomically
 from store.feeds import Feed, FeedStore
 from store.ingest.decoding import UnreadableTextError, read_regular_file
-from store.ingest.full_text import fetch_full_text
 from store.ingest.opml import OpmlError, export_opml, import_opml_into
 from store.library import Library
 from store.settings import load_settings
@@ -158,6 +157,9 @@ class FeedActions(Screen[None]):
 
     @work(thread=True, group="full-text", exit_on_error=False, description="fetch full text")
     def fetch_full_text_of(self, article: Article) -> None:
+        # The fetching stack (~18 MB) loads with the first fetch, not with the app.
+        from store.ingest.full_text import fetch_full_text
+
         before = highlighted_body_hashes(self.library, self.highlight_store)
         try:
             report = fetch_full_text(self.library, [article])

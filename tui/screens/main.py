@@ -460,6 +460,12 @@ class MainScreen(HighlightWrites, FeedActions, SearchActions):
             self.post_message(ArticleLoaded(shown, "", [], waiting, go_to, text_missing=True))
             return
         article, mentions = refresh_article(self.library, article)
+        # The user's corrections (merges, relabels, hidden junk) as the catalog applies
+        # them, so the sidebar and the entity pages agree; what is stored stays the
+        # extractor's.
+        corrections = self.library.catalog.corrections()
+        article = replace(article, entities=corrections.summaries(article.entities))
+        mentions = corrections.mentions(mentions)
         body = self.library.body(article)
         structure = self.library.bodies.structure(article.body_hash, body)
         if not self.highlight_store.loaded:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from store.annotations import Highlight
 from store.models import Article
 from store.structure import Block, Link, TextStructure
-from store.text import display_line
+from store.text import display_line, mask_controls
 from tui.links import shorten_link, usable_link
 from tui.widgets.article_list import display_date
 
@@ -135,7 +135,9 @@ class ReaderDocument:
         lines, standfirst, meta_row, link_row = _header(article)
         header = "\n".join(lines)
         shown = shown_length(body)
-        layout = _BodyLayout(body[:shown], len(lines) - 1)
+        # Whatever reached the store, no control character reaches the terminal; masked one
+        # for one, so every offset into the body still holds.
+        layout = _BodyLayout(mask_controls(body[:shown]), len(lines) - 1)
         for block in (structure or TextStructure.paragraphs(body)).blocks:
             if block.start >= shown:
                 break
@@ -244,13 +246,15 @@ def _quoted(exact: str, limit: int = 70) -> str:
 def _header(article: Article) -> tuple[list[str], tuple[int, int], int, int]:
     """The header's lines (ending with the blank lines before the text), the standfirst's
     rows, and the meta and link rows."""
-    meta = " · ".join(
-        part for part in (article.source, article.author or "", display_date(article)) if part
+    meta = display_line(
+        " · ".join(
+            part for part in (article.source, article.author or "", display_date(article)) if part
+        )
     )
-    lines = [article.title, ""]
+    lines = [display_line(article.title), ""]
     standfirst_start = len(lines)
     if article.standfirst:
-        lines += [article.standfirst, ""]
+        lines += [display_line(article.standfirst), ""]
     standfirst = (standfirst_start, len(lines))
     meta_row = len(lines)
     lines.append(meta)
