@@ -235,3 +235,24 @@ async def test_the_app_sidebar_shows_the_corrections(seeded_library: Library) ->
         shown = "\n".join(sidebar.render_line(y).text for y in range(sidebar.size.height))
     assert "Sanae Takaichi" in shown
     assert "Donald Trump" not in shown
+
+
+async def test_the_apps_json_export_carries_the_corrections(seeded_library: Library) -> None:
+    from store.annotations import HighlightStore
+    from tests.pilot import settle
+    from tui.app import BroadsheetApp
+
+    paths = seeded_library.paths
+    with CorrectionStore(paths) as corrections:
+        corrections.hide("Donald Trump")
+    highlights = HighlightStore(paths)
+    [article] = seeded_library.articles()
+    highlights.add(article, seeded_library.body(article), 0, 20, "yellow")
+    app = BroadsheetApp(seeded_library, highlights)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.export_highlights("json", None)
+        await settle(pilot)
+    [exported] = paths.exports_dir.glob("*.json")
+    assert "Donald Trump" in exported.read_text(encoding="utf-8")
+    assert "entityCorrections" in exported.read_text(encoding="utf-8")

@@ -21,6 +21,7 @@ from textual.worker import Worker
 from store.annotations import Highlight, HighlightStore
 from store.annotations.sync import highlighted_body_hashes, reanchor_changed
 from store.db import StoreError
+from store.entities.correction_store import exported_corrections
 from store.export import EXPORT_FORMATS, ExportFormat, export_to_folder
 from store.library import Library
 from store.models import Article
@@ -302,7 +303,13 @@ class BroadsheetApp(App[None]):
                 return
             folder = load_settings(self.library.paths).export_dir
             articles = {article.id: article for article in self.library.articles()}
-            target = export_to_folder(export_format, chosen, folder, articles)
+            # The user's entity corrections travel with a JSON export, as from the CLI.
+            corrections = (
+                exported_corrections(self.library.paths) if export_format == "json" else []
+            )
+            target = export_to_folder(
+                export_format, chosen, folder, articles, corrections=corrections
+            )
         except StoreError as problem:
             self.call_from_thread(
                 self.notify, str(problem), title="Export failed", severity="error", timeout=10

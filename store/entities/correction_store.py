@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from store.db import (
     ClosedOnExit,
@@ -237,3 +238,9 @@ def read_corrections(paths: DataPaths) -> Corrections:
     with _read_lock:
         _read[path] = (signature, found)
     return found
+
+
+def exported_corrections(paths: DataPaths) -> list[dict[str, Any]]:
+    """The user's corrections as a JSON export carries them (docs/json.md)."""
+    with CorrectionStore(paths) as store:
+        return [correction.public() for correction in store.all()]

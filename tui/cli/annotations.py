@@ -228,7 +228,9 @@ def export_highlights(args: argparse.Namespace) -> int:
     if not chosen:
         print("broadsheet: no highlights match; the export is empty", file=sys.stderr)
     # The user's entity corrections travel with a JSON export (docs/json.md).
-    corrections = _entity_corrections(data_paths(args)) if export_format == "json" else []
+    from store.entities.correction_store import exported_corrections
+
+    corrections = exported_corrections(data_paths(args)) if export_format == "json" else []
     if args.output in (None, "-"):
         sys.stdout.buffer.write(render(export_format, chosen, articles, corrections=corrections))
         sys.stdout.flush()
@@ -254,13 +256,6 @@ def export_highlights(args: argparse.Namespace) -> int:
     # The path is the user's, and may hold escapes (a file name can hold any byte).
     print(strip_controls(f"exported {_counted(chosen, articles)} to {written}"), file=sys.stderr)
     return done
-
-
-def _entity_corrections(paths: DataPaths) -> list[dict[str, Any]]:
-    from store.entities.correction_store import CorrectionStore
-
-    with CorrectionStore(paths) as store:
-        return [correction.public() for correction in store.all()]
 
 
 def _counted(highlights: list[Highlight], articles: dict[str, Article]) -> str:
