@@ -20,6 +20,7 @@ Targets: median under 50 ms, p95 under 150 ms, adding 1,000 under 1 s.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import multiprocessing
 import os
@@ -211,9 +212,13 @@ def main() -> None:
     parser.add_argument("--home", type=Path, help="keep the home here and reuse it")
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--probe-memory", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--probe-app", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe_memory:
         probe_memory(DataPaths(args.probe_memory))
+        return
+    if args.probe_app:
+        asyncio.run(probe_app(DataPaths(args.probe_app)))
         return
     size: int = args.articles
     with tempfile.TemporaryDirectory() as scratch:
@@ -300,6 +305,13 @@ def run(paths: DataPaths, size: int, repeats: int) -> None:
         )  # fmt: skip
         rows.append(("memory a process's index and searches take (all queries once)",
                      f"{probe.stdout.strip()} MB resident"))  # fmt: skip
+        log("the app: first results after the debounce …")
+        probe = subprocess.run(
+            [sys.executable, __file__, "--probe-app", str(paths.home)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        rows.append(("app, 80x24: results on screen after the debounce (median / max; "
+                     "target 100 ms)", probe.stdout.strip()))  # fmt: skip
         rows += add_articles(paths, index, size)
     rows += naive_scan(paths)
     width = max(len(label) for label, _ in rows)
@@ -324,6 +336,44 @@ def probe_memory(paths: DataPaths) -> None:
                 search(query, index=index, sources=sources, now=NOW)
         gc.collect()
         print(f"{rss_mb() - before:.0f}")
+
+
+async def probe_app(paths: DataPaths) -> None:
+    """In a fresh process, the real app headless at 80x24 on the home: for each word, phrase
+    and combined query typed into the search bar, the time from the end of the debounce to
+    the results being in the list and painted."""
+    from store.annotations import HighlightStore
+    from tui.app import BroadsheetApp
+    from tui.screens.search_actions import SEARCH_DELAY_SECONDS
+    from tui.widgets.list_pane import ListPane
+
+    library = Library(paths, keep_entities=False)
+    app = BroadsheetApp(library, HighlightStore(paths))
+    latencies: list[float] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        pane = app.screen.query_one(ListPane)
+        for query in [*QUERIES["word"], *QUERIES["phrase"], *QUERIES["combined"]]:
+            await pilot.press("slash")
+            await pilot.press(*[_key(character) for character in query])
+            typed = time.perf_counter()
+            while pane.search_results is None or pane.search_results.query != query:
+                await pilot.pause(0.001)
+            await pilot.pause()  # the frame that shows them
+            latencies.append(time.perf_counter() - typed - SEARCH_DELAY_SECONDS)
+            await pilot.press("escape")
+            await app.workers.wait_for_complete()
+    library.close()
+    print(f"{statistics.median(latencies) * 1e3:.0f} / {max(latencies) * 1e3:.0f} ms "
+          f"({len(latencies)} queries)")  # fmt: skip
+
+
+def _key(character: str) -> str:
+    """A character as Pilot's key name."""
+    names = {" ": "space", '"': "quotation_mark", "-": "minus", ":": "colon",
+             "(": "left_parenthesis", ")": "right_parenthesis"}  # fmt: skip
+    return names.get(character, character)
 
 
 def add_articles(paths: DataPaths, index: SearchIndex, size: int) -> list[tuple[str, str]]:

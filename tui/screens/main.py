@@ -54,6 +54,9 @@ from tui.widgets.reader import ArticleReader
 from tui.widgets.refresh_bar import RefreshBar
 from tui.worker_errors import report_failed_worker
 
+IN_PLACE_CHANGES = 200
+"""Up to this many changed articles are replaced where they are in the list."""
+
 # Below this width the sidebar folds away (it can still be brought back with `s`).
 WIDE_LAYOUT_MIN_WIDTH = 120
 
@@ -258,16 +261,17 @@ class MainScreen(HighlightWrites, FeedActions, SearchActions):
     @on(ArticlesChanged)
     def _articles_changed(self, event: ArticlesChanged) -> None:
         by_id = {article.id: article for article in event.updated}
-        known = {article.id for article in self.articles} if by_id else set()
-        arrived = [article for article in event.updated if article.id not in known]
-        kept = [
-            by_id.get(article.id, article)
-            for article in self.articles
-            if article.id not in event.removed
-        ]
-        if arrived:
-            kept = sorted([*kept, *arrived], key=lambda a: (a.sort_key, a.id), reverse=True)
-        self.articles = kept
+        if not (event.removed or self._replaced_in_place(by_id)):
+            known = {article.id for article in self.articles} if by_id else set()
+            arrived = [article for article in event.updated if article.id not in known]
+            kept = [
+                by_id.get(article.id, article)
+                for article in self.articles
+                if article.id not in event.removed
+            ]
+            if arrived:
+                kept = sorted([*kept, *arrived], key=lambda a: (a.sort_key, a.id), reverse=True)
+            self.articles = kept
         self.recount_saved_searches()
         if self.current is not None and self.current.id in by_id:
             updated = by_id[self.current.id]
@@ -275,6 +279,21 @@ class MainScreen(HighlightWrites, FeedActions, SearchActions):
                 # The sidebar keeps the entities of the text the reader shows.
                 updated = replace(updated, entities=self.current.entities)
             self.current = updated
+
+    def _replaced_in_place(self, by_id: dict[str, Article]) -> bool:
+        """The usual change (an article read or starred, a few summaries made): each one
+        replaced where it is in the list, if all are there, rather than a new list and a set
+        of every id built (~30 ms at 50,000, on the way to the reader showing the article)."""
+        if not by_id or len(by_id) > IN_PLACE_CHANGES:
+            return False
+        articles = self.articles
+        positions = [n for n, article in enumerate(articles) if article.id in by_id]
+        if len(positions) != len(by_id):
+            return False  # one has arrived: the list is rebuilt in order
+        for position in positions:
+            articles[position] = by_id[articles[position].id]
+        self.articles = articles  # always_update: the list pane takes the change
+        return True
 
     # Other processes: a cron refresh, `broadsheet add`, a second window.
 
