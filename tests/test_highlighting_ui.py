@@ -58,7 +58,8 @@ async def test_h_highlights_the_current_sentence(
 async def test_v_selects_by_word_and_colour_key_applies(
     pilot: Pilot[None], seeded_library: Library
 ) -> None:
-    await pilot.press("2", "v", "w", "w", "w", "h")
+    # `e` lands on a word's last letter, which the selection includes (as vi's does).
+    await pilot.press("2", "v", "e", "e", "e", "h")
     await settle(pilot)
     (highlight,) = stored(seeded_library).all()
     assert highlight.exact == "Japanese Prime Minister"
@@ -86,7 +87,28 @@ async def test_a_without_a_highlight_highlights_then_asks_for_the_note(
     await pilot.press(")", "a")
     await settle(pilot)
     assert isinstance(pilot.app.screen, NoteEditor)
-    assert len(stored(seeded_library)) == 1
+    assert len(stored(seeded_library)) == 0  # written with its note, not before
+    await pilot.press(*"Why #taiwan", "ctrl+s")
+    await settle(pilot)
+    (highlight,) = stored(seeded_library).all()
+    assert highlight.note == "Why #taiwan" and highlight.tags == ("taiwan",)
+    assert [h.id for h in reader_of(pilot).highlights] == [highlight.id]
+
+
+async def test_a_then_cancel_leaves_no_highlight(
+    pilot: Pilot[None], seeded_library: Library
+) -> None:
+    await pilot.press(")", "a")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, NoteEditor)
+    await pilot.press("escape")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, MainScreen)
+    assert len(stored(seeded_library)) == 0
+    assert reader_of(pilot).highlights == []
+    await pilot.press("u")  # nothing was made, so nothing to undo
+    await settle(pilot)
+    assert len(stored(seeded_library)) == 0
 
 
 async def test_escape_with_typed_text_asks_before_discarding(
@@ -208,7 +230,7 @@ async def test_v_then_arrows_extend_the_selection_by_character(
     await pilot.press("v", "right", "right", "right", "right", "right", "right", "right", "h")
     await settle(pilot)
     (highlight,) = stored(seeded_library).all()
-    assert highlight.exact == "Japanes"
+    assert highlight.exact == "Japanese"  # the letter under the cursor is selected too
 
 
 async def test_mouse_selection_then_h_highlights_it(

@@ -69,7 +69,7 @@ async def test_blocks_are_laid_out_by_kind_with_prefixes_only_on_screen(
     assert reader.body_offset_at((item, 0)) == reader.body_offset_at((item, 2))
 
 
-@pytest.mark.parametrize(("quote", "keys"), [("Free coffee", "vwwh"), ("What", "vwh")])
+@pytest.mark.parametrize(("quote", "keys"), [("Free coffee", "vweh"), ("What", "veh")])
 async def test_a_highlight_made_in_a_list_item_or_heading_is_the_canonical_span(
     reading: tuple[Pilot[None], ArticleReader], quote: str, keys: str
 ) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from store.annotations import HighlightStore
+from store.annotations import COLOURS, HighlightStore
 from store.ingest.importer import import_seeds
 from store.library import Library
 from store.paths import DataPaths
@@ -21,6 +21,7 @@ from tests.pilot import settle
 from tests.test_blocks import MARKDOWN_SEED
 from tests.test_daily_loop import fill as fill_with_feeds
 from tui.app import BroadsheetApp
+from tui.screens.main import MainScreen
 
 SnapCompare = Callable[..., bool]
 
@@ -109,3 +110,43 @@ def test_80x24_search_results(app: BroadsheetApp, snap_compare: SnapCompare) -> 
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=search)
+
+
+def test_80x24_painted_highlights(seeded_library: Library, snap_compare: SnapCompare) -> None:
+    """A highlight of each colour in the reader (ids and times do not show, so order is moot)."""
+    article = seeded_library.articles()[0]
+    body = seeded_library.body(article)
+    words = ["Sanae Takaichi", "extremely meaningful", "Donald Trump", "tensions", "coordinate"]
+    with HighlightStore(seeded_library.paths) as highlights:
+        for word, colour in zip(words, COLOURS, strict=True):
+            start = body.index(word)
+            highlights.add(article, body, start, start + len(word), colour)
+    app = BroadsheetApp(seeded_library, HighlightStore(seeded_library.paths))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle, press=["enter"])
+
+
+@pytest.fixture
+def entity_app(paths: DataPaths) -> BroadsheetApp:
+    # Fixed dates and planted counts: the page, its timeline and its company never move.
+    from tests.test_entity_page_app import PLANTED, plant
+
+    with Library(paths) as library:
+        for article_id, when, named in PLANTED:
+            plant(library, article_id, when, named)
+        library.flush()
+    return BroadsheetApp(Library(paths, keep_entities=False), HighlightStore(paths))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+def test_entity_page(
+    entity_app: BroadsheetApp, snap_compare: SnapCompare, size: tuple[int, int]
+) -> None:
+    async def open_page(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, MainScreen)
+        screen.open_entity_page("Marta Quinlan")
+        await settle(pilot)
+        await settle(pilot)
+
+    assert snap_compare(entity_app, terminal_size=size, run_before=open_page)

@@ -27,6 +27,15 @@ def next_word(text: str, offset: int) -> int:
     return starts[index] if index < len(starts) else len(text)
 
 
+def word_end(text: str, offset: int) -> int:
+    """The last character of the word after ``offset`` (vi's ``e``): of this word when
+    ``offset`` is inside it before its last character, else of the next one."""
+    for match in _WORD.finditer(text, max(offset, 0)):
+        if match.end() - 1 > offset:
+            return match.end() - 1
+    return max(len(text) - 1, 0)
+
+
 def previous_word(text: str, offset: int) -> int:
     starts = word_starts(text)
     index = bisect_right(starts, offset - 1) - 1

@@ -32,13 +32,25 @@ class HighlightWrites(Screen[None]):
     def _add_highlight(self, event: ArticleReader.HighlightRequested) -> None:
         reader = self.query_one(ArticleReader)
         article, body = reader.document_view.article, reader.body
-        if article is not None:
-            start, end, colour = event.start, event.end, event.colour
+        if article is None:
+            return
+        start, end, colour = event.start, event.end, event.colour
+        if not event.then_note:
             self.write_highlights(
-                lambda store: store.add(article, body, start, end, colour),
-                "Highlight saved",
-                then_edit_note=event.then_note,
+                lambda store: store.add(article, body, start, end, colour), "Highlight saved"
             )
+            return
+
+        # `a` on text with no highlight: nothing is written until the note is saved, so a
+        # cancelled note leaves no highlight behind (and nothing for `u` to undo).
+        def save(note: str | None) -> None:
+            if note is not None:
+                self.write_highlights(
+                    lambda store: store.add(article, body, start, end, colour, note=note),
+                    "Highlight and note saved" if note else "Highlight saved",
+                )
+
+        self.app.push_screen(NoteEditor(body[start:end].strip()), save)
 
     @on(ArticleReader.NoteRequested)
     def _edit_note(self, event: ArticleReader.NoteRequested) -> None:
@@ -72,19 +84,13 @@ class HighlightWrites(Screen[None]):
         self.app.push_screen(NoteEditor(highlight), save)
 
     @work(thread=True, group="writes", exit_on_error=False, description="save a highlight change")
-    def write_highlights(
-        self,
-        change: Callable[[HighlightStore], Highlight],
-        done: str,
-        *,
-        then_edit_note: bool = False,
-    ) -> None:
+    def write_highlights(self, change: Callable[[HighlightStore], Highlight], done: str) -> None:
         try:
-            result = change(self.highlight_store)
+            change(self.highlight_store)
         except (StoreError, ValueError) as problem:
             self.notify(str(problem), title="Not saved", severity="error")
             return
-        self.post_message(HighlightsSaved(done, result if then_edit_note else None))
+        self.post_message(HighlightsSaved(done))
 
     @work(thread=True, group="writes", exit_on_error=False, description="undo a highlight change")
     def undo_highlight_change(self) -> None:
@@ -99,8 +105,6 @@ class HighlightWrites(Screen[None]):
     def _highlights_saved(self, event: HighlightsSaved) -> None:
         self.notify(event.message, timeout=3)
         self.show_highlights_of(self.current)
-        if event.edit_note_of is not None:
-            self.open_note_editor(event.edit_note_of)
 
     def show_highlights_of(self, article: Article | None) -> None:
         """Show current highlight counts and ``article``'s highlights (from memory: no I/O)."""

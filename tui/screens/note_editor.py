@@ -47,15 +47,17 @@ class NoteEditor(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="note.cancel", priority=True),
     ]
 
-    def __init__(self, highlight: Highlight) -> None:
+    def __init__(self, highlight: Highlight | str) -> None:
+        """``highlight``: the highlight whose note is edited, or the quote of one that is
+        made only if the note is saved."""
         super().__init__()
-        self.highlight = highlight
+        self.quote = highlight if isinstance(highlight, str) else highlight.exact
         # What the editor starts with: the note as it can be shown (a record from an older
         # version may hold escape sequences; a TextArea would pass them to the terminal).
-        self._shown_note = strip_controls(highlight.note)
+        self._shown_note = "" if isinstance(highlight, str) else strip_controls(highlight.note)
 
     def compose(self) -> ComposeResult:
-        quote = display_line(self.highlight.exact)
+        quote = display_line(self.quote)
         if len(quote) > QUOTE_PREVIEW_CHARS:
             quote = quote[: QUOTE_PREVIEW_CHARS - 1] + "…"
         with Vertical(id="note-body") as body:

@@ -20,11 +20,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import var
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import ContentSwitcher
 
 from store.feeds import Feed
 from store.models import Article
 from store.search import QueryError, Term, parse, positive_terms
+from store.text import display_line
 from store.views import ALL, UNREAD, Order, View, ViewKind, counted_views, select
 from tui.widgets.article_list import ArticleList
 from tui.widgets.feeds_view import FeedsView
@@ -113,7 +114,6 @@ class ListPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search-bar")  # hidden until `/` (app.tcss)
-        yield Static("", id="filter-chip")
         with ContentSwitcher(initial="article-list", id="list-switcher"):
             # The list first: the screen gives focus to the first widget that takes it.
             yield ArticleList(id="article-list")
@@ -183,13 +183,17 @@ class ListPane(Vertical):
             shown = [by_id[key] for key in results.article_ids if key in by_id]
         else:
             shown = self._view_rows()
-        chip = self.query_one("#filter-chip", Static)
         entity = self.entity_filter if results is None else None
+        # The filter is said in the list's bottom border, not on a row of its own above the
+        # list: that row pushed the list's border a row below the reader's.
         if entity is not None:
             shown = [article for article in shown if article.id in entity.article_ids]
             count = f"{len(shown)} article{'s' if len(shown) != 1 else ''}"
-            chip.update(Text(f"{entity.label}: {count} · Esc shows all"))
-        chip.display = entity is not None
+            self.article_list.border_subtitle = Text(
+                f"{display_line(entity.label)}: {count} · Esc shows all"
+            )
+        else:
+            self.article_list.border_subtitle = ""
         self.article_list.articles = shown
         self._show_terms()
         self._show_title()

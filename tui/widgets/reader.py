@@ -65,6 +65,7 @@ class ArticleReader(BlockTextArea):
         Binding("k", "cursor_up", "Line up", id="reader.line_up", show=False),
         Binding("w", "word(1)", "Next word", id="reader.next_word", show=False),
         Binding("b", "word(-1)", "Previous word", id="reader.previous_word", show=False),
+        Binding("e", "word_end", "End of word", id="reader.word_end", show=False),
         Binding(")", "sentence(1)", "Next sentence", id="reader.next_sentence", show=False),
         Binding(
             "(", "sentence(-1)", "Previous sentence", id="reader.previous_sentence", show=False
@@ -270,6 +271,8 @@ class ArticleReader(BlockTextArea):
 
     def watch_selecting(self, selecting: bool) -> None:
         self.set_class(selecting, "-selecting")
+        # Said in words too, not by the double border alone (nothing to see under NO_COLOR).
+        self.border_title = "Selecting: h highlight · a note · Esc cancel" if selecting else ""
         if not selecting:
             self.selection = Selection.cursor(self.selection.end)
         # The sentence is not marked while selecting.
@@ -295,9 +298,14 @@ class ArticleReader(BlockTextArea):
 
     @property
     def selected_span(self) -> Span | None:
+        """What is selected, in the body. After ``v`` both ends are included, as in vi: the
+        character under the cursor is part of it (``v e`` takes a whole word); a mouse
+        selection ends before the cell it was released on."""
         start, end = sorted(
             (self.body_offset_at(self.selection.start), self.body_offset_at(self.selection.end))
         )
+        if self.selecting:
+            end += 1
         start, end = max(start, 0), min(end, len(self.shown_body))
         return (start, end) if end > start else None
 
@@ -464,6 +472,9 @@ class ArticleReader(BlockTextArea):
     def action_word(self, direction: int) -> None:
         step = motions.next_word if direction > 0 else motions.previous_word
         self.move_to_offset(max(step(self.shown_body, self._raw_cursor_offset), 0))
+
+    def action_word_end(self) -> None:
+        self.move_to_offset(motions.word_end(self.shown_body, self._raw_cursor_offset))
 
     def action_sentence(self, direction: int) -> None:
         self._jump(self.sentences, direction)
