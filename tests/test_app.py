@@ -207,7 +207,7 @@ async def test_entity_sidebar_focus_highlights_mentions_and_enter_filters(
     assert reader.cursor_offset == second[0]
     await pilot.press("N")
     assert reader.cursor_offset == first[0]
-    await pilot.press("enter")
+    await pilot.press("f")  # Enter opens its page; f filters the list
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, MainScreen)

@@ -36,6 +36,7 @@ from tui.messages import (
     HighlightsUnreadable,
     OpenLinkRequested,
 )
+from tui.screens.entity_page import EntityPageScreen
 from tui.screens.feeds import FeedsScreen
 from tui.screens.help import HelpScreen
 from tui.screens.highlights import HighlightsScreen
@@ -151,6 +152,7 @@ class BroadsheetApp(App[None]):
             ("Feeds screen", list(FeedsScreen.BINDINGS)),
             ("Note editor", list(NoteEditor.BINDINGS)),
             ("Entity sidebar", list(EntitySidebar.BINDINGS)),
+            ("Entity page (Enter in the sidebar)", list(EntityPageScreen.BINDINGS)),
         ]
 
     def action_help(self) -> None:
@@ -181,6 +183,11 @@ class BroadsheetApp(App[None]):
                 "view: feeds view",
                 "All, Unread, Starred, folders and feeds, with unread counts",
                 screen.show_views,
+            )
+            yield SystemCommand(
+                "entities: today",
+                "The most-named entities of the last 7 days, with the change from the 7 before",
+                screen.show_top_entities,
             )
             yield from _search_commands(screen)
             yield SystemCommand(

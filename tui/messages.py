@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from store.annotations import Highlight
+from store.entities.page import EntityHighlight, EntityPage
+from store.entities.top import TopEntities
 from store.feeds import Feed
 from store.models import Article, Mention
 from store.saved_searches import SavedSearch
@@ -164,3 +166,62 @@ class SavedSearchesCounted(Message, bubble=False):
     """Each saved search's view with the articles it finds now."""
 
     members: dict[View, frozenset[str]]
+
+
+# The entity page (tui.screens.entity_page) and the main screen's part that opens it
+
+
+@dataclass
+class EntityPageBuilt(Message, bubble=False):
+    """An entity's page, read from the catalog, with the sentences of its first rows."""
+
+    page: EntityPage
+    sentences: dict[str, str]
+    highlights: list[EntityHighlight]
+    followed: bool
+
+
+@dataclass
+class EntityPageRefused(Message, bubble=False):
+    """The page of ``key`` could not be built (the catalog busy or damaged): why."""
+
+    key: str
+    problem: str
+
+
+@dataclass
+class EntitySentencesFound(Message, bubble=False):
+    """The first sentence naming the entity of more of its page's rows, by article id."""
+
+    key: str
+    sentences: dict[str, str]
+
+
+@dataclass
+class EntityFollowChanged(Message, bubble=False):
+    """The entity is followed now (or not), durably."""
+
+    key: str
+    followed: bool
+
+
+@dataclass
+class EntityCorrected(Message, bubble=False):
+    """A correction is on disk; the page shows ``key`` (the entity as corrected) next."""
+
+    key: str
+
+
+class FollowedEntitiesChanged(Message, bubble=False):
+    """To the main screen: the saved searches changed (an entity followed or unfollowed)."""
+
+
+class EntitiesCorrected(Message, bubble=False):
+    """To the main screen: the user corrected the entities; the sidebar shows them again."""
+
+
+@dataclass
+class TopEntitiesFound(Message, bubble=False):
+    """The most-named entities of the last days, for the "entities: today" screen."""
+
+    top: TopEntities

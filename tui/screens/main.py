@@ -3,8 +3,10 @@
 The screen owns the state (``articles``, ``current``, ``entity_filter``…) and hands it down;
 widgets report what the user does with messages. Workers do the I/O with the values they
 are given when they start, and report back with the messages of :mod:`tui.messages`.
-Three parts live beside it: highlight writes (:mod:`tui.screens.highlight_writes`), the feed
-actions (:mod:`tui.screens.feed_actions`) and search (:mod:`tui.screens.search_actions`).
+Five parts live beside it: highlight writes (:mod:`tui.screens.highlight_writes`),
+read-state writes (:mod:`tui.screens.read_state_writes`), the feed actions
+(:mod:`tui.screens.feed_actions`), search (:mod:`tui.screens.search_actions`) and the entity
+pages (:mod:`tui.screens.entity_actions`).
 """
 
 from __future__ import annotations
@@ -41,9 +43,11 @@ from tui.messages import (
     HighlightsUnreadable,
     RefreshEvery,
 )
+from tui.screens.entity_actions import EntityActions
 from tui.screens.feed_actions import FeedActions
 from tui.screens.highlight_writes import HighlightWrites
 from tui.screens.highlights import HighlightsScreen
+from tui.screens.read_state_writes import ReadStateWrites
 from tui.screens.search_actions import SearchActions
 from tui.widgets.article_list import ArticleList
 from tui.widgets.entity_sidebar import EntitySidebar
@@ -59,6 +63,9 @@ IN_PLACE_CHANGES = 200
 
 # Below this width the sidebar folds away (it can still be brought back with `s`).
 WIDE_LAYOUT_MIN_WIDTH = 120
+# Below this width one pane shows at a time (app.tcss): a 30-column list beside a reader of a
+# few columns wrapped every word.
+TWO_PANES_MIN_WIDTH = 70
 
 PREVIEW_DELAY_SECONDS = 0.15
 """The reader previews the article under the list cursor once the cursor rests this long:
@@ -68,7 +75,7 @@ SECONDS_PER_MINUTE = 60.0
 """The refresh timer's minute (tests make it shorter)."""
 
 
-class MainScreen(HighlightWrites, FeedActions, SearchActions):
+class MainScreen(HighlightWrites, ReadStateWrites, FeedActions, SearchActions, EntityActions):
     """Owns what is shown; the widgets render it and report what the user does."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -372,8 +379,16 @@ class MainScreen(HighlightWrites, FeedActions, SearchActions):
     def on_resize(self, event: Resize) -> None:
         wide = event.size.width >= WIDE_LAYOUT_MIN_WIDTH
         self.set_class(not wide, "-narrow")
+        self.set_class(event.size.width < TWO_PANES_MIN_WIDTH, "-single")
         if not self._sidebar_chosen_by_user:
             self.sidebar_open = wide
+
+    def on_descendant_focus(self) -> None:
+        # In one-pane layouts (-single), the reader shows while it has focus.
+        reading = self.focused is not None and self.query_one("#reader-pane") in (
+            self.focused.ancestors_with_self
+        )
+        self.set_class(reading, "-reading")
 
     # Messages flowing up
 
@@ -440,6 +455,10 @@ class MainScreen(HighlightWrites, FeedActions, SearchActions):
         self.entity_filter = event.entity
         self.query_one(ArticleList).focus()
 
+    @on(EntitySidebar.PageRequested)
+    def _open_entity_page(self, event: EntitySidebar.PageRequested) -> None:
+        self.open_entity_page(event.entity.key)
+
     @on(ArticleLoaded)
     def _article_loaded(self, event: ArticleLoaded) -> None:
         article = event.article
@@ -504,16 +523,6 @@ class MainScreen(HighlightWrites, FeedActions, SearchActions):
             ArticleLoaded(article, body, mentions, stored, go_to, structure=structure)
         )
 
-    @work(thread=True, group="writes", exit_on_error=False, description="mark an article read")
-    def mark_read(self, article_id: str) -> None:
-        try:
-            updated = self.library.set_read(article_id, True)
-        except StoreError as problem:
-            self.notify(str(problem), title="Not marked read", severity="error")
-            return
-        if updated is not None:
-            self.post_message(ArticlesChanged([updated]))
-
     # Actions
 
     def action_toggle_sidebar(self) -> None:
@@ -532,40 +541,6 @@ class MainScreen(HighlightWrites, FeedActions, SearchActions):
             pane.showing_views = False
         elif self.focused is pane.article_list:
             pane.showing_views = True
-
-    def action_toggle_star(self) -> None:
-        pane = self.query_one(ListPane)
-        article = pane.article_list.current if self.focused is pane.article_list else self.current
-        if article is None:
-            return
-        self.set_starred(article.id, not article.starred)
-
-    @work(thread=True, group="writes", exit_on_error=False, description="star an article")
-    def set_starred(self, article_id: str, starred: bool) -> None:
-        try:
-            updated = self.library.set_starred(article_id, starred)
-        except StoreError as problem:
-            self.notify(str(problem), title="Not starred", severity="error")
-            return
-        if updated is not None:
-            self.post_message(ArticlesChanged([updated]))
-            self.notify("Starred" if starred else "Star removed", timeout=2)
-
-    @on(ListPane.SetRead)
-    def _set_read(self, event: ListPane.SetRead) -> None:
-        self.mark_many_read(event.article_ids, event.read, event.description)
-
-    @work(thread=True, group="writes", exit_on_error=False, description="mark articles read")
-    def mark_many_read(self, article_ids: list[str], read: bool, said: str) -> None:
-        try:
-            updated = self.library.mark_all_read(article_ids, read)
-        except StoreError as problem:
-            self.notify(str(problem), title="Not marked", severity="error")
-            return
-        if updated:
-            self.post_message(ArticlesChanged(updated))
-        if said:
-            self.notify(said, timeout=4)
 
     @on(ListPane.OpenArticle)
     def _open_next_unread(self, event: ListPane.OpenArticle) -> None:
@@ -599,10 +574,16 @@ class MainScreen(HighlightWrites, FeedActions, SearchActions):
             self.notify(event.summary, title="Refreshed", severity=event.severity)
 
     def action_show_highlights(self) -> None:
-        every = self.highlight_store.all()  # from memory
-        self.app.push_screen(HighlightsScreen(every), self._open_at_highlight)
+        def in_library(article_id: str) -> bool:
+            return self.library.get(article_id) is not None
+
+        self.app.push_screen(
+            HighlightsScreen(self.highlight_store, in_library), self._open_at_highlight
+        )
 
     def _open_at_highlight(self, highlight: Highlight | None) -> None:
+        # The highlights screen may have deleted or edited some.
+        self.show_highlights_of(self.current)
         if highlight is None:
             return
         article = self.library.get(highlight.article_id)

@@ -23,7 +23,8 @@ class EntitySidebar(OptionList):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Next entity", id="entities.next", show=False),
         Binding("k", "cursor_up", "Previous entity", id="entities.previous", show=False),
-        Binding("enter", "select", "Articles naming it", id="entities.filter"),
+        Binding("enter", "select", "Its page", id="entities.page"),
+        Binding("f", "show_articles", "Articles naming it", id="entities.filter"),
     ]
 
     entities: var[tuple[EntitySummary, ...]] = var(tuple, always_update=True)
@@ -37,6 +38,12 @@ class EntitySidebar(OptionList):
     @dataclass
     class Chosen(Message):
         """The user asked for the articles that name this entity."""
+
+        entity: EntitySummary
+
+    @dataclass
+    class PageRequested(Message):
+        """The user asked for this entity's page."""
 
         entity: EntitySummary
 
@@ -81,5 +88,10 @@ class EntitySidebar(OptionList):
     def _announce_choice(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         entity = self._by_option_id.get(event.option_id or "")
+        if entity is not None:
+            self.post_message(self.PageRequested(entity))
+
+    def action_show_articles(self) -> None:
+        entity = self.current_entity
         if entity is not None:
             self.post_message(self.Chosen(entity))
