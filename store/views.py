@@ -109,8 +109,11 @@ def select(
 ) -> list[Article]:
     """The view's articles (unread ones only, if asked) in ``order``. ``articles`` come newest
     first, as the library gives them; ``members`` are a saved search's (see :func:`holds`)."""
-    chosen = [a for a in articles
-              if holds(view, a, feeds, members) and not (unread_only and a.read)]  # fmt: skip
+    if view.kind is ViewKind.ALL and not unread_only:
+        chosen = list(articles)  # every one: no test per article (~8 ms at 50,000 a change)
+    else:
+        chosen = [a for a in articles
+                  if holds(view, a, feeds, members) and not (unread_only and a.read)]  # fmt: skip
     if order is Order.OLDEST:
         chosen.reverse()
     elif order is Order.FEED:
