@@ -107,25 +107,15 @@ class FeedStore(ClosedOnExit):
         """Rebuild a damaged feeds file from what it still holds and from its backup (the
         file before the last flush): a feed removed since then may come back, which beats
         losing one still followed."""
-        writable = can_write(self.paths.home)
-        if writable:
-            with self._write_lock.held():
-                try:
-                    self._file.load()  # rebuilt by another process while we waited
-                    return
-                except CorruptStoreError:
-                    pass
-                backup, salvaged = self._file.backup_rows(), self._file.salvage()
-                kept = self._file.restore([*backup, *salvaged], write=True)
-        else:
-            backup, salvaged = self._file.backup_rows(), self._file.salvage()
-            kept = self._file.restore([*backup, *salvaged], write=False)
-        where = f"kept as {kept.name}" if kept else "left as it is (read-only)"
+        lock = self._write_lock if can_write(self.paths.home) else None
+        rebuilt = self._file.rebuild_from_backup(lock)
+        if rebuilt is None:
+            return  # rebuilt by another process while we waited
         say(
-            f"{problem}. Rebuilt it with {len(self._file.records)} feeds: {len(salvaged)} "
-            f"read back from it, the rest from {self._file.backup_path.name} (a feed removed "
-            f"since that copy may be back: see `broadsheet feeds`). The damaged file is "
-            f"{where}"
+            f"{problem}. Rebuilt it with {len(self._file.records)} feeds: "
+            f"{rebuilt.salvaged} read back from it, the rest from {self._file.backup_path.name}"
+            " (a feed removed since that copy may be back: see `broadsheet feeds`). "
+            f"The damaged file is {rebuilt.where}"
         )
 
     def __len__(self) -> int:

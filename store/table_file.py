@@ -25,6 +25,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -35,6 +36,7 @@ from store.db import (
     AtomicJSONStorage,
     CorruptStoreError,
     FileSignature,
+    WriteLock,
     set_aside_corrupt,
     signature_of,
 )
@@ -95,6 +97,20 @@ class _ReplacingStorage(AtomicJSONStorage):
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuilt:
+    """What :meth:`TableFile.rebuild_from_backup` did."""
+
+    salvaged: int
+    """How many records were read back from the damaged file itself."""
+    kept_as: Path | None
+    """Where the damaged file now is (None: left as it was, in a read-only home)."""
+
+    @property
+    def where(self) -> str:
+        return f"kept as {self.kept_as.name}" if self.kept_as else "left as it is (read-only)"
 
 
 class TableFile(Generic[T]):
@@ -317,6 +333,26 @@ class TableFile(Generic[T]):
         except CorruptStoreError:
             raw = self.backup_path.read_bytes()
             return [row for row in salvage_documents(raw) if isinstance(row.get(self.key), str)]
+
+    def rebuild_from_backup(self, write_lock: WriteLock | None) -> Rebuilt | None:
+        """Rebuild a file found damaged from what it still holds and from the backup
+        ``keep_backup`` keeps (a record taken out since that copy may come back, which beats
+        losing one still wanted). With ``write_lock`` (a writable home) it is rebuilt on
+        disk under the lock, the damaged file kept; None when another process rebuilt it
+        while we waited. Without, the rows are held in memory and nothing is touched."""
+        if write_lock is None:
+            salvaged = self.salvage()
+            kept = self.restore([*self.backup_rows(), *salvaged], write=False)
+            return Rebuilt(len(salvaged), kept)
+        with write_lock.held():
+            try:
+                self.load()
+                return None
+            except CorruptStoreError:
+                pass
+            salvaged = self.salvage()
+            kept = self.restore([*self.backup_rows(), *salvaged], write=True)
+            return Rebuilt(len(salvaged), kept)
 
     def restore(self, rows: Iterable[Record], *, write: bool) -> Path | None:
         """Take ``rows`` (gathered from a damaged file and copies of it; a later row of a key

@@ -85,23 +85,14 @@ class CorrectionStore(ClosedOnExit):
     def _recover(self, problem: CorruptStoreError) -> None:
         """Rebuild a damaged file from what it still holds and from its backup: a correction
         taken back since that copy may come back, which beats losing one still wanted."""
-        if can_write(self.paths.home):
-            with self._write_lock.held():
-                try:
-                    self._file.load()  # rebuilt by another process while we waited
-                    return
-                except CorruptStoreError:
-                    pass
-                backup, salvaged = self._file.backup_rows(), self._file.salvage()
-                kept = self._file.restore([*backup, *salvaged], write=True)
-        else:
-            backup, salvaged = self._file.backup_rows(), self._file.salvage()
-            kept = self._file.restore([*backup, *salvaged], write=False)
-        where = f"kept as {kept.name}" if kept else "left as it is (read-only)"
+        lock = self._write_lock if can_write(self.paths.home) else None
+        rebuilt = self._file.rebuild_from_backup(lock)
+        if rebuilt is None:
+            return  # rebuilt by another process while we waited
         say(
             f"{problem}. Rebuilt it with {len(self._file.records)} entity corrections: "
-            f"{len(salvaged)} read back from it, the rest from {self._file.backup_path.name}. "
-            f"The damaged file is {where}"
+            f"{rebuilt.salvaged} read back from it, the rest from {self._file.backup_path.name}"
+            f". The damaged file is {rebuilt.where}"
         )
 
     @property
