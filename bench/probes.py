@@ -366,12 +366,40 @@ def key_bytes(articles: int) -> Result:
     return {"figures": dict(figures), "targets": dict(targets)}
 
 
+def entity_page(home: str, repeats: int) -> Result:
+    """An entity's page (issue 16) from the entity catalog, for the entity named in the
+    number of articles nearest 2,000 at 50,000 (the same share at other sizes)."""
+    from store.entities.catalog import EntityCatalog
+    from store.entities.page import entity_page as page_of
+    from store.listing import catch_up_catalog
+    from store.paths import DataPaths
+
+    paths = DataPaths(Path(home))
+    with EntityCatalog(paths.entity_catalog) as catalog:
+        catch_up_catalog(catalog, paths)
+        articles = catalog.select("SELECT COUNT(*) FROM article", [])[0][0]
+        wanted = max(1, round(articles * 2_000 / 50_000))
+        ((key, named),) = catalog.select(
+            "SELECT entity, COUNT(*) AS n FROM mention GROUP BY entity "
+            "ORDER BY ABS(n - ?), entity LIMIT 1",
+            [wanted],
+        )
+        page_of(catalog, key)  # the first reads the catalog's pages from disk
+        samples = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            page_of(catalog, key)
+            samples.append(time.perf_counter() - started)
+    return {"entity_page_ms": median_ms(samples), "named_in": named}
+
+
 PROBES: dict[str, Callable[..., Result]] = {
     "build": build,
     "durable": durable,
     "next_article": next_article,
     "refresh_threads": refresh_threads,
     "key_bytes": key_bytes,
+    "entity_page": entity_page,
 }
 
 

@@ -628,6 +628,22 @@ def measure_size(environment: Environment, report: Report, size: int) -> None:
 
     log(f"{size:,}: list --json and list --entity")
     measure_listing(environment, report, size, home)
+    log(f"{size:,}: an entity's page")
+    page = attempt(
+        report,
+        f"entity page at {size:,}",
+        lambda: probe(environment, "entity_page", 600, home=str(home), repeats=25),
+    )
+    if page:
+        report.note(f"{size:,}: the entity page's entity is named in {page['named_in']:,} articles")
+    report.add(
+        "entity page, an entity in 4% of articles (ms, median of 25)",
+        size,
+        page["entity_page_ms"] if page else None,
+        ".1f",
+        target="<= 100 ms (issue 16)",
+        passes=lambda ms: ms <= 100,
+    )
     shutil.rmtree(work)
 
 
