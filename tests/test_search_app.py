@@ -395,3 +395,22 @@ def test_the_palette_offers_search_and_each_saved_search(tmp_path: Path) -> None
     titles = [command.title for command in _search_commands(Screen())]  # type: ignore[arg-type]
     assert titles == ["search: find articles", "search: save this search",
                       "search: delete saved search \\[b]x"]  # fmt: skip
+
+
+async def test_the_hidden_search_bar_is_not_what_the_screen_focuses_by_itself(
+    seeded_library: Library,
+) -> None:
+    from store.annotations import HighlightStore
+    from tui.app import BroadsheetApp
+    from tui.widgets.article_list import ArticleList
+
+    app = BroadsheetApp(seeded_library, HighlightStore(seeded_library.paths))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        # What the screen focuses by itself once composed (Textual's auto focus), racing
+        # the focus the screen gives the list on mount: it must be the list too, never the
+        # hidden search bar's input (its keys took the footer, Enter typed into it).
+        screen = app.screen
+        screen.set_focus(None)
+        screen._update_auto_focus()
+        assert isinstance(screen.focused, ArticleList)

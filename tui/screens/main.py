@@ -78,6 +78,11 @@ SECONDS_PER_MINUTE = 60.0
 class MainScreen(HighlightWrites, ReadStateWrites, FeedActions, SearchActions, EntityActions):
     """Owns what is shown; the widgets render it and report what the user does."""
 
+    AUTO_FOCUS = "#article-list"
+    """Not Textual's first focusable widget: that is the search bar's input, which is hidden
+    until `/` but was focused at start now and then (its keys in the footer, Enter typing
+    into it)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "toggle_sidebar", "Sidebar", id="view.sidebar", show=False),
         Binding("H", "show_highlights", "Highlights", id="view.highlights"),
