@@ -166,41 +166,33 @@ class BodyStore(ClosedOnExit):
     def structure(self, body_hash: str, body: str) -> TextStructure:
         """The structure of ``body`` (the text stored under ``body_hash``): as stored, or
         paragraphs when none is stored or the stored one does not fit the text."""
-        row = None
-        with self._lock, self._errors():
-            if self._connection is not None or self.path.exists():
-                try:
-                    row = (
-                        self._connect()
-                        .execute("SELECT structure FROM structure WHERE hash = ?", (body_hash,))
-                        .fetchone()
-                    )
-                except sqlite3.OperationalError:
-                    if not self.read_only:
-                        raise
-                    row = None  # a database from before the table: nothing stored
+        row = self._one_row("SELECT structure FROM structure WHERE hash = ?", body_hash)
         stored = TextStructure.from_json(row[0], body) if row is not None else None
         return stored or TextStructure.paragraphs(body)
 
     def read(self, body_hash: str) -> str | None:
         """The body with this hash, or None if it is missing or damaged."""
-        row = None
-        with self._lock, self._errors():
-            if self._connection is not None or self.path.exists():
-                try:
-                    row = (
-                        self._connect()
-                        .execute("SELECT text FROM body WHERE hash = ?", (body_hash,))
-                        .fetchone()
-                    )
-                except sqlite3.OperationalError:
-                    if not self.read_only:
-                        raise
-                    row = None  # a database older than its tables: nothing stored
+        row = self._one_row("SELECT text FROM body WHERE hash = ?", body_hash)
         text = row[0] if row is not None else _read_file(self.paths.body_file(body_hash))
         if not isinstance(text, str):
             return None
         return text if content_hash(text) == body_hash else None
+
+    def _one_row(self, query: str, body_hash: str) -> tuple[Any, ...] | None:
+        """The row ``query`` finds for ``body_hash``; None when there is none, or no database
+        yet, or (read-only) a database from before the query's table."""
+        with self._lock, self._errors():
+            if self._connection is None and not self.path.exists():
+                return None
+            try:
+                row: tuple[Any, ...] | None = (
+                    self._connect().execute(query, (body_hash,)).fetchone()
+                )
+            except sqlite3.OperationalError:
+                if not self.read_only:
+                    raise
+                return None
+            return row
 
     # The copy of the articles' metadata
 
