@@ -170,18 +170,26 @@ def test_a_quote_that_starts_with_a_quotation_mark_gets_no_second_one() -> None:
     assert quoted("Plain words") == "“Plain words”"
 
 
-async def test_wrapped_quotes_keep_their_indent(
-    pilot: Pilot[None], seeded_library: Library
-) -> None:
-    await pilot.press("h")
-    await settle(pilot)
-    screen = await open_highlights(pilot)
-    listing = screen.query_one("#highlights-list", OptionList)
-    rows = [listing.render_line(y).text for y in range(listing.size.height)]
+@pytest.mark.parametrize("width", [80, 100])
+async def test_wrapped_quotes_keep_their_indent(seeded_library: Library, width: int) -> None:
+    app = BroadsheetApp(seeded_library, HighlightStore(seeded_library.paths))
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        screen = await open_highlights(pilot)
+        rows = _listing_rows(screen)
     first = next(index for index, row in enumerate(rows) if "“Japanese" in row)
     text_column = rows[first].index("“")
     assert "▌" in rows[first][:text_column]
-    # The quote is long enough to wrap at 100 columns: its next row starts under its text.
+    # The quote is long enough to wrap: its next row starts under its text.
     second = rows[first + 1]
     assert second[:text_column].strip(" │") == ""
     assert second[text_column] != " "
+
+
+def _listing_rows(screen: HighlightsScreen) -> list[str]:
+    listing = screen.query_one("#highlights-list", OptionList)
+    return [listing.render_line(y).text for y in range(listing.size.height)]
