@@ -24,7 +24,6 @@ that signature.
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import threading
 from collections import defaultdict
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from store.db import ClosedOnExit, FileSignature, StoreError, can_write
+from store.derived_db import delete_files, open_derived, transaction
 from store.entities.aliases import name_parts
 from store.entities.correction_store import read_corrections
 from store.entities.corrections import NO_CORRECTIONS, Corrections
@@ -211,34 +211,10 @@ class EntityCatalog(ClosedOnExit):
         return self._connection
 
     def _open(self, where: Path | str | None = None) -> sqlite3.Connection:
-        connection = sqlite3.connect(
-            where or self.path, timeout=self.busy_timeout, isolation_level=None,
-            check_same_thread=False,
-        )  # fmt: skip
-        try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            # A crash may lose the last transaction but never corrupts; losing it only makes
-            # a shard stale, which the next reader repairs.
-            connection.execute("PRAGMA synchronous=NORMAL")
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version != SCHEMA_VERSION:
-                with _transaction(connection):
-                    for (table,) in connection.execute(
-                        "SELECT name FROM sqlite_master WHERE type = 'table'"
-                    ).fetchall():
-                        connection.execute(f'DROP TABLE IF EXISTS "{table}"')
-                    for statement in _SCHEMA.split(";"):
-                        connection.execute(statement)
-                    connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        except sqlite3.DatabaseError:
-            connection.close()
-            raise
-        return connection
+        return open_derived(where or self.path, _SCHEMA, SCHEMA_VERSION, self.busy_timeout)
 
     def _delete_files(self) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                Path(f"{self.path}{suffix}").unlink()
+        delete_files(self.path)
 
     def reset(self) -> None:
         """Forget everything: the next use starts an empty catalog."""
@@ -272,7 +248,7 @@ class EntityCatalog(ClosedOnExit):
         if not self.stale({shard.number: shard.signature for shard in shards}):
             return 0  # the usual case, without taking the write lock
         repaired = 0
-        with _transaction(self._connect()):
+        with transaction(self._connect()):
             stored = self._signatures()
             for shard in shards:
                 if stored[shard.number] != _signature_text(shard.signature):
@@ -287,7 +263,7 @@ class EntityCatalog(ClosedOnExit):
         """A writer's flush: shards the catalog described as they were before it take only the
         changed articles; the others stay stale for a reader to repair."""
         connection = self._connect()
-        with _transaction(connection):
+        with transaction(connection):
             stored = self._signatures()
             for change in changes:
                 if stored[change.number] != _signature_text(change.before):
@@ -492,15 +468,3 @@ def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
     """Pieces small enough for one IN (...) (SQLite limits a statement's parameters)."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-@contextlib.contextmanager
-def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction, taken at once (so two writers queue rather than deadlock)."""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")

@@ -23,14 +23,14 @@ and once such leftovers pass a tenth of the articles the index is built again.
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 from store.db import ClosedOnExit, FileSignature, StoreError, can_write
+from store.derived_db import delete_files, open_derived, transaction
 from store.listing import ShardRecords
 from store.search.entries import BodyReader, IndexedArticle, SearchEntry, ShardWrite
 from store.search.plan import QueryPlan
@@ -208,27 +208,7 @@ class SearchIndex(ClosedOnExit):
         return self._connection
 
     def _open(self, where: Path | str | None = None) -> sqlite3.Connection:
-        connection = sqlite3.connect(
-            where or self.path, timeout=self.busy_timeout, isolation_level=None,
-            check_same_thread=False,
-        )  # fmt: skip
-        try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            # A crash may lose the last transaction but never corrupts; losing it only makes
-            # a shard stale, which the next reader repairs.
-            connection.execute("PRAGMA synchronous=NORMAL")
-            if _version(connection) != SCHEMA_VERSION:
-                with _transaction(connection):
-                    if _version(connection) != SCHEMA_VERSION:  # not made while we waited
-                        _drop_everything(connection)
-                        for statement in _SCHEMA.split(";"):
-                            if statement.strip():
-                                connection.execute(statement)
-                        connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        except sqlite3.DatabaseError:
-            connection.close()
-            raise
-        return connection
+        return open_derived(where or self.path, _SCHEMA, SCHEMA_VERSION, self.busy_timeout)
 
     def raise_unless_damage(self, problem: sqlite3.DatabaseError) -> None:
         """Raise what the user must hear for an error that says nothing bad of the file
@@ -245,9 +225,7 @@ class SearchIndex(ClosedOnExit):
     def _delete_files(self) -> None:
         if self.in_memory:
             return  # nothing of ours on disk, and nothing there may be touched
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                Path(f"{self.path}{suffix}").unlink()
+        delete_files(self.path)
 
     def reset(self) -> None:
         """Forget everything: the next use starts an empty index."""
@@ -309,7 +287,7 @@ class SearchIndex(ClosedOnExit):
         signature = _signature_text(shard.signature)
         if self._signatures().get(shard.number, "absent") == signature:
             return 0  # the usual case, without taking the write lock
-        with _transaction(connection):
+        with transaction(connection):
             if self._signatures().get(shard.number, "absent") == signature:
                 return 0  # another process did it while we waited
             rows = connection.execute(
@@ -335,7 +313,7 @@ class SearchIndex(ClosedOnExit):
         if self._connection is None and not self.path.exists():
             return  # no index yet: the first search builds it whole
         connection = self._connect()
-        with _transaction(connection):
+        with transaction(connection):
             stored = self._signatures()
             for change in changes:
                 if stored.get(change.number, "absent") != _signature_text(change.before):
@@ -464,31 +442,3 @@ class SearchIndex(ClosedOnExit):
     @_rebuilt_when_damaged
     def __len__(self) -> int:
         return int(self._connect().execute("SELECT count(*) FROM article").fetchone()[0])
-
-
-def _version(connection: sqlite3.Connection) -> int:
-    return int(connection.execute("PRAGMA user_version").fetchone()[0])
-
-
-def _drop_everything(connection: sqlite3.Connection) -> None:
-    """Empty a file of another schema (an older version's, or not ours at all): virtual
-    tables first, which take their shadow tables with them."""
-    tables = connection.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    ).fetchall()
-    virtual = [name for name, sql in tables if (sql or "").upper().startswith("CREATE VIRTUAL")]
-    for name in [*virtual, *(name for name, _ in tables if name not in virtual)]:
-        quoted = name.replace('"', '""')
-        connection.execute(f'DROP TABLE IF EXISTS "{quoted}"')
-
-
-@contextlib.contextmanager
-def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction, taken at once (so two writers queue rather than deadlock)."""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
