@@ -52,6 +52,16 @@ FIRES: list[Row] = [
     ("small town in a list of places", "Cuts in Zwickau and Emden, the carmaker said.", "Emden",
      "PLACE"),
     ("region WordNet calls a country", "Climbers crossed into Tibet on foot.", "Tibet", "PLACE"),
+    ("a nationality opens the name", "Staff at the Brazilian Vale Verde mine left.",
+     "Brazilian Vale Verde", "ORG"),
+    ("team: 'beat the' X", "The Sharks beat the Stormers 24-10 in the league final after a "
+     "tense game.", "Stormers", "ORG"),
+    ("team: X coach Name", "Munster coach Graham Rowntree said the defeat in the league final "
+     "was a lesson for the club.", "Munster", "ORG"),
+    ("team: a place and a nickname", "Fans of the Kansas City Chiefs filled the stadium for "
+     "the final game of the season.", "Kansas City Chiefs", "ORG"),
+    ("initials first", "Shipping firm boss K.T. Rama quit.", "K.T. Rama", "PERSON"),
+    ("said on a day it", "Zantrio said on Monday it would cut jobs.", "Zantrio", "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -86,6 +96,15 @@ DOES_NOT_FIRE: list[Row] = [
     ("small town in a list of places", "Zwickau and Emden, the carmaker said.", "Emden",
      "PERSON"),
     ("region WordNet calls a country", "Officials in Tibet said so.", "Tibet", "ORG"),
+    ("a nationality opens the name", "French President Emmanuel Macron spoke.",
+     "French President Emmanuel Macron", "ORG"),
+    ("team: 'beat the' X", "The voters beat the Hendersons in the poll on Monday.",
+     "Hendersons", "ORG"),
+    ("team: X coach Name", "Munster coach operators said fares would rise.", "Munster", "ORG"),
+    ("team: a place and a nickname", "Georgia Evans scored twice as the club won the cup final "
+     "and the league title this season.", "Georgia Evans", "ORG"),
+    ("initials first", "He watched the U.S. Open in New York.", "U.S. Open", "PERSON"),
+    ("said on a day it", "Okafor said on Monday he would cut jobs.", "Okafor", "ORG"),
 ]  # fmt: skip
 
 

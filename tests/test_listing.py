@@ -65,7 +65,7 @@ ARTICLES = st.builds(
     read=st.booleans(),
     starred=st.booleans(),
     entities=SUMMARIES,
-    entities_version=st.integers(0, 3),
+    entities_version=st.integers(0, 4),
 )
 
 

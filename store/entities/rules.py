@@ -51,7 +51,8 @@ _SENTENCE_INITIAL_CITY_POPULATION = 1_000_000
 # A place at least this big that "said" something is the place (its government), not a
 # company of the same name ("Washington said", but "Rio Tinto said", "Toyota said").
 _SPEAKING_PLACE_POPULATION = 1_000_000
-_INITIAL = re.compile(r"^[A-Z]\.$")
+# "F." and "C.C.": a person's initials (a place's or a body's, "U.S.", are known as such).
+_INITIAL = re.compile(r"^(?:[A-Z]\.){1,3}$")
 _NAME_SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr"})
 
 
@@ -263,11 +264,15 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         return with_role
     if count == 1 and (_is_acronym(last) or _is_brand(last)):
         return make("ORG")
+    if count > 1 and words[0] in gaz.demonyms and not tokens[1].connector:
+        # A nationality that opens a name is part of it, and people's names do not start
+        # with one: "Egyptian Red Crescent", "Turkish Airlines" (a role went above).
+        return make("ORG")
     if count > 1 and vocab.ORG_ROLE_AFTER.match(text[end : end + 24]):
         return [Candidate(start, end, name, "ORG", name, count, tentative=True)]
     named = [word for word in words if not _INITIAL.match(word) and word not in _NAME_SUFFIXES]
     if (
-        (words[0] in gaz.given_names or (_INITIAL.match(words[0]) and len(named) >= 1))
+        (words[0] in gaz.given_names or (_initials(words[0], gaz) and len(named) >= 1))
         and words[0] not in vocab.ARTICLES
         and (1 <= len(named) <= 3 or (len(named) > 3 and len(tokens) > count))
         and count >= 2
@@ -527,6 +532,14 @@ def _is_acronym(word: str) -> bool:
     )
 
 
+def _initials(word: str, gaz: Gazetteer) -> bool:
+    return (
+        _INITIAL.match(word) is not None
+        and gaz.place(word) is None
+        and gaz.organisation(word) is None
+    )
+
+
 def _known_word(word: str, gaz: Gazetteer) -> bool:
     return (
         word in gaz.given_names
@@ -602,15 +615,19 @@ def _label_teams(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None
     teams: set[tuple[int, str]] = set()  # (paragraph start, name)
     sporting: dict[int, bool] = {}
     for candidate in candidates:
-        if candidate.label not in ("PLACE", None) or _is_country(candidate.key, gaz):
+        if candidate.label not in ("PLACE", "PERSON", None) or _is_country(candidate.key, gaz):
             continue  # "India beat Sri Lanka": a national side is left to read as its country
         first = text.rfind("\n", 0, candidate.start) + 1
         if first not in sporting:
             last = text.find("\n", first)
             paragraph = text[first : len(text) if last < 0 else last]
             sporting[first] = len(_sport_words(paragraph)) >= vocab.SPORT_WORDS_NEEDED
-        if sporting[first] and (
-            vocab.TEAM_BEFORE.search(text, max(0, candidate.start - 16), candidate.start)
+        if not sporting[first]:
+            continue
+        if _place_and_nickname(candidate.text, gaz):
+            candidate.label, candidate.key, candidate.tentative = "ORG", candidate.text, False
+        elif candidate.label != "PERSON" and (
+            vocab.TEAM_BEFORE.search(text, max(0, candidate.start - 20), candidate.start)
             or vocab.TEAM_AFTER.match(text[candidate.end : candidate.end + 24])
         ):
             teams.add((first, candidate.text))
@@ -621,6 +638,22 @@ def _label_teams(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None
             first = text.rfind("\n", 0, candidate.start) + 1
             if (first, candidate.text) in teams:
                 candidate.label = "ORG"
+
+
+def _place_and_nickname(name: str, gaz: Gazetteer) -> bool:
+    """A place and a plural nickname, in a paragraph about a game: a team ("Denver Broncos",
+    "Toronto Blue Jays"). Not a person of a place-like given name ("Georgia Evans")."""
+    words = name.split()
+    last = words[-1]
+    if not (2 <= len(words) <= 4 and last.endswith("s") and not last.endswith("ss")):
+        return False
+    if words[0] in gaz.given_names or last in vocab.PLACE_FEATURES or gaz.place(name):
+        return False
+    return any(
+        gaz.place(" ".join(words[:cut])) is not None
+        and all(word[0].isupper() for word in words[cut:])
+        for cut in range(len(words) - 1, 0, -1)
+    )
 
 
 _LOWER_WORD_BEFORE = re.compile(r"([a-z][a-z-]+),?\s$")

@@ -142,7 +142,8 @@ PERSON_VERBS = re.compile(
     r"pledged|noted|stressed|suggested|who)\b)"
 )
 ORG_AFTER = re.compile(
-    r"^(?:['’]s)?\s(?:said\sit\b|said\sits\b|shares\b|reported\b|announced\sit\b|"
+    r"^(?:['’]s)?\s(?:said(?:\son\s[A-Z][a-z]+day)?\sits?\b|shares\b|reported\b|"
+    r"announced\sit\b|"
     r"chief\sexecutive\b|spokesperson\b|spokesman\b|spokeswoman\b)|"
     r"^,\s(?:the|a|which)\s(?:[a-z-]+\s)?(?:company|firm|group|maker|carmaker|retailer|"
     r"lender|bank|insurer|airline|start-?up|chipmaker|giant|platform|broadcaster)\b"
@@ -181,11 +182,13 @@ SPORT_WORDS = frozenset(
 SPORT_WORDS_NEEDED = 3
 TEAM_BEFORE = re.compile(
     r"\b(?:beat|beating|defeated|defeating|against|versus|vs\.?|lost\sto|drew\swith|"
-    r"draw\swith|win\sover|victory\sover|defeat\sto|hosts?|hosted|faces?|faced)\s$"
+    r"draw\swith|win\sover|victory\sover|defeat\sto|loss\sto|hosts?|hosted|faces?|faced)"
+    r"\s(?:the\s)?$"  # "beat the Wallabies"
 )
 TEAM_AFTER = re.compile(
     r"^(?:['’]s\s(?:win|victory|defeat|loss|coach|manager|captain|squad|players?|fans|"
     r"striker|goalkeeper|fly-half|scrum-half|head\scoach)\b|"
+    r"\s(?:coach|manager|captain|striker|goalkeeper)\s[A-Z]|"  # "Leinster coach Leo Cullen"
     r"\s(?:beat|defeated|drew|lost|won|thrashed|edged|host|hosted|face|faced|play|played)\b)"
 )
 
