@@ -62,6 +62,8 @@ FIRES: list[Row] = [
      "the final game of the season.", "Kansas City Chiefs", "ORG"),
     ("initials first", "Shipping firm boss K.T. Rama quit.", "K.T. Rama", "PERSON"),
     ("said on a day it", "Zantrio said on Monday it would cut jobs.", "Zantrio", "ORG"),
+    ("a cue word opens the sentence", "Rivals Hartwell Logistics Services and Zenda report "
+     "next week.", "Hartwell Logistics Services", "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -105,6 +107,8 @@ DOES_NOT_FIRE: list[Row] = [
      "and the league title this season.", "Georgia Evans", "ORG"),
     ("initials first", "He watched the U.S. Open in New York.", "U.S. Open", "PERSON"),
     ("said on a day it", "Okafor said on Monday he would cut jobs.", "Okafor", "ORG"),
+    ("a cue word opens the sentence", "Hartwell Logistics Services said it would grow.",
+     "Logistics Services", "ORG"),
 ]  # fmt: skip
 
 
@@ -155,3 +159,14 @@ def test_a_company_named_like_a_person_gives_way_to_that_person() -> None:
     text = "Harrison Ford arrived in Rome. Later Ford said he was tired."
     people = {m.text: m.key for m in entities.extract(text) if m.label == "PERSON"}
     assert people.get("Ford") == "Harrison Ford"
+
+
+def test_a_title_case_sentence_yields_only_the_names_the_lists_know() -> None:
+    # A wire headline: its capitals mark words, so "UPDATE" and "Outlook" are no names.
+    headline = "UPDATE 2-Ventora Cuts Outlook As Germany Orders Slow. Analysts shrugged."
+    assert found(headline) == {("Germany", "PLACE")}
+
+
+def test_a_sentence_full_of_names_is_not_taken_for_a_headline() -> None:
+    sentence = "Guests included Angela Merkel, Olaf Scholz and Emmanuel Macron at the dinner."
+    assert {("Angela Merkel", "PERSON"), ("Emmanuel Macron", "PERSON")} <= found(sentence)

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
 
 from store.entities import vocabulary as vocab
 from store.entities.aliases import link_acronyms, resolve_person_keys
+from store.entities.candidates import Candidate, Token
 from store.entities.gazetteer import BIG_CITY_POPULATION, Gazetteer, Organisation, Place, gazetteer
+from store.entities.headlines import known_names, title_case_sentences
+from store.entities.teams import is_country, label_teams
 from store.models import EntityLabel, Mention
 
 _TOKEN = (
@@ -44,7 +46,6 @@ _CAMEL_CASE = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]")
 _LIST_SEPARATORS = frozenset({", ", " and ", ", and ", " or ", ", or "})
 _OPENING_PUNCTUATION = " \t\"'“‘([—–-"
 _LINE = re.compile(r"[^\n]+")
-_HYPHENATED_WORD = re.compile(r"\w+(?:-\w+)*")
 # A sentence-initial city must be this big to count: "Mobile", "Reading" and "Nice" start
 # sentences as ordinary words.
 _SENTENCE_INITIAL_CITY_POPULATION = 1_000_000
@@ -63,31 +64,6 @@ _NEVER_NAMES = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    start: int
-    end: int
-    text: str
-    connector: bool = False
-
-
-@dataclass(slots=True)
-class Candidate:
-    start: int
-    end: int
-    text: str
-    label: EntityLabel | None
-    key: str
-    words: int
-    role: str | None = None
-    maybe_place: bool = False
-    """A small town's name outside a place context: a place if a list says so, never an
-    organisation from the words around it ("in Zwickau and Emden, the carmaker said")."""
-    tentative: bool = False
-    """An organisation only because a list has the name, though it is also a person's name
-    or an ordinary word ("Ford"): a person of that name in the article takes it back."""
-
-
 def extract_with_rules(text: str) -> list[Mention]:
     """Mentions of named entities in ``text``, in order of appearance."""
     gaz = gazetteer()
@@ -96,8 +72,12 @@ def extract_with_rules(text: str) -> list[Mention]:
         content = line.group()
         if vocab.BOILERPLATE_PARAGRAPH.match(content.strip()) or _shouting(content):
             continue
+        headlines = title_case_sentences(line.start(), content)
         for run in _RUN.finditer(text, line.start(), line.end()):
             if run.group() in _NEVER_NAMES:
+                continue
+            if headlines and any(start <= run.start() < end for start, end in headlines):
+                candidates.extend(known_names(run.start(), run.group(), gaz))
                 continue
             for group in _groups(run.start(), run.group()):
                 initial = _sentence_initial(text, group[0].start)
@@ -193,6 +173,10 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
             return make("PLACE", place.key)
         if name.title() in gaz.given_names:
             return []
+    if initial and count > 1 and vocab.ORG_BEFORE.search(f"{words[0]} "):
+        # "Rivals Tata Consultancy Services report": the cue that opens the sentence is not
+        # part of the name that follows it.
+        return _classify(_strip_first(tokens), False, text, gaz)
     place = gaz.place(name)
     organisation = gaz.organisation(name)
     if organisation is not None:
@@ -593,67 +577,8 @@ def _label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) 
             and _could_be_a_person(candidate.text, gaz)
         ):
             candidate.label = "PERSON"
-    _label_teams(candidates, text, gaz)
+    label_teams(candidates, text, gaz)
     _label_lists(candidates, text, gaz)
-
-
-def _sport_words(paragraph: str) -> set[str]:
-    """The different sport words in a paragraph. A set lookup per word: a regex alternation
-    tried at every character took a quarter of all extraction time."""
-    hits: set[str] = set()
-    for word in _HYPHENATED_WORD.findall(paragraph.lower()):
-        if word in vocab.SPORT_WORDS:
-            hits.add(word)
-        elif "-" in word:  # "pre-season", "cup-tie"
-            hits.update(part for part in word.split("-") if part in vocab.SPORT_WORDS)
-    return hits
-
-
-def _label_teams(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None:
-    """In a paragraph about a game, a place (or an unknown name) that beats, plays or draws
-    with another is a team, and so is every other mention of it in the paragraph."""
-    teams: set[tuple[int, str]] = set()  # (paragraph start, name)
-    sporting: dict[int, bool] = {}
-    for candidate in candidates:
-        if candidate.label not in ("PLACE", "PERSON", None) or _is_country(candidate.key, gaz):
-            continue  # "India beat Sri Lanka": a national side is left to read as its country
-        first = text.rfind("\n", 0, candidate.start) + 1
-        if first not in sporting:
-            last = text.find("\n", first)
-            paragraph = text[first : len(text) if last < 0 else last]
-            sporting[first] = len(_sport_words(paragraph)) >= vocab.SPORT_WORDS_NEEDED
-        if not sporting[first]:
-            continue
-        if _place_and_nickname(candidate.text, gaz):
-            candidate.label, candidate.key, candidate.tentative = "ORG", candidate.text, False
-        elif candidate.label != "PERSON" and (
-            vocab.TEAM_BEFORE.search(text, max(0, candidate.start - 20), candidate.start)
-            or vocab.TEAM_AFTER.match(text[candidate.end : candidate.end + 24])
-        ):
-            teams.add((first, candidate.text))
-    if not teams:
-        return
-    for candidate in candidates:
-        if candidate.label in ("PLACE", None):
-            first = text.rfind("\n", 0, candidate.start) + 1
-            if (first, candidate.text) in teams:
-                candidate.label = "ORG"
-
-
-def _place_and_nickname(name: str, gaz: Gazetteer) -> bool:
-    """A place and a plural nickname, in a paragraph about a game: a team ("Denver Broncos",
-    "Toronto Blue Jays"). Not a person of a place-like given name ("Georgia Evans")."""
-    words = name.split()
-    last = words[-1]
-    if not (2 <= len(words) <= 4 and last.endswith("s") and not last.endswith("ss")):
-        return False
-    if words[0] in gaz.given_names or last in vocab.PLACE_FEATURES or gaz.place(name):
-        return False
-    return any(
-        gaz.place(" ".join(words[:cut])) is not None
-        and all(word[0].isupper() for word in words[cut:])
-        for cut in range(len(words) - 1, 0, -1)
-    )
 
 
 _LOWER_WORD_BEFORE = re.compile(r"([a-z][a-z-]+),?\s$")
@@ -686,15 +611,10 @@ def _label_lists(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None
                 changed = True
 
 
-def _is_country(name: str, gaz: Gazetteer) -> bool:
-    place = gaz.place(name)
-    return place is not None and place.is_country
-
-
 def _finish(candidates: list[Candidate]) -> list[Mention]:
     """Settle leftovers by names found elsewhere in the article; give people one key each."""
     gaz = gazetteer()
-    resolve_person_keys(candidates, is_country=lambda key: _is_country(key, gaz))
+    resolve_person_keys(candidates, is_country=lambda key: is_country(key, gaz))
     known: dict[str, tuple[EntityLabel, str]] = {}
     for candidate in candidates:
         if candidate.label is not None:
