@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -162,6 +162,27 @@ class BodyStore(ClosedOnExit):
                 connection.execute("ROLLBACK")
                 raise
         return body_hash
+
+    def write_many(self, items: Sequence[tuple[str, TextStructure | None]]) -> list[str]:
+        """:meth:`write` each (body, structure) in one transaction; their hashes, in order."""
+        hashes = [content_hash(body) for body, _ in items]
+        bodies = [(body_hash, body) for body_hash, (body, _) in zip(hashes, items, strict=True)]
+        structures = [
+            (body_hash, structure.to_json())
+            for body_hash, (_, structure) in zip(hashes, items, strict=True)
+            if structure is not None and not structure.is_plain
+        ]
+        with self._lock, self._errors():
+            connection = self._connect()
+            connection.execute("BEGIN")
+            try:
+                connection.executemany(_WRITE, bodies)
+                connection.executemany(_WRITE_STRUCTURE, structures)
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+        return hashes
 
     def structure(self, body_hash: str, body: str) -> TextStructure:
         """The structure of ``body`` (the text stored under ``body_hash``): as stored, or

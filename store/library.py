@@ -45,8 +45,9 @@ from store.db import (
 from store.entities.catalog import CatalogEntry, EntityCatalog, ShardChange
 from store.entities.correction_store import read_corrections
 from store.entities.mentions_store import MentionStore
+from store.entities.pending import mark_pending
 from store.migration import migrate_single_file_cache
-from store.models import ENTITIES_NOT_LOADED, Article, EntitySummary
+from store.models import ENTITIES_NOT_LOADED, PENDING_ENTITIES_VERSION, Article, EntitySummary
 from store.paths import SHARD_COUNT, DataPaths, shard_of
 from store.read_state import UNREAD, ReadState, ReadStateStore
 from store.recovery import check_fields, say, say_damaged_record
@@ -168,6 +169,8 @@ class Library(ClosedOnExit):
         ]
         self._directory_signature: FileSignature | None = None
         self._looks = 0
+        self._entities_deferred = False
+        """A save left an entity summary to be made: the next flush says so on disk."""
         self._unpolled: dict[str, Article] = {}
         """Other processes' read-state changes that one of our writes took in on its way, for
         the next :meth:`poll_changes` to report."""
@@ -316,6 +319,7 @@ class Library(ClosedOnExit):
         *,
         entity_summary: tuple[EntitySummary, ...] | None = None,
         structure: TextStructure | None = None,
+        entities_later: bool = False,
     ) -> tuple[Article, SaveOutcome]:
         """Store an article and its canonical body (with the body's ``structure``, its blocks
         and links, when the source gave more than paragraphs); keep read/starred state of an
@@ -325,15 +329,42 @@ class Library(ClosedOnExit):
         here, so callers cannot store metadata that disagrees with the text. A caller that
         already ran ``entities.summarize(entities.extract(body), title)`` elsewhere (a refresh
         does, in worker processes) passes the result as ``entity_summary``.
+
+        ``entities_later`` (a refresh) stores a new or changed text with no summary yet, as
+        a stale one (:mod:`store.entities.pending`): it is made after the refresh, by the app
+        in the background or by the first command that reads entities, not on its way in.
         """
         self._require_writable()
         body_hash = self.bodies.write(body, structure)
+        return self._save_metadata(article, body, body_hash, entity_summary, entities_later)
+
+    def save_many(
+        self, items: Sequence[tuple[Article, str, TextStructure | None]], *, entities_later: bool
+    ) -> list[tuple[Article, SaveOutcome]]:
+        """:meth:`save` for each (article, body, structure), the bodies written in one
+        transaction: a feed's items at once, rather than a commit each."""
+        self._require_writable()
+        hashes = self.bodies.write_many([(body, structure) for _, body, structure in items])
+        return [
+            self._save_metadata(article, body, body_hash, None, entities_later)
+            for (article, body, _), body_hash in zip(items, hashes, strict=True)
+        ]
+
+    def _save_metadata(
+        self,
+        article: Article,
+        body: str,
+        body_hash: str,
+        entity_summary: tuple[EntitySummary, ...] | None,
+        entities_later: bool,
+    ) -> tuple[Article, SaveOutcome]:
         existing = self.get(article.id)
         summary: Sequence[EntitySummary]
-        # The user's splits of a spelling (store.entities.corrections) need the mentions.
-        corrections = read_corrections(self.paths)
+        version = entities.stored_version()
         if entity_summary is not None:
             summary = entity_summary
+            # The user's splits of a spelling (store.entities.corrections) need the mentions.
+            corrections = read_corrections(self.paths)
             if corrections.splits_touch(entity.key for entity in summary):
                 split = corrections.split_mentions(entities.extract(body))
                 summary = entities.summarize(split, article.title)
@@ -342,11 +373,14 @@ class Library(ClosedOnExit):
             entities.stored_version(),
         ):
             summary = existing.entities
+        elif entities_later:
+            summary, version = (), PENDING_ENTITIES_VERSION
+            self._entities_deferred = True
         else:
             # Outside the lock: extraction is the slow part, and other savers need not wait.
             # Only the summary is stored now; the full mentions are cached beside the body
             # when the article is first opened, which halves the files a refresh creates.
-            split = corrections.split_mentions(entities.extract(body))
+            split = read_corrections(self.paths).split_mentions(entities.extract(body))
             summary = entities.summarize(split, article.title)
         state = self.read_state.get(article.id)
         with self._lock:
@@ -356,7 +390,7 @@ class Library(ClosedOnExit):
                 body_hash=body_hash,
                 word_count=word_count(body),
                 entities=summary,
-                entities_version=entities.stored_version(),
+                entities_version=version,
                 added=existing.added if existing else (article.added or utc_now_iso()),
                 read=state.read,
                 starred=state.starred,
@@ -430,6 +464,10 @@ class Library(ClosedOnExit):
                     self._mirror_complete = True
                 self._keep_catalog(changes)
                 self._keep_search_index(writes)
+            if self._entities_deferred:
+                # After the shards: a pass that read them before this flush leaves it.
+                mark_pending(self.paths)
+                self._entities_deferred = False
             # The directory signature stays as it was: another process may have replaced a
             # shard meanwhile, and the next poll_changes must still look.
 

@@ -254,6 +254,11 @@ def summaries_json(packed: str) -> str:
     return orjson.dumps(EntitySummaries(packed).as_dicts()).decode()
 
 
+PENDING_ENTITIES_VERSION = 0
+"""The ``entities_version`` of an article whose entity summary is still to be made (a refresh
+leaves it to :mod:`store.entities.pending`): no extractor's version, so it reads as stale."""
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """An article's metadata. Its canonical body lives apart, addressed by ``body_hash``."""
@@ -280,7 +285,7 @@ class Article:
     starred: bool = False
     entities: Sequence[EntitySummary] = field(default_factory=EntitySummaries)
     """Kept as :class:`EntitySummaries` whatever sequence it was given."""
-    entities_version: int = 0
+    entities_version: int = PENDING_ENTITIES_VERSION
 
     def __post_init__(self) -> None:
         if not isinstance(self.entities, EntitySummaries):

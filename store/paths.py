@@ -113,6 +113,11 @@ class DataPaths:
         return self.derived_dir / "entities.sqlite"
 
     @property
+    def entities_pending(self) -> Path:
+        """There when a refresh stored articles whose entity summaries are still to be made."""
+        return self.derived_dir / "entities-pending"
+
+    @property
     def search_index(self) -> Path:
         """Every article's words, for search (SQLite FTS5)."""
         return self.derived_dir / "search.sqlite"

@@ -8,6 +8,7 @@ import pytest
 
 import tui.screens.main
 from store.annotations import HighlightStore
+from store.entities.refresh import is_stale
 from store.feeds import Feed, FeedStore
 from store.library import Library
 from tests.pilot import settle
@@ -47,6 +48,23 @@ async def test_r_refreshes_in_a_worker_and_the_list_grows(
         notices = [n.message for n in pilot.app._notifications]
         assert [m for m in notices if "1 feed failed" in m and "404" in m]
         assert not [n for n in pilot.app._notifications if n.title == "Feed failed"]
+
+
+async def test_after_a_refresh_the_entities_of_new_articles_are_made_in_the_background(
+    app_with_feeds: BroadsheetApp, seeded_library: Library
+) -> None:
+    async with app_with_feeds.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await settle(pilot)  # the pass the refresh started, after its catalog catch-up
+        ferry = seeded_library.find("guid", "harbour-2024-0001")
+        assert ferry is not None and not is_stale(ferry)
+        assert not any(is_stale(article) for article in seeded_library)
+        assert not seeded_library.paths.entities_pending.exists()
+        screen = pilot.app.screen
+        assert isinstance(screen, MainScreen)
+        assert "Ines Calder" in screen.library.catalog.resolve("Ines Calder")
 
 
 async def test_f_shows_feeds_with_their_last_error(app_with_feeds: BroadsheetApp) -> None:

@@ -52,6 +52,32 @@ async def test_what_another_process_writes_appears_in_an_open_app(tmp_path: Path
         assert [a.id for a in screen.query_one(ArticleList).articles if a.read] == ["a1"]
 
 
+async def test_entities_another_process_left_to_be_made_are_made_by_the_open_app(
+    tmp_path: Path,
+) -> None:
+    paths = DataPaths(tmp_path / "home")
+    with Library(paths) as library:
+        library.save(*article(1))
+    app = open_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, MainScreen)
+        other = Library(paths)  # a cron refresh: stores the text, leaves the entities
+        story, _ = article(2)
+        other.save(story, "Mayor Ines Calder opened the ferry pier in Oban.", entities_later=True)
+        other.flush()
+        other.close()
+        assert paths.entities_pending.exists()
+        screen.poll_store()
+        await settle(pilot)
+        await settle(pilot)
+        with Library(paths, writable=False) as after:
+            made = after.get("a2")
+            assert made is not None and "Ines Calder" in {e.key for e in made.entities}
+        assert not paths.entities_pending.exists()
+
+
 async def test_an_open_app_is_told_of_changes_rather_than_looking_on_a_timer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

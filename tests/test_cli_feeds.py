@@ -169,3 +169,26 @@ def test_full_text_is_a_per_feed_setting_that_can_be_changed(
     assert run(home, "add", url, "--no-full-text") == 0
     with FeedStore(DataPaths(home)) as feeds:
         assert [feed.full_text for feed in feeds.all()] == [False]
+
+
+def test_entities_a_refresh_left_to_be_made_are_made_by_the_first_command_that_reads_them(
+    home: Path,
+    web_server: WebServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setattr(tui.cli, "COMMAND_MODULES", ("tui.cli.feeds", "tui.cli.library_commands"))
+    assert run(home, "add", web_server.url("/static/rss2.xml")) == 0
+    paths = DataPaths(home)
+    assert paths.entities_pending.exists()  # the refresh stored no summaries
+    with Library(paths, writable=False) as library:
+        ferry = library.find("guid", "harbour-2024-0001")
+        assert ferry is not None and not ferry.entities
+    capsys.readouterr()
+    assert run(home, "list", "--json", "--entity", "Ines Calder") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [article["title"] for article in listed] == ["Ferry timetable changes from Monday"]
+    assert {"Skerry Island", "Ines Calder"} <= {e["key"] for e in listed[0]["entities"]}
+    assert not paths.entities_pending.exists()  # made once, for every later command
+    with Library(paths, writable=False) as library:
+        assert all(article.entities_version != 0 for article in library)

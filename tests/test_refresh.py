@@ -12,11 +12,19 @@ import pytest
 from store import entities
 from store.annotations import HighlightStore
 from store.annotations.sync import highlighted_body_hashes, reanchor_changed
+from store.entities.pending import (
+    clear_if_unchanged,
+    complete_pending,
+    mark_pending,
+    pending_token,
+)
+from store.entities.refresh import is_stale
 from store.feeds import Feed, FeedStore
 from store.ingest.full_text import fetch_full_text
 from store.ingest.http import FetchPolicy
 from store.ingest.refresh import FeedResult, FeedStatus, refresh_feeds
 from store.library import Library
+from store.models import PENDING_ENTITIES_VERSION
 from store.paths import DataPaths, shard_of
 from tests.web.plugin import FixtureSite, data_file
 from tests.web.server import Response, WebServer
@@ -88,11 +96,43 @@ def test_worker_processes_store_exactly_what_threads_store(
                 follow(feed_store, web_server.url(f"/static/{name}"))
             report = refresh_feeds(library, feed_store, policy=test_policy, processes=processes)
             assert not report.failed and report.new_articles == 12
+            complete_pending(library)
             stored[processes] = sorted(
                 (a.id, a.title, a.body_hash, a.entities) for a in library.articles()
             )
     assert stored[2] == stored[0]
     assert any(entities for *_, entities in stored[2])
+
+
+def test_a_refresh_leaves_entity_summaries_to_be_made_after_it(
+    stores: Stores, web_server: WebServer, test_policy: FetchPolicy
+):
+    library, feed_store = stores
+    follow(feed_store, web_server.url("/static/rss2.xml"))
+    refresh_feeds(library, feed_store, policy=test_policy)
+    assert all(article.entities_version == PENDING_ENTITIES_VERSION for article in library)
+    assert pending_token(library.paths) is not None
+    assert complete_pending(library) == len(library) == 3
+    assert all(not is_stale(article) for article in library)
+    assert any(article.entities for article in library)
+    assert pending_token(library.paths) is None  # a full pass, nothing new behind it
+    # Made as a save makes them: the same summary as extracting at once.
+    article = library.articles()[0]
+    assert tuple(article.entities) == entities.summarize(
+        entities.extract(library.body(article)), article.title
+    )
+
+
+def test_a_pass_keeps_the_marker_of_a_refresh_that_stored_more_behind_it(tmp_path: Path):
+    paths = DataPaths(tmp_path)
+    mark_pending(paths)
+    seen = pending_token(paths)
+    assert seen is not None
+    mark_pending(paths)  # another refresh's flush, while the pass ran
+    clear_if_unchanged(paths, seen)
+    assert pending_token(paths) is not None
+    clear_if_unchanged(paths, pending_token(paths) or b"")
+    assert pending_token(paths) is None
 
 
 def test_a_second_refresh_costs_only_304s(
@@ -282,6 +322,7 @@ def test_entries_fetched_again_unchanged_are_not_extracted_again(
         + item("g2", "Second", body="Osaka did not.")
     )
     refresh_feeds(library, feed_store, policy=test_policy)
+    complete_pending(library)
     extracted: list[str] = []
     real_extract = entities.extract
     monkeypatch.setattr(
@@ -294,6 +335,8 @@ def test_entries_fetched_again_unchanged_are_not_extracted_again(
     )
     second = refresh_feeds(library, feed_store, policy=test_policy)
     assert (second.new_articles, second.updated_articles) == (0, 1)
+    assert extracted == []  # not during the refresh
+    assert complete_pending(library) == 1
     assert extracted == ["Osaka did, after all."]
     first = library.find("guid", "g1")
     assert first is not None and [s.key for s in first.entities] == ["Kyoto", "Marta Quinlan"]

@@ -43,8 +43,12 @@ class FeedsLoaded(Message, bubble=False):
     feeds: list[Feed]
 
 
+@dataclass
 class EntityCatalogReady(Message, bubble=False):
     """The entity catalog describes the shards as they are: entity filters can ask it."""
+
+    summaries_stale: bool = False
+    """Some articles' entity summaries are stale or still to be made."""
 
 
 @dataclass

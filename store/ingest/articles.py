@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from store import entities
 from store.feeds import Feed, normalise_feed_url
 from store.ingest.feeds import FeedEntry, ParsedFeed
 from store.ingest.pages import ExtractedArticle
 from store.library import Library, SaveOutcome
-from store.models import Article, EntitySummary
+from store.models import Article
 from store.structure import StructuredText, TextStructure
 from store.text import clean_inline, content_hash, split_paragraphs
 
@@ -114,44 +113,35 @@ def plan_entries(feed: Feed, parsed: ParsedFeed, index: FeedArticleIndex) -> lis
     return planned
 
 
-def prepare_bodies(
-    feed: Feed, planned: Sequence[PlannedEntry]
-) -> dict[str, tuple[str, tuple[EntitySummary, ...] | None]]:
-    """The canonical body and entity summary of each entry whose text is the feed's own (not
-    a page fetched later): the CPU-heavy part of saving, done ahead so it can run elsewhere."""
-    prepared: dict[str, tuple[str, tuple[EntitySummary, ...] | None]] = {}
-    if feed.full_text:
-        return prepared
-    for item in planned:
-        body = item.body.text
-        title = clean_inline(item.entry.title) or derived_title(body)
-        existing = item.existing
-        if (
-            existing is not None
-            and existing.entities_version == entities.stored_version()
-            and (existing.title, existing.body_hash) == (title, content_hash(body))
-        ):
-            # Most entries of a feed fetched again are the ones already stored: their
-            # summary is too (None: the library keeps it).
-            prepared[item.article_id] = (body, None)
-            continue
-        prepared[item.article_id] = (body, entities.summarize(entities.extract(body), title))
-    return prepared
+def save_entries(
+    library: Library,
+    feed: Feed,
+    feed_title: str,
+    planned: Sequence[PlannedEntry],
+    pages: Mapping[str, tuple[ExtractedArticle, str]],
+) -> list[tuple[Article, SaveOutcome]]:
+    """Store a feed's planned entries, their bodies in one transaction; ``pages`` holds the
+    full text extracted for an entry (and the page's URL), by article id, where one was
+    fetched. Entity summaries are left to be made after the refresh
+    (:mod:`store.entities.pending`)."""
+    items = [
+        entry_article(library, feed, feed_title, item, *pages.get(item.article_id, (None, None)))
+        for item in planned
+    ]
+    return library.save_many(items, entities_later=True)
 
 
-def save_entry(
+def entry_article(
     library: Library,
     feed: Feed,
     feed_title: str,
     planned: PlannedEntry,
     page: ExtractedArticle | None = None,
     page_url: str | None = None,
-    prepared: tuple[str, tuple[EntitySummary, ...] | None] | None = None,
-) -> tuple[Article, SaveOutcome]:
-    """Store one planned entry; ``page`` is its extracted full text, when one was fetched;
-    ``prepared`` its body and entity summary from :func:`prepare_bodies`."""
+) -> tuple[Article, str, TextStructure | None]:
+    """The article, body and structure to store for one planned entry; ``page`` is its
+    extracted full text, when one was fetched."""
     entry = planned.entry
-    summary: tuple[EntitySummary, ...] | None = None
     structure: TextStructure | None = planned.body.structure
     kept = None
     if page is None and feed.full_text and planned.existing is not None:
@@ -162,8 +152,6 @@ def save_entry(
         # The full text was extracted on an earlier refresh; the feed's summary is no better.
         # (Unless that text went missing: then the feed's own is better than none.)
         body, structure = kept, None
-    elif prepared is not None:
-        body, summary = prepared
     else:
         body = planned.body.text
     title = entry.title or (page.headline if page else "")
@@ -184,7 +172,7 @@ def save_entry(
         guid=entry.id,
         origin=page_url or feed.url,
     )
-    return library.save(article, body, entity_summary=summary, structure=structure)
+    return article, body, structure
 
 
 def shown_once(standfirst: str, body: str) -> str:

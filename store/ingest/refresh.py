@@ -6,6 +6,8 @@ through callbacks. The callbacks run in that same thread; a TUI hands their news
 ``App.call_from_thread`` (or ``post_message``), never by touching widgets from them.
 
 A feed that fails records its error and keeps every article it had; the others carry on.
+Entity summaries are not made here: new texts are stored with theirs pending
+(:mod:`store.entities.pending`), made afterwards by the first reader of entities.
 Parsing and saving run in a small thread pool so the event loop keeps fetching meanwhile.
 """
 
@@ -22,15 +24,13 @@ from enum import StrEnum
 from functools import partial
 from typing import TypeVar
 
-from store import entities
 from store.feeds import Feed, FeedStore
 from store.ingest.articles import (
     FeedArticleIndex,
     PlannedEntry,
     index_by_feed,
     plan_entries,
-    prepare_bodies,
-    save_entry,
+    save_entries,
 )
 from store.ingest.feeds import FeedParseError, ParsedFeed, parse_feed
 from store.ingest.http import (
@@ -44,7 +44,6 @@ from store.ingest.http import (
 from store.ingest.pages import ExtractedArticle, PageExtractError, extract_article
 from store.ingest.worker_processes import start_worker_processes
 from store.library import Library, SaveOutcome, utc_now_iso
-from store.models import EntitySummary
 
 FLUSH_EVERY_ARTICLES = 5_000
 WORKER_THREADS = 4
@@ -120,9 +119,9 @@ def refresh_feeds(
     thread. Setting ``cancel`` stops starting new feeds; those under way finish. The library
     and the feed store are flushed before returning.
 
-    ``processes`` (2 or more) parses feeds and extracts entities in that many forked worker
-    processes, using more than one core. Only a single-threaded caller may ask for them (the
-    command line does; an app running threads must not fork): 0 keeps all work in threads.
+    ``processes`` (2 or more) parses feeds in that many forked worker processes, using more
+    than one core. Only a single-threaded caller may ask for them (the command line does; an
+    app running threads must not fork): 0 keeps all work in threads.
     """
     process_pool = _start_worker_processes(processes)
     try:
@@ -167,13 +166,6 @@ async def refresh_feeds_async(
         on_progress(0, total)
     with ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="broadsheet-refresh") as pool:
         async with HttpClient(policy) as client:
-            if process_pool is None:
-                # Entity data loads while the first requests are on the wire, not after them.
-                # (Worker processes load their own; here it would only take the parent's
-                # CPU.) Not before the client exists: its TLS setup imports certifi, and two
-                # threads importing importlib.resources at once deadlocked (CPython's module
-                # locks), seen once in the kill test.
-                pool.submit(entities.warm_up)
             session = _RefreshSession(
                 library, feed_store, client, pool, prefetched or {}, process_pool
             )
@@ -198,26 +190,26 @@ async def refresh_feeds_async(
     return RefreshReport(tuple(results), time.perf_counter() - started)
 
 
-Prepared = dict[str, tuple[str, tuple[EntitySummary, ...] | None]]
-
-
-def parse_and_prepare(
+def parse_and_plan(
     feed: Feed, response: FetchResult, index: FeedArticleIndex
-) -> tuple[ParsedFeed, list[PlannedEntry], Prepared]:
-    """Parse a fetched feed, match its entries to stored articles, and build their bodies and
-    entity summaries: the CPU-bound part of a refresh, a plain function so it can run in a
+) -> tuple[ParsedFeed, list[PlannedEntry]]:
+    """Parse a fetched feed and match its entries to stored articles, their bodies made from
+    the feed's HTML: the CPU-bound part of a refresh, a plain function so it can run in a
     worker process."""
     parsed = parse_feed(response.content, response.url, content_type=response.content_type)
-    planned = plan_entries(feed, parsed, index)
-    return parsed, planned, prepare_bodies(feed, planned)
+    return parsed, plan_entries(feed, parsed, index)
 
 
 def _start_worker_processes(count: int) -> ProcessPoolExecutor | None:
     """Worker processes forked now, before this process starts any thread of its own, each
-    loading the entity data while the first requests are on the wire; they ignore Ctrl-C and
+    loading the HTML parser while the first requests are on the wire; they ignore Ctrl-C and
     die with this process (:mod:`store.ingest.worker_processes`). None where fork is not
     available."""
-    return start_worker_processes(count, entities.warm_up)
+    return start_worker_processes(count, _load_html_parser)
+
+
+def _load_html_parser() -> None:
+    import lxml.html  # noqa: F401  (what parse_and_plan spends its first call importing)
 
 
 def _flush_both(library: Library, feed_store: FeedStore) -> None:
@@ -300,15 +292,15 @@ class _RefreshSession:
             )
             return _result(feed, FeedStatus.NOT_MODIFIED)
         index = self.indexes.get(feed.id) or FeedArticleIndex()
-        parsed, planned, prepared = await asyncio.get_running_loop().run_in_executor(
-            self.process_pool or self.pool, parse_and_prepare, feed, response, index
+        parsed, planned = await asyncio.get_running_loop().run_in_executor(
+            self.process_pool or self.pool, parse_and_plan, feed, response, index
         )
         pages: dict[str, tuple[ExtractedArticle, str]] = {}
         page_failures = 0
         if feed.full_text:
             pages, page_failures = await self._fetch_pages(planned)
         title = feed.title or parsed.title
-        new, updated = await self.in_pool(self._save_all, feed, title, planned, pages, prepared)
+        new, updated = await self.in_pool(self._save_all, feed, title, planned, pages)
         self.feed_store.update(
             feed.id,
             title=title,
@@ -359,14 +351,9 @@ class _RefreshSession:
         title: str,
         planned: Sequence[PlannedEntry],
         pages: dict[str, tuple[ExtractedArticle, str]],
-        prepared: Prepared,
     ) -> tuple[int, int]:
         new = updated = 0
-        for item in planned:
-            page, page_url = pages.get(item.article_id, (None, None))
-            _, outcome = save_entry(
-                self.library, feed, title, item, page, page_url, prepared.get(item.article_id)
-            )
+        for _, outcome in save_entries(self.library, feed, title, planned, pages):
             new += outcome is SaveOutcome.NEW
             updated += outcome is SaveOutcome.UPDATED
         self._count_saved(new + updated)

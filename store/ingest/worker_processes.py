@@ -1,6 +1,6 @@
 """Worker processes for a refresh that die with the process that started them.
 
-A command-line refresh parses feeds and extracts entities in forked worker processes. Left
+A command-line refresh parses feeds in forked worker processes. Left
 to themselves they outlive their parent: after ``kill -9`` (or a TERM or HUP) of a
 ``broadsheet refresh`` they wait on their queue for ever, ~60 MB each. And a Ctrl-C reaches
 the whole process group, so each printed its own ``KeyboardInterrupt`` traceback.
@@ -12,7 +12,7 @@ So each worker, before its first task:
   thread looks at its parent's pid once a second and ends the worker when it changed;
 - ends at once if the parent is already gone (it died between the fork and here).
 
-Workers only parse and extract; they write nothing, so a kill costs nothing but the work.
+Workers only parse; they write nothing, so a kill costs nothing but the work.
 """
 
 from __future__ import annotations

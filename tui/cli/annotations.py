@@ -86,8 +86,10 @@ def _day(text: str) -> Any:
 
 
 def _articles(args: argparse.Namespace) -> dict[str, Article]:
-    from tui.cli.common import open_library
+    from tui.cli.common import make_pending_entities, open_library, prepare_home
 
+    if args.entity:
+        make_pending_entities(prepare_home(args))
     with open_library(args, writable=False) as library:
         return {article.id: article for article in library.articles()}
 

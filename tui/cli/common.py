@@ -92,6 +92,27 @@ def open_library(args: argparse.Namespace, *, writable: bool) -> Library:
     return Library(paths, writable=writable)
 
 
+def make_pending_entities(paths: DataPaths) -> None:
+    """Make the entity summaries a refresh left to be made (:mod:`store.entities.pending`),
+    for a command about to read entities; said on a terminal when there are many. Nothing
+    when none wait (one stat); a home this process cannot write keeps them waiting."""
+    from store.db import StoreError
+    from store.entities.pending import complete_pending, pending_token
+
+    if pending_token(paths) is None:
+        return
+
+    def starting(count: int) -> None:
+        if sys.stderr.isatty() and count > 500:
+            warn(f"finding the people, places and organisations of {count:,} new articles…")
+
+    try:
+        with Library(paths, writable=True) as library:
+            complete_pending(library, on_start=starting)
+    except StoreError:
+        return  # read-only, or damaged: the command reads what is there
+
+
 def print_json(value: Any) -> None:
     """Print JSON for scripts: UTF-8, indented, keys in a stable order."""
     write_json(orjson.dumps(value, option=orjson.OPT_INDENT_2))

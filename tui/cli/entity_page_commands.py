@@ -105,8 +105,10 @@ def _catalog(paths: DataPaths) -> EntityCatalog:
     while)."""
     from store.entities.catalog import EntityCatalog
     from store.listing import catch_up_catalog
+    from tui.cli.common import make_pending_entities
     from tui.cli.search_commands import indexing_entities
 
+    make_pending_entities(paths)
     catalog = EntityCatalog(paths.entity_catalog)
     catch_up_catalog(catalog, paths, on_indexing=indexing_entities)
     return catalog

@@ -163,12 +163,13 @@ def run_refresh(args: argparse.Namespace) -> int:
     from store.annotations import HighlightStore
     from store.annotations.sync import highlighted_body_hashes, reanchor_changed
     from store.ingest.refresh import RefreshReport, refresh_feeds
-    from store.ingest.subscriptions import find_feed
     from tui.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error, print_json
 
     with open_stores(args, writable=True) as (library, feed_store):
         chosen: list[Feed] | None = None
         if args.feeds:
+            from store.ingest.subscriptions import find_feed  # (its import is 20 ms)
+
             chosen = []
             for reference in args.feeds:
                 feed = find_feed(feed_store, reference)

@@ -158,7 +158,7 @@ def article_json(article: Article) -> dict[str, Any]:
 
 def run_list(args: argparse.Namespace) -> int:
     from store.listing import listing_json, naming, read_shards, stored_records
-    from tui.cli.common import EXIT_OK, prepare_home, warn, write_json
+    from tui.cli.common import EXIT_OK, make_pending_entities, prepare_home, warn, write_json
 
     # Straight from the shards, without building the library's articles (docs/json.md):
     # at 50,000 articles that is most of the time a listing takes.
@@ -174,6 +174,8 @@ def run_list(args: argparse.Namespace) -> int:
         except QueryError as problem:
             return query_error(text, problem.column, str(problem), EXIT_USAGE)
     paths = prepare_home(args)
+    if args.json or args.entity or query is not None:
+        make_pending_entities(paths)  # the JSON carries entities; --entity and queries ask
     shards = read_shards(paths)
     gc.freeze()  # what was read stays until the command ends: collections need not scan it
     ids: set[str] | None = None
@@ -203,6 +205,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    from store.entities.refresh import is_stale, refresh_article
     from store.restore import missing_text_advice
     from tui.cli.common import (
         EXIT_FAILED,
@@ -216,6 +219,9 @@ def run_show(args: argparse.Namespace) -> int:
     with open_library(args, writable=False) as library:
         article = article_by_prefix(library, args.article_id)
         body = library.read_body(article)
+        if body is not None and is_stale(article):
+            # Its summary is still to be made (store.entities.pending): made here, in memory.
+            article, _ = refresh_article(library, article)
     if body is None:
         # Never an empty article with exit 0. Nothing is fetched here: `show` only reads.
         return error(

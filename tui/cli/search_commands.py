@@ -83,7 +83,15 @@ def run_search(args: argparse.Namespace) -> int:
         search,
     )
     from store.text import display_line
-    from tui.cli.common import EXIT_OK, EXIT_USAGE, prepare_home, print_json, say, warn
+    from tui.cli.common import (
+        EXIT_OK,
+        EXIT_USAGE,
+        make_pending_entities,
+        prepare_home,
+        print_json,
+        say,
+        warn,
+    )
 
     text = " ".join(args.query)
     try:
@@ -91,6 +99,7 @@ def run_search(args: argparse.Namespace) -> int:
     except QueryError as problem:
         return query_error(text, problem.column, str(problem), EXIT_USAGE)
     paths = prepare_home(args)
+    make_pending_entities(paths)  # entity: in a query, and the entities of each hit
     if args.save is not None:
         _save(paths, args.save, text)
     limit = args.limit or None

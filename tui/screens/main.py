@@ -26,6 +26,7 @@ from textual.worker import Worker
 
 from store.annotations import Highlight, HighlightStore
 from store.db import StoreError
+from store.entities.pending import clear_if_unchanged, pending_token
 from store.entities.refresh import is_stale, refresh_article, refresh_stale
 from store.library import Library
 from store.listing import catch_up_catalog
@@ -129,6 +130,8 @@ class MainScreen(HighlightWrites, ReadStateWrites, FeedActions, SearchActions, E
         """The id of the article the reader shows, or is loading to show."""
         self._polling = False
         self._look_again: bool | None = None
+        self._migrating = False
+        self._migrate_again = False
         """A look asked for while one ran (and whether thorough): taken when it ends."""
         self._home_changes = HomeChanges(self, library.paths, self.poll_store)
         self._refresh_timer: Timer | None = None
@@ -146,6 +149,11 @@ class MainScreen(HighlightWrites, ReadStateWrites, FeedActions, SearchActions, E
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_failed_worker(self, event)
+        if event.worker.group == "entities" and event.worker.is_finished:
+            self._migrating = False
+            if self._migrate_again:
+                self._migrate_again = False
+                self.make_stale_summaries()
         if event.worker.group == "poll" and event.worker.is_finished:
             self._polling = False
             if self._look_again is not None:
@@ -246,15 +254,24 @@ class MainScreen(HighlightWrites, ReadStateWrites, FeedActions, SearchActions, E
         # Which articles name what comes from the catalog on disk (our flushes and other
         # processes' keep it current); only shards written behind its back are read here.
         catch_up_catalog(self.library.catalog, self.library.paths)
-        self.post_message(EntityCatalogReady())
-        if any(is_stale(article) for article in articles):
-            self.migrate_entities()
+        self.post_message(EntityCatalogReady(any(is_stale(article) for article in articles)))
 
     @on(EntityCatalogReady)
-    def _entity_catalog_ready(self) -> None:
+    def _entity_catalog_ready(self, event: EntityCatalogReady) -> None:
         self._catalog_ready = True
         if self.entity_filter is not None:
             self._show_filtered()
+        if event.summaries_stale:
+            self.make_stale_summaries()
+
+    def make_stale_summaries(self) -> None:
+        """Start the background pass over stale summaries, or, when one is running, have it
+        run again once it ends (it reads the list of articles as it was when it began)."""
+        if self._migrating:
+            self._migrate_again = True
+            return
+        self._migrating = True
+        self.migrate_entities()
 
     @work(
         thread=True,
@@ -264,11 +281,15 @@ class MainScreen(HighlightWrites, ReadStateWrites, FeedActions, SearchActions, E
         description="update stale entity summaries",
     )
     def migrate_entities(self) -> None:
-        """Bring entity summaries an older extractor made up to date, newest first, in the
-        background: the app is usable meanwhile and the sidebar fills in as batches land."""
+        """Make the entity summaries that are stale (an older extractor's) or still to be
+        made (a refresh's, here or in another process), newest first, in the background: the
+        app is usable meanwhile and the sidebar fills in as batches land."""
+        waiting = pending_token(self.library.paths)
         for batch in refresh_stale(self.library):
             self.library.flush()
             self.post_message(ArticlesChanged(batch))
+        if waiting is not None:
+            clear_if_unchanged(self.library.paths, waiting)
 
     @on(ArticlesChanged)
     def _articles_changed(self, event: ArticlesChanged) -> None:
@@ -285,6 +306,8 @@ class MainScreen(HighlightWrites, ReadStateWrites, FeedActions, SearchActions, E
                 kept = sorted([*kept, *arrived], key=lambda a: (a.sort_key, a.id), reverse=True)
             self.articles = kept
         self.recount_saved_searches()
+        if self._catalog_ready and any(is_stale(article) for article in event.updated):
+            self.make_stale_summaries()  # another process's refresh left them to be made
         if self.current is not None and self.current.id in by_id:
             updated = by_id[self.current.id]
             if updated.entities is ENTITIES_NOT_LOADED:
