@@ -120,3 +120,23 @@ async def test_an_entity_filter_keeps_the_top_borders_level(at_120: Pilot[None])
     article_list = screen.query_one(ArticleList)
     assert article_list.region.y == screen.query_one("#reader-frame").region.y
     assert "Esc shows all" in str(article_list.border_subtitle)
+
+
+async def test_two_panes_leave_the_screen_unmarked_while_reading(at_120: Pilot[None]) -> None:
+    # The class that swaps the one pane restyles every widget on the screen when it changes:
+    # with two panes it would do nothing but that, on every open.
+    pilot = at_120
+    await pilot.press("enter")
+    await settle(pilot)
+    assert pilot.app.focused is pilot.app.screen.query_one(ArticleReader)
+    assert not pilot.app.screen.has_class("-reading")
+
+
+async def test_narrowing_while_reading_shows_the_reader(at_120: Pilot[None]) -> None:
+    pilot = at_120
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.resize_terminal(40, 24)
+    await settle(pilot)
+    assert shown(pilot, "#reader-pane") is not None
+    assert shown(pilot, "#list-pane") is None
