@@ -277,3 +277,19 @@ async def test_moving_focus_back_and_forth_leaves_no_footer_keys_behind(app: Bro
         bound = [node for pairs in watchers.values() for node, _ in pairs]
         assert bound and all(node.is_attached for node in bound)
         assert len(bound) <= len(footer.query(FooterKey))
+
+
+async def test_the_keys_the_footer_drops_keep_no_rendered_lines(app: BroadsheetApp) -> None:
+    """Textual's StylesCache.get_inner_outer is an lru_cache on a method: its 1,024 entries
+    keep the styles cache of every key that painted, with its lines (~10 MB over the first
+    hundred opens). The keys LeanFooter drops go with their lines emptied."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        footer = pilot.app.screen.query_one(LeanFooter)
+        shown = list(footer.query(FooterKey))
+        assert shown and any(key._styles_cache._cache for key in shown)  # they painted
+        await pilot.press("enter")
+        await settle(pilot)
+        dropped = [key for key in shown if not key.is_attached]
+        assert dropped
+        assert not any(key._styles_cache._cache for key in dropped)
