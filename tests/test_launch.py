@@ -5,12 +5,16 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+import pytest
 from textual.worker import WorkerCancelled
 
+import tui.launch
 from store.annotations import HighlightStore
+from store.db import StoreError
 from store.library import Library
 from store.paths import DataPaths
 from tui.app import BroadsheetApp
+from tui.launch import OpenedHome
 
 DAMAGED = b'{"highlights": {"1": {"id": '
 
@@ -49,3 +53,16 @@ def test_an_unread_store_is_never_compacted_over(paths: DataPaths) -> None:
     paths.annotations_db.with_suffix(".journal").write_bytes(b"x" * 2_000_000)
     HighlightStore(paths, load=False).close()
     assert paths.annotations_db.with_suffix(".journal").read_bytes() == b"x" * 2_000_000
+
+
+def test_what_stops_the_home_opening_in_its_thread_is_said_by_the_launcher(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The library opens in a thread while the UI's modules load: its failure still ends the
+    # start with one line and exit 1, in the caller.
+    def refuse(paths: DataPaths) -> OpenedHome:
+        raise StoreError(f"{paths.home} is held by a test")
+
+    monkeypatch.setattr(tui.launch, "open_home", refuse)
+    assert tui.launch.run_app(str(isolated_home)) == 1
+    assert capsys.readouterr().err == f"broadsheet: {isolated_home} is held by a test\n"

@@ -130,9 +130,10 @@ class MainScreen(HighlightWrites, ReadStateWrites, FeedActions, SearchActions, E
         """The id of the article the reader shows, or is loading to show."""
         self._polling = False
         self._look_again: bool | None = None
+        """A look asked for while one ran (and whether thorough): taken when it ends."""
         self._migrating = False
         self._migrate_again = False
-        """A look asked for while one ran (and whether thorough): taken when it ends."""
+        """A pass over stale summaries asked for while one ran: taken when it ends."""
         self._home_changes = HomeChanges(self, library.paths, self.poll_store)
         self._refresh_timer: Timer | None = None
 
