@@ -29,11 +29,16 @@ def article(number: int) -> tuple[Article, str]:
     )  # fmt: skip
 
 
-async def test_what_another_process_writes_appears_in_an_open_app(tmp_path: Path) -> None:
+def home_with(tmp_path: Path, *numbers: int) -> DataPaths:
     paths = DataPaths(tmp_path / "home")
     with Library(paths) as library:
-        for number in range(1, 4):
+        for number in numbers:
             library.save(*article(number))
+    return paths
+
+
+async def test_what_another_process_writes_appears_in_an_open_app(tmp_path: Path) -> None:
+    paths = home_with(tmp_path, 1, 2, 3)
     app = open_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -55,9 +60,7 @@ async def test_what_another_process_writes_appears_in_an_open_app(tmp_path: Path
 async def test_entities_another_process_left_to_be_made_are_made_by_the_open_app(
     tmp_path: Path,
 ) -> None:
-    paths = DataPaths(tmp_path / "home")
-    with Library(paths) as library:
-        library.save(*article(1))
+    paths = home_with(tmp_path, 1)
     app = open_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -83,9 +86,7 @@ async def test_an_open_app_is_told_of_changes_rather_than_looking_on_a_timer(
 ) -> None:
     # No timer to fall back on: what arrives can only have come from the kernel's notice.
     monkeypatch.setattr(home_changes, "POLL_SECONDS", 3600.0)
-    paths = DataPaths(tmp_path / "home")
-    with Library(paths) as library:
-        library.save(*article(1))
+    paths = home_with(tmp_path, 1)
     app = open_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -102,10 +103,7 @@ async def test_an_open_app_is_told_of_changes_rather_than_looking_on_a_timer(
 
 
 async def test_two_apps_mark_and_highlight_on_one_home(tmp_path: Path) -> None:
-    paths = DataPaths(tmp_path / "home")
-    with Library(paths) as library:
-        for number in range(1, 3):
-            library.save(*article(number))
+    paths = home_with(tmp_path, 1, 2)
     first, second = open_app(paths), open_app(paths)
     async with first.run_test(size=(120, 40)) as one, second.run_test(size=(120, 40)) as two:
         await settle(one)
