@@ -327,8 +327,8 @@ class Library(ClosedOnExit):
 
         The article's ``body_hash``, ``word_count`` and entity summary are derived from ``body``
         here, so callers cannot store metadata that disagrees with the text. A caller that
-        already ran ``entities.summarize(entities.extract(body), title)`` elsewhere (a refresh
-        does, in worker processes) passes the result as ``entity_summary``.
+        already ran ``entities.summarize(entities.extract(body), title)`` elsewhere passes
+        the result as ``entity_summary``.
 
         ``entities_later`` (a refresh) stores a new or changed text with no summary yet, as
         a stale one (:mod:`store.entities.pending`): it is made after the refresh, by the app

@@ -1,7 +1,7 @@
 """Entity summaries a refresh leaves to be made afterwards.
 
-Extracting entities is most of a refresh's CPU (about 0.25 ms an article), and nothing in a
-refresh needs them, so a refresh stores new and changed texts with no summary
+Extracting entities was about half of a refresh's CPU (~0.25 ms an article), and nothing in
+a refresh needs them, so a refresh stores new and changed texts with no summary
 (:data:`~store.models.PENDING_ENTITIES_VERSION`, which reads as stale) and leaves a marker
 file in ``derived/``. They are made afterwards by whoever reads entities first:
 
@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 
 from store import entities
 from store.db import write_atomically
-from store.entities.correction_store import read_corrections
 from store.paths import DataPaths
 
 if TYPE_CHECKING:
@@ -70,14 +69,12 @@ def complete_pending(library: Library, on_start: Callable[[int], None] | None = 
     stale = [article for article in library.articles() if article.entities_version != version]
     if stale and on_start is not None:
         on_start(len(stale))
-    corrections = read_corrections(library.paths)
+    # Imported here: store.entities.refresh imports the library, which imports this module.
+    from store.entities.refresh import summarized
+
     for done, article in enumerate(stale, 1):
         body = library.read_body(article)
-        summary = (
-            entities.summarize(corrections.split_mentions(entities.extract(body)), article.title)
-            if body is not None
-            else ()
-        )
+        summary = summarized(library, entities.extract(body), article.title) if body else ()
         current = library.get(article.id)
         if current is not None and (current.entities_version, current.body_hash) == (
             article.entities_version,

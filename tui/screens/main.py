@@ -323,10 +323,12 @@ class MainScreen(HighlightWrites, ReadStateWrites, FeedActions, SearchActions, E
         if not by_id or len(by_id) > IN_PLACE_CHANGES:
             return False
         articles = self.articles
-        found = [_position(articles, article) for article in by_id.values()]
-        if None in found:
-            return False  # one has arrived: the list is rebuilt in order
-        positions = [position for position in found if position is not None]
+        positions = []
+        for article in by_id.values():
+            position = _position(articles, article)
+            if position is None:
+                return False  # one has arrived: the list is rebuilt in order
+            positions.append(position)
         for position in positions:
             articles[position] = by_id[articles[position].id]
         self.articles = articles  # always_update: the list pane takes the change
