@@ -44,6 +44,10 @@ from store.text import content_hash
 
 SCHEMA_VERSION = 1
 _BUSY_TIMEOUT_SECONDS = 10.0
+# SQLite's page cache, per connection. Its default (2 MB) fills as a reader opens article
+# after article, each text read once: memory that grows for nothing the OS's cache of the
+# file would not give. The tree's inner pages, read on every lookup, fit in this.
+PAGE_CACHE_KIB = 256
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS body (hash TEXT PRIMARY KEY, text TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -119,6 +123,7 @@ class BodyStore(ClosedOnExit):
         try:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
             for statement in _SCHEMA:
                 connection.execute(statement)
         except sqlite3.DatabaseError:
@@ -139,6 +144,7 @@ class BodyStore(ClosedOnExit):
                     isolation_level=None, check_same_thread=False,
                 )  # fmt: skip
                 connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                connection.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
                 return connection
             except sqlite3.Error as error:
                 problem = error

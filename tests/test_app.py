@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import AsyncIterator
 
 import pytest
@@ -279,17 +281,20 @@ async def test_moving_focus_back_and_forth_leaves_no_footer_keys_behind(app: Bro
         assert len(bound) <= len(footer.query(FooterKey))
 
 
-async def test_the_keys_the_footer_drops_keep_no_rendered_lines(app: BroadsheetApp) -> None:
-    """Textual's StylesCache.get_inner_outer is an lru_cache on a method: its 1,024 entries
-    keep the styles cache of every key that painted, with its lines (~10 MB over the first
-    hundred opens). The keys LeanFooter drops go with their lines emptied."""
+async def test_widgets_that_painted_and_went_are_not_kept(app: BroadsheetApp) -> None:
+    """Textual's StylesCache.get_inner_outer is an lru_cache on a method (textual#6665): its
+    1,024 entries kept the styles cache of every widget that painted, with its lines, until
+    newer ones pushed them out (megabytes over the first hundred opens)."""
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         footer = pilot.app.screen.query_one(LeanFooter)
         shown = list(footer.query(FooterKey))
         assert shown and any(key._styles_cache._cache for key in shown)  # they painted
+        refs = [(weakref.ref(key), weakref.ref(key._styles_cache)) for key in shown]
+        del shown
         await pilot.press("enter")
         await settle(pilot)
-        dropped = [key for key in shown if not key.is_attached]
-        assert dropped
-        assert not any(key._styles_cache._cache for key in dropped)
+        gc.collect()
+        gone = [cache for key, cache in refs if key() is None]
+        assert gone  # the footer dropped keys, and nothing keeps them
+        assert all(cache() is None for cache in gone)  # nor the lines they painted

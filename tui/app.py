@@ -28,6 +28,7 @@ from store.models import Article
 from store.restore import fetch_missing_text, missing_text_advice
 from store.settings import load_settings
 from store.text import display_line, strip_controls
+from tui import styles_cache_fix
 from tui.links import Launcher, has_local_display, opener_command, usable_link
 from tui.messages import (
     ArticlesChanged,
@@ -72,6 +73,7 @@ class BroadsheetApp(App[None]):
     ) -> None:
         """``notices``: what the store said while the home was opened (damage found, and
         what was recovered), shown once the app is up."""
+        styles_cache_fix.install()
         super().__init__()
         self.library = library
         self.highlights = highlights

@@ -7,7 +7,8 @@
   subdivisions (pycountry), cities of 15,000 people or more with their English other names
   ("Seville", "Cologne"), continents and US states (GeoNames), and rivers, seas, mountains
   and regions (WordNet): some 43,000 spellings, looked up in the file, not held in memory;
-- people: the 15,000 or so plain given names common in nomquamgender's sources;
+- people: the 15,000 or so plain given names common in nomquamgender's sources, also looked
+  up in the file (as a set in memory they took 1.3 MB, most of the gazetteer's footprint);
 - roles: the titles nameparser recognises ("president", "minister", "coach");
 - organisations: the companies of the large stock indices (pytickersymbols), the company
   names in cspell's dictionary, and the institutions WordNet names, each spelling with its
@@ -72,11 +73,11 @@ class GazetteerMissing(RuntimeError):
 
 
 class Gazetteer:
-    """Places looked up in the file; demonyms, given names and titles held in memory."""
+    """Places, organisations and given names looked up in the file; demonyms and titles held
+    in memory."""
 
     demonyms: dict[str, str]
     """A nationality or demonym (also plural) to its canonical singular form."""
-    given_names: frozenset[str]
     titles: frozenset[str]
     """Lower-case role words."""
 
@@ -89,7 +90,6 @@ class Gazetteer:
             if version != FORMAT:
                 raise GazetteerMissing(f"{path} is format {version}, not {FORMAT}: reinstall")
             self.demonyms = dict(connection.execute("SELECT name, canonical FROM demonym"))
-            self.given_names = _given_names(connection)
             self.titles = _titles(connection, self.demonyms)
         except sqlite3.Error as error:
             raise GazetteerMissing(f"cannot read the gazetteer {path}: {error}") from error
@@ -97,6 +97,9 @@ class Gazetteer:
         self._cached_lookup = functools.lru_cache(maxsize=LOOKUP_CACHE_SIZE)(self._lookup)
         self._cached_organisation = functools.lru_cache(maxsize=LOOKUP_CACHE_SIZE)(
             self._lookup_organisation
+        )
+        self._cached_given_name = functools.lru_cache(maxsize=LOOKUP_CACHE_SIZE)(
+            self._lookup_given_name
         )
 
     def place(self, name: str) -> Place | None:
@@ -131,6 +134,24 @@ class Gazetteer:
         )
         return None if row is None else Organisation(row[0], bool(row[1]))
 
+    def is_given_name(self, word: str) -> bool:
+        """``"Maria"`` is; ``"maria"``, ``"MARIA"``, and words such as ``"May"`` or ``"Will"``
+        that are also ordinary words, are not."""
+        return self._cached_given_name(word)
+
+    def _lookup_given_name(self, word: str) -> bool:
+        lower = word.lower()
+        if word != lower.capitalize() or lower in vocabulary.FUNCTION_WORDS:
+            return False
+        if word in vocabulary.WEEKDAYS_AND_MONTHS:
+            return False
+        row = (
+            self._connection()
+            .execute("SELECT 1 FROM given_name WHERE name = ?", (lower,))
+            .fetchone()
+        )
+        return row is not None
+
     def _connection(self) -> sqlite3.Connection:
         local = self._local
         if getattr(local, "pid", None) != os.getpid():  # a new thread, or a forked child
@@ -152,16 +173,6 @@ def _usable_name(name: str) -> bool:
         return False
     first_word = words[0]
     return not (first_word[1:].islower() and first_word.lower() in vocabulary.FUNCTION_WORDS)
-
-
-def _given_names(connection: sqlite3.Connection) -> frozenset[str]:
-    excluded = vocabulary.FUNCTION_WORDS
-    return frozenset(
-        capitalized
-        for (name,) in connection.execute("SELECT name FROM given_name")
-        if name not in excluded
-        and (capitalized := name.capitalize()) not in vocabulary.WEEKDAYS_AND_MONTHS
-    )
 
 
 def _titles(connection: sqlite3.Connection, demonyms: dict[str, str]) -> frozenset[str]:

@@ -171,7 +171,7 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         place = gaz.place(name.title())
         if place is not None:
             return make("PLACE", place.key)
-        if name.title() in gaz.given_names:
+        if gaz.is_given_name(name.title()):
             return []
     if initial and count > 1 and vocab.ORG_BEFORE.search(f"{words[0]} "):
         # "Rivals Tata Consultancy Services report": the cue that opens the sentence is not
@@ -256,7 +256,7 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         return [Candidate(start, end, name, "ORG", name, count, tentative=True)]
     named = [word for word in words if not _INITIAL.match(word) and word not in _NAME_SUFFIXES]
     if (
-        (words[0] in gaz.given_names or (_initials(words[0], gaz) and len(named) >= 1))
+        (gaz.is_given_name(words[0]) or (_initials(words[0], gaz) and len(named) >= 1))
         and words[0] not in vocab.ARTICLES
         and (1 <= len(named) <= 3 or (len(named) > 3 and len(tokens) > count))
         and count >= 2
@@ -365,7 +365,7 @@ def _split_person_of(tokens: list[Token], gaz: Gazetteer) -> list[list[Token]] |
             before = [t.text for t in tokens[:index] if not t.connector]
             if (
                 len(before) >= 2
-                and (before[0] in gaz.given_names or _is_title(before[0], gaz))
+                and (gaz.is_given_name(before[0]) or _is_title(before[0], gaz))
                 and before[0] not in vocab.ORG_OPENERS
                 and before[-1] not in vocab.ORG_HEADS
             ):
@@ -526,7 +526,7 @@ def _initials(word: str, gaz: Gazetteer) -> bool:
 
 def _known_word(word: str, gaz: Gazetteer) -> bool:
     return (
-        word in gaz.given_names
+        gaz.is_given_name(word)
         or gaz.place(word) is not None
         or word in gaz.demonyms
         or _is_title(word, gaz)

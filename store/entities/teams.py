@@ -63,7 +63,7 @@ def _place_and_nickname(name: str, gaz: Gazetteer) -> bool:
     last = words[-1]
     if not (2 <= len(words) <= 4 and last.endswith("s") and not last.endswith("ss")):
         return False
-    if words[0] in gaz.given_names or last in vocab.PLACE_FEATURES or gaz.place(name):
+    if gaz.is_given_name(words[0]) or last in vocab.PLACE_FEATURES or gaz.place(name):
         return False
     return any(
         gaz.place(" ".join(words[:cut])) is not None
