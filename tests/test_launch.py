@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,28 @@ def test_what_stops_the_home_opening_in_its_thread_is_said_by_the_launcher(
     monkeypatch.setattr(tui.launch, "open_home", refuse)
     assert tui.launch.run_app(str(isolated_home)) == 1
     assert capsys.readouterr().err == f"broadsheet: {isolated_home} is held by a test\n"
+
+
+def test_a_new_home_starts_with_the_seeds_and_a_known_one_without_their_parsers(
+    isolated_home: Path,
+) -> None:
+    """The seed parsers (Markdown, lxml: ~6 MB resident) are loaded only for a new home."""
+    code = (
+        "import sys\n"
+        "from store.paths import DataPaths\n"
+        "from tui.launch import open_home\n"
+        f"opened = open_home(DataPaths(__import__('pathlib').Path({str(isolated_home)!r})))\n"
+        "print(len(opened.library), 'store.ingest.seeds' in sys.modules)\n"
+        "opened.highlights.close(); opened.library.close()\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    runs = [
+        subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+        for _ in range(2)
+    ]
+    assert [run.returncode for run in runs] == [0, 0], runs[0].stderr + runs[1].stderr
+    (first_count, first_parsers), (second_count, second_parsers) = (
+        run.stdout.split() for run in runs
+    )
+    assert int(first_count) > 0 and first_parsers == "True"  # the bundled seeds, imported
+    assert second_count == first_count and second_parsers == "False"

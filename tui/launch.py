@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from store.annotations import HighlightStore
 from store.db import StoreError, can_write
-from store.ingest.importer import import_bundled_seeds_on_first_run
 from store.library import Library
 from store.paths import DataPaths, resolve_home
 from store.restore import restore_highlighted_articles
@@ -93,7 +92,11 @@ def open_home(paths: DataPaths) -> OpenedHome:
         # Read once the list is painted (MainScreen.load_articles); damage stops the app then.
         highlights = HighlightStore(paths, load=False)
         try:
-            if writable:
+            if writable and not paths.articles_dir.exists():
+                # Only a new home needs the seed parsers: ~6 MB of modules (Markdown, lxml)
+                # that would otherwise stay resident for the session.
+                from store.ingest.importer import import_bundled_seeds_on_first_run
+
                 import_bundled_seeds_on_first_run(library)
                 if library.recovered_from is not None:
                     notices += _restore_highlighted(library, highlights)
