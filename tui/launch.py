@@ -98,8 +98,8 @@ def open_home(paths: DataPaths) -> OpenedHome:
                 from store.ingest.importer import import_bundled_seeds_on_first_run
 
                 import_bundled_seeds_on_first_run(library)
-                if library.recovered_from is not None:
-                    notices += _restore_highlighted(library, highlights)
+            if writable and library.recovered_from is not None:
+                notices += _restore_highlighted(library, highlights)
         except BaseException:
             highlights.close()
             library.close()
