@@ -51,6 +51,7 @@ from store.models import ENTITIES_NOT_LOADED, PENDING_ENTITIES_VERSION, Article,
 from store.paths import SHARD_COUNT, DataPaths, shard_of
 from store.read_state import UNREAD, ReadState, ReadStateStore
 from store.recovery import check_fields, say, say_damaged_record
+from store.snapshot import Row, article_from_row, read_snapshot, write_snapshot
 from store.structure import TextStructure
 from store.table_file import Record, TableFile, read_documents
 from store.text import word_count
@@ -168,6 +169,9 @@ class Library(ClosedOnExit):
             for number in range(SHARD_COUNT)
         ]
         self._directory_signature: FileSignature | None = None
+        self._snapshot_signatures: dict[int, FileSignature] = {}
+        """Each shard's signature as the quick-start copy on disk has it (as far as we know)."""
+        self._wrote_shards = False
         self._looks = 0
         self._entities_deferred = False
         """A save left an entity summary to be made: the next flush says so on disk."""
@@ -212,8 +216,16 @@ class Library(ClosedOnExit):
         # here makes cycles, so it waits until the load is done.
         collecting = gc.isenabled()
         gc.disable()
+        # The app's quick start (store.snapshot): shards unchanged since the copy was made
+        # are taken from it, the others read from their JSON.
+        snapshot = {} if self.keep_entities else read_snapshot(self.paths.shard_snapshot)
+        self._snapshot_signatures = {number: rows[0] for number, rows in snapshot.items()}
         try:
             for number, shard in enumerate(self._shards):
+                copied = snapshot.get(number)
+                if copied is not None and copied[0] == signature_of(shard.path):
+                    shard.adopt(self._from_rows(copied[1]), copied[0])
+                    continue
                 try:
                     shard.load()
                 except CorruptStoreError as problem:
@@ -224,6 +236,34 @@ class Library(ClosedOnExit):
         self._mirror_complete = not self.writable or self.bodies.mirror_complete()
         if not self._mirror_complete and (len(self) or self._has_damaged_records()):
             self._copy_all_to_mirror()
+
+    def _from_rows(self, rows: list[Row]) -> dict[str, Article]:
+        get_state = self.read_state.get
+        articles: dict[str, Article] = {}
+        for row in rows:
+            state = get_state(row[0])
+            article = article_from_row(row, state.read, state.starred, ENTITIES_NOT_LOADED)
+            articles[article.id] = article
+        return articles
+
+    def keep_snapshot(self) -> bool:
+        """Write the quick-start copy (store.snapshot) again if a shard changed since it was
+        made; whether it was written."""
+        if not self.writable:
+            return False
+        with self._lock:
+            shards = [
+                (number, signature, list(shard.records.values()))
+                for number, shard in enumerate(self._shards)
+                if (signature := shard.signature) is not None
+                and not (shard.dirty or shard.damaged_records or shard.damaged_file)
+            ]
+            signatures = {number: signature for number, signature, _ in shards}
+            if signatures == self._snapshot_signatures:
+                return False
+            self._snapshot_signatures = signatures
+        write_snapshot(self.paths.shard_snapshot, shards)
+        return True
 
     def _has_damaged_records(self) -> bool:
         return any(shard.damaged_records for shard in self._shards)
@@ -435,6 +475,7 @@ class Library(ClosedOnExit):
             dirty = [(number, shard) for number, shard in enumerate(self._shards) if shard.dirty]
             if not (dirty or force):
                 return
+            self._wrote_shards = True
             from store.search import ShardWrite  # see __init__
 
             # The bodies the new metadata names reach the disk before it does.
@@ -567,6 +608,10 @@ class Library(ClosedOnExit):
     def close(self) -> None:
         with self._lock:
             self.flush()
+            # The app's next start reads the copy, not the shards we wrote: a refresh from
+            # cron would otherwise make it read every shard's JSON (~0.3 s more at 50,000).
+            if self._wrote_shards or not self.keep_entities:
+                self.keep_snapshot()
             self.read_state.close()
             self.catalog.close()
             self.search_index.close()

@@ -118,6 +118,11 @@ class DataPaths:
         return self.derived_dir / "entities-pending"
 
     @property
+    def shard_snapshot(self) -> Path:
+        """The metadata shards as the app reads them, for a quick start (store.snapshot)."""
+        return self.derived_dir / "articles.snapshot"
+
+    @property
     def search_index(self) -> Path:
         """Every article's words, for search (SQLite FTS5)."""
         return self.derived_dir / "search.sqlite"

@@ -157,6 +157,14 @@ class TableFile(Generic[T]):
             self._signature = signature
             self.damaged_file = None
 
+    def adopt(self, records: dict[str, T], signature: FileSignature) -> None:
+        """Take ``records`` as what the file with ``signature`` holds, without reading it (a
+        quick-start copy made from it, see store.snapshot)."""
+        with self._lock:
+            self.records = records
+            self._signature = signature
+            self.damaged_file = None
+
     def _decoded(
         self, documents: Iterable[tuple[str, Record]], *, copy: bool = False
     ) -> dict[str, T]:

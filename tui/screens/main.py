@@ -243,6 +243,13 @@ class MainScreen(HighlightWrites, ReadStateWrites, FeedActions, SearchActions, E
         self.prepare_entities(articles)
         self.prepare_search()
         self.load_saved_searches()
+        self.keep_snapshot()
+
+    @work(thread=True, group="snapshot", exit_on_error=False, description="keep a quick start")
+    def keep_snapshot(self) -> None:
+        # When a shard was read from its JSON (it changed since the last start), the copy the
+        # next start reads instead is made again (store.snapshot).
+        self.library.keep_snapshot()
 
     @work(
         thread=True,
