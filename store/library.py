@@ -22,7 +22,7 @@ import gc
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
@@ -92,11 +92,13 @@ def encode_article(article: Article) -> Record:
     return record
 
 
-def listable_records(paths: DataPaths, number: int) -> list[Record]:
-    """One shard's stored records as they are, for a listing read without a library
-    (:mod:`store.listing`): a record of the wrong shape named and left out, and a damaged
-    shard read as a read-only library reads it (what it still holds, and the copy in
-    ``bodies.sqlite``), without touching the file."""
+def listable_records(
+    paths: DataPaths, number: int, only: Collection[str] | None = None
+) -> list[Record]:
+    """One shard's stored records as they are (those whose ids are in ``only``, when given),
+    for a listing read without a library (:mod:`store.listing`): a record of the wrong shape
+    named and left out, and a damaged shard read as a read-only library reads it (what it
+    still holds, and the copy in ``bodies.sqlite``), without touching the file."""
     path = paths.article_shard(number)
     try:
         stored = AtomicJSONStorage(path).read() or {}
@@ -111,6 +113,8 @@ def listable_records(paths: DataPaths, number: int) -> list[Record]:
             f"copy in {paths.bodies_db.name}); any command that writes rebuilds it")  # fmt: skip
     records: list[Record] = []
     for document_id, document in documents:
+        if only is not None and (not isinstance(document, dict) or document.get("id") not in only):
+            continue
         try:
             if not isinstance(document, dict):
                 raise ValueError("it is not an object")

@@ -41,10 +41,14 @@ class ShardRecords:
 
 
 def read_shards(
-    paths: DataPaths, numbers: Iterable[int] = range(SHARD_COUNT)
+    paths: DataPaths,
+    numbers: Iterable[int] = range(SHARD_COUNT),
+    only: Collection[str] | None = None,
 ) -> list[ShardRecords]:
     """The shards' records as stored (no read state), every shard unless ``numbers`` says
-    which. A damaged shard gives what can still be read of it (see ``listable_records``)."""
+    which, and only the records whose ids are in ``only`` when it is given (the others are
+    let go shard by shard, never all held at once). A damaged shard gives what can still be
+    read of it (see ``listable_records``)."""
     shards = []
     collecting = gc.isenabled()
     gc.disable()  # as in Library: fifty thousand dicts make no cycles
@@ -57,7 +61,7 @@ def read_shards(
                 signature = signature_of(path)
                 # Read as TinyDB reads it, through its storage: ``Table.all()`` would first
                 # copy each of 50,000 records into a ``Document``. Damage is said, not fatal.
-                records = listable_records(paths, number)
+                records = listable_records(paths, number, only)
                 if signature_of(path) == signature:
                     break
             shards.append(ShardRecords(number, signature, records))
@@ -151,14 +155,14 @@ def catch_up_catalog(
 
 def naming(
     paths: DataPaths,
-    shards: Sequence[ShardRecords],
+    shards: Sequence[ShardRecords] | None,
     name: str,
     *,
     on_indexing: Callable[[int], None] | None = None,
 ) -> tuple[list[str], set[str]]:
     """The entity keys ``name`` means and the ids of the articles that name them, from the
     entity catalog, first brought up to date with ``shards`` (``on_indexing`` as in
-    :func:`catch_up_catalog`)."""
+    :func:`catch_up_catalog`; without ``shards``, it reads the ones it must)."""
     with EntityCatalog(paths.entity_catalog) as catalog:
         catch_up_catalog(catalog, paths, shards, on_indexing=on_indexing)
         keys = catalog.resolve(name)

@@ -176,23 +176,26 @@ def run_list(args: argparse.Namespace) -> int:
     paths = prepare_home(args)
     if args.json or args.entity or query is not None:
         make_pending_entities(paths)  # the JSON carries entities; --entity and queries ask
-    shards = read_shards(paths)
-    gc.freeze()  # what was read stays until the command ends: collections need not scan it
     ids: set[str] | None = None
-    if query is not None:
-        from tui.cli.search_commands import articles_found
-
-        ids = articles_found(paths, query, shards)
+    naming_ids: set[str] | None = None
     if args.entity:
 
         def indexing(articles: int) -> None:
             if sys.stderr.isatty() and articles > 1000:
                 warn(f"indexing the entities of {articles:,} articles (once)…")
 
-        keys, naming_ids = naming(paths, shards, args.entity, on_indexing=indexing)
-        ids = naming_ids if ids is None else ids & naming_ids
+        # The catalog first: then only the articles it names are kept of each shard read.
+        keys, naming_ids = naming(paths, None, args.entity, on_indexing=indexing)
         if not keys:
             warn(f"no article names {args.entity!r}")
+    shards = read_shards(paths, only=naming_ids if query is None else None)
+    gc.freeze()  # what was read stays until the command ends: collections need not scan it
+    if query is not None:
+        from tui.cli.search_commands import articles_found
+
+        ids = articles_found(paths, query, shards)
+    if naming_ids is not None:
+        ids = naming_ids if ids is None else ids & naming_ids
     records = [r for r in stored_records(paths, shards, ids) if not (args.unread and r["read"])]
     if args.json:
         write_json(listing_json(records))
