@@ -11,6 +11,14 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+PAGE_CACHE_KIB = 512
+"""SQLite's page cache per connection, between writes. Its default (2 MB) filled as the app
+opened article after article, each asking the catalog about other names: memory that grew
+for reads the OS's cache of the file serves about as fast."""
+WRITE_PAGE_CACHE_KIB = 2000
+"""During a write transaction: SQLite's default. With 512 KB, building the catalog of
+50,000 articles took 8.2 s rather than 6.7 s (index pages spilled and read again)."""
+
 
 def open_derived(
     where: Path | str, schema: str, version: int, timeout: float
@@ -24,6 +32,7 @@ def open_derived(
     try:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
         if _version(connection) != version:
             with transaction(connection):
                 if _version(connection) != version:  # not made while we waited
@@ -47,14 +56,20 @@ def delete_files(path: Path) -> None:
 
 @contextlib.contextmanager
 def transaction(connection: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction, taken at once (so two writers queue rather than deadlock)."""
-    connection.execute("BEGIN IMMEDIATE")
+    """One write transaction, taken at once (so two writers queue rather than deadlock),
+    with a larger page cache while it lasts, let go after."""
+    connection.execute(f"PRAGMA cache_size=-{WRITE_PAGE_CACHE_KIB}")
     try:
-        yield
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+    finally:
+        connection.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
+        connection.execute("PRAGMA shrink_memory")
 
 
 def _version(connection: sqlite3.Connection) -> int:

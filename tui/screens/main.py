@@ -24,6 +24,7 @@ from textual.reactive import var
 from textual.timer import Timer
 from textual.worker import Worker
 
+from store import entities
 from store.annotations import Highlight, HighlightStore
 from store.db import StoreError
 from store.entities.pending import clear_if_unchanged, pending_token
@@ -263,6 +264,9 @@ class MainScreen(HighlightWrites, ReadStateWrites, FeedActions, SearchActions, E
         # processes' keep it current); only shards written behind its back are read here.
         catch_up_catalog(self.library.catalog, self.library.paths)
         self.post_message(EntityCatalogReady(any(is_stale(article) for article in articles)))
+        # Most articles opened need their mentions found: the extractor is loaded now rather
+        # than on the first such open.
+        entities.warm_up()
 
     @on(EntityCatalogReady)
     def _entity_catalog_ready(self, event: EntityCatalogReady) -> None:
