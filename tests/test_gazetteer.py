@@ -6,6 +6,7 @@ import importlib.util
 import multiprocessing
 import subprocess
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
@@ -210,3 +211,28 @@ def test_the_shipped_file_is_what_the_build_script_makes(tmp_path: Path) -> None
     for table in made:
         # A mismatch means the file is stale: run tools/build_gazetteer.py and commit it.
         assert shipped[table] == made[table], table
+
+
+def test_threads_share_one_connection_and_agree() -> None:
+    """One page cache per process, not one per worker thread (the app's pool has six): the
+    app's memory grew as extractions moved from thread to thread."""
+    loaded = gazetteer()
+    names = ["Tokyo", "Seville", "Apple", "Maria", "Nowhere Atall"]
+    expected = [(loaded.place(n), loaded.organisation(n), loaded.is_given_name(n)) for n in names]
+    connections: set[int] = set()
+    answers: list[object] = []
+
+    def look_up() -> None:
+        connections.add(id(loaded._connection()))
+        fresh = Gazetteer()  # caches of its own: every answer comes from the file
+        answers.append(
+            [(fresh.place(n), fresh.organisation(n), fresh.is_given_name(n)) for n in names]
+        )
+
+    threads = [threading.Thread(target=look_up) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [expected] * 4
+    assert connections == {id(loaded._connection())}

@@ -15,9 +15,10 @@
   key and whether it is also an ordinary word, a person's name or a place ("Apple",
   "Ford", "Toyota"), which the extractor then takes for the organisation only in context.
 
-The file is opened read-only, once per thread and process (SQLite connections must not cross
-either). The extractor's own word lists (``vocabulary``) are applied here, on loading, so the
-file holds only what the sources say. Nothing here is a list of this week's names.
+The file is opened read-only, once per process (a connection must not cross a fork), and
+its threads take turns on that connection. The extractor's own word lists (``vocabulary``)
+are applied here, on loading, so the file holds only what the sources say. Nothing here is
+a list of this week's names.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from store.entities import vocabulary
 
@@ -83,7 +85,8 @@ class Gazetteer:
 
     def __init__(self, path: Path = DATA_PATH) -> None:
         self._uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
-        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._opened: tuple[int, sqlite3.Connection] | None = None
         connection = self._connection()
         try:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -111,11 +114,7 @@ class Gazetteer:
     def _lookup(self, name: str) -> Place | None:
         if not _usable_name(name):
             return None
-        row = (
-            self._connection()
-            .execute("SELECT key, population, is_country FROM place WHERE name = ?", (name,))
-            .fetchone()
-        )
+        row = self._row("SELECT key, population, is_country FROM place WHERE name = ?", name)
         return None if row is None else Place(row[0], row[1], bool(row[2]))
 
     def organisation(self, name: str) -> Organisation | None:
@@ -127,11 +126,7 @@ class Gazetteer:
     def _lookup_organisation(self, name: str) -> Organisation | None:
         if not _usable_name(name):
             return None
-        row = (
-            self._connection()
-            .execute("SELECT key, ambiguous FROM organisation WHERE name = ?", (name,))
-            .fetchone()
-        )
+        row = self._row("SELECT key, ambiguous FROM organisation WHERE name = ?", name)
         return None if row is None else Organisation(row[0], bool(row[1]))
 
     def is_given_name(self, word: str) -> bool:
@@ -145,24 +140,26 @@ class Gazetteer:
             return False
         if word in vocabulary.WEEKDAYS_AND_MONTHS:
             return False
-        row = (
-            self._connection()
-            .execute("SELECT 1 FROM given_name WHERE name = ?", (lower,))
-            .fetchone()
-        )
-        return row is not None
+        return self._row("SELECT 1 FROM given_name WHERE name = ?", lower) is not None
+
+    def _row(self, query: str, name: str) -> tuple[Any, ...] | None:
+        with self._lock:
+            row: tuple[Any, ...] | None = self._connection().execute(query, (name,)).fetchone()
+        return row
 
     def _connection(self) -> sqlite3.Connection:
-        local = self._local
-        if getattr(local, "pid", None) != os.getpid():  # a new thread, or a forked child
+        # One connection per process, shared by its threads (a lookup takes microseconds):
+        # one per thread gave each of the app's worker threads a page cache of its own,
+        # memory that grew as extractions moved from thread to thread.
+        opened = self._opened
+        if opened is None or opened[0] != os.getpid():  # not yet, or a forked child
             try:
-                local.connection = sqlite3.connect(self._uri, uri=True)
+                connection = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
             except sqlite3.Error as error:
                 raise GazetteerMissing(f"cannot open the gazetteer ({error})") from error
-            local.connection.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
-            local.pid = os.getpid()
-        connection: sqlite3.Connection = local.connection
-        return connection
+            connection.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+            opened = self._opened = (os.getpid(), connection)
+        return opened[1]
 
 
 def _usable_name(name: str) -> bool:
