@@ -2,7 +2,8 @@
 
 The app reads 50,000 articles on every start. From the shards' JSON the library took 0.51 s
 to load (a document parsed, checked and turned into an ``Article`` at a time); from this
-copy, each shard's records as tuples in one ``marshal`` blob, it takes 0.19 s. The copy is derived data:
+copy, each shard's records as tuples in one ``marshal`` blob, it takes 0.19 s. The copy is
+derived data:
 
 - each shard's rows are kept with the signature (inode, size, mtime) of the shard file they
   were read from, and are used only while the shard still has that signature; any other
