@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from store.text import strip_controls
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
+_WHITESPACE = re.compile(r"\s")
+"""Any character ``str.isspace`` calls whitespace (``\\s`` in a str pattern is that same set)."""
 
 
 def safe_url(url: str | None) -> str | None:
@@ -14,7 +17,7 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     candidate = strip_controls(url).strip()
-    if any(character.isspace() for character in candidate):
+    if _WHITESPACE.search(candidate):
         return None
     try:
         parts = urlsplit(candidate)

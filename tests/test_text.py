@@ -31,3 +31,13 @@ def test_safe_url_allows_only_absolute_http() -> None:
         "https://exa mple.org",
     ):
         assert safe_url(bad) is None
+
+
+def test_safe_url_refuses_every_kind_of_whitespace_inside() -> None:
+    # Not only ASCII spaces: a no-break or ideographic space inside a URL is as wrong.
+    # (Control characters are stripped before the check, so they are not asked about.)
+    characters = (chr(code) for code in range(0x3001))
+    spaces = [c for c in characters if c.isspace() and strip_controls(c) == c]
+    assert "\u00a0" in spaces and "\u3000" in spaces
+    for space in spaces:
+        assert safe_url(f"https://example.org/a{space}b") is None, repr(space)
