@@ -20,12 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
-import feedparser
 import lxml.html
-from feedparser.datetimes import _parse_date as feedparser_parse_date
-from feedparser.mixin import _FeedParserMixin
 from lxml import etree
 
+from store import lazy_imports
 from store.dates import normalise_date
 from store.ingest.html import html_to_blocks, html_to_paragraphs
 from store.structure import StructuredText, structured_text
@@ -39,6 +37,9 @@ RSS090 = "http://my.netscape.com/rdf/simple/0.9/"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+DC_DATE = f"{{{DC}}}date"
+DC_CREATOR = f"{{{DC}}}creator"
+CONTENT_ENCODED = f"{{{CONTENT}}}encoded"
 FEED_MEDIA_TYPES = frozenset(
     {
         "application/rss+xml",
@@ -51,6 +52,7 @@ FEED_MEDIA_TYPES = frozenset(
 
 _DECLARES_ENTITIES = re.compile(rb"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.IGNORECASE)
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+_CLOSING_TAG_OR_ENTITY = re.compile(r"</\w+>|&#?\w+;")
 _XHTML_NAMESPACE_DECLARATION = re.compile(r' xmlns="http://www\.w3\.org/1999/xhtml"')
 
 
@@ -131,7 +133,12 @@ def _normalised_date(value: str | None) -> str | None:
     if not value:
         return None
     text = strip_controls(value).strip()
-    return normalise_date(text) or normalise_date(feedparser_parse_date(text))
+    found = normalise_date(text)
+    if not found:
+        # feedparser (imported only when needed: ~75 modules a refresh of well-formed feeds
+        # never uses) knows the odd date formats feeds use.
+        found = normalise_date(lazy_imports.load("feedparser.datetimes")._parse_date(text))
+    return found
 
 
 def _absolute_link(value: str | None, base: str) -> str | None:
@@ -247,8 +254,27 @@ def _base_of(element: etree._Element, fallback: str) -> str:
 
 def _rss_title(element: etree._Element | None) -> str:
     value = _text(element)
-    # The same test feedparser applies to decide that RSS text is really HTML.
-    return _plain_title(value, bool(value and _FeedParserMixin.looks_like_html(value)))
+    return _plain_title(value, _rss_text_is_html(value))
+
+
+def _rss_text_is_html(value: str | None) -> bool:
+    """The test feedparser applies to decide that RSS text is really HTML. Its first clause,
+    a closing tag or an entity reference, is asked here, so plain text never imports it."""
+    if not value or not _CLOSING_TAG_OR_ENTITY.search(value):
+        return False
+    mixin = lazy_imports.load("feedparser.mixin")
+    return bool(mixin._FeedParserMixin.looks_like_html(value))
+
+
+def _first_children(element: etree._Element) -> dict[str, etree._Element]:
+    """Each child tag's first element: what ``element.find(tag)`` would give, in one pass
+    (a dozen ``find`` calls per item cost more than the rest of the item's fields)."""
+    children: dict[str, etree._Element] = {}
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in children:
+            children[tag] = child
+    return children
 
 
 def _parse_rss(root: etree._Element, url: str) -> ParsedFeed:
@@ -258,26 +284,24 @@ def _parse_rss(root: etree._Element, url: str) -> ParsedFeed:
     base = _base_of(channel, url)
     entries = []
     for item in channel.iterfind("item"):
-        item_base = _base_of(item, base)
-        guid_element = item.find("guid")
+        # An item without xml:base of its own has its channel's base.
+        item_base = base if item.get(XML_BASE) is None else _base_of(item, base)
+        field = _first_children(item).get
+        guid_element = field("guid")
         permalink = guid_element is not None and guid_element.get("isPermaLink", "true") == "true"
         guid = _resolved_id(_text(guid_element), item_base, permalink)
-        link = _absolute_link(_text(item.find("link")), item_base)
+        link = _absolute_link(_text(field("link")), item_base)
         if link is None and guid and permalink:
             link = _absolute_link(guid, item_base)
         entries.append(
             FeedEntry(
-                title=_rss_title(item.find("title")),
+                title=_rss_title(field("title")),
                 link=link,
                 id=guid,
-                published=_normalised_date(
-                    _text(item.find("pubDate")) or _text(item.find(f"{{{DC}}}date"))
-                ),
-                author=_clean_author(
-                    _text(item.find("author")) or _text(item.find(f"{{{DC}}}creator"))
-                ),
-                summary=_text(item.find("description")) or "",
-                content=_text(item.find(f"{{{CONTENT}}}encoded")) or "",
+                published=_normalised_date(_text(field("pubDate")) or _text(field(DC_DATE))),
+                author=_clean_author(_text(field("author")) or _text(field(DC_CREATOR))),
+                summary=_text(field("description")) or "",
+                content=_text(field(CONTENT_ENCODED)) or "",
             )
         )
     return ParsedFeed(
@@ -294,17 +318,18 @@ def _parse_rdf(root: etree._Element, url: str) -> ParsedFeed:
     base = _base_of(root, url)
     entries = []
     for item in root.iterfind(f"{{{namespace}}}item"):
-        link = _absolute_link(_text(item.find(f"{{{namespace}}}link")), base)
+        field = _first_children(item).get
+        link = _absolute_link(_text(field(f"{{{namespace}}}link")), base)
         about = _resolved_id(item.get(f"{{{RDF}}}about"), base)
         entries.append(
             FeedEntry(
-                title=_rss_title(item.find(f"{{{namespace}}}title")),
+                title=_rss_title(field(f"{{{namespace}}}title")),
                 link=link,
                 id=about,
-                published=_normalised_date(_text(item.find(f"{{{DC}}}date"))),
-                author=_clean_author(_text(item.find(f"{{{DC}}}creator"))),
-                summary=_text(item.find(f"{{{namespace}}}description")) or "",
-                content=_text(item.find(f"{{{CONTENT}}}encoded")) or "",
+                published=_normalised_date(_text(field(DC_DATE))),
+                author=_clean_author(_text(field(DC_CREATOR))),
+                summary=_text(field(f"{{{namespace}}}description")) or "",
+                content=_text(field(CONTENT_ENCODED)) or "",
             )
         )
     title_element = channel.find(f"{{{namespace}}}title") if channel is not None else None
@@ -402,6 +427,7 @@ def _feedparser_text(detail: Any) -> str:
 
 
 def _parse_with_feedparser(data: bytes, url: str, content_type: str) -> ParsedFeed:
+    feedparser = lazy_imports.load("feedparser")
     headers = {"content-location": url, "content-type": content_type or "application/xml"}
     try:
         result = feedparser.parse(

@@ -18,9 +18,8 @@ from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
-from readability import Document
-from readability.readability import Unparseable
 
+from store import lazy_imports
 from store.dates import normalise_date
 from store.ingest.decoding import looks_binary
 from store.ingest.html import html_to_blocks
@@ -117,11 +116,14 @@ def extract_article(html: bytes | str, url: str, *, content_type: str = "") -> E
     except (etree.ParserError, ValueError) as problem:
         raise PageExtractError(f"the page could not be read ({problem})") from None
     metadata = _PageMetadata(document)
+    # readability is imported here, not with this module: a refresh of feeds that give their
+    # own text imports this module but never extracts a page.
+    readability = lazy_imports.load("readability.readability")
     try:
-        readable = Document(text, url=url)
+        readable = readability.Document(text, url=url)
         summary = readable.summary(html_partial=True)
         short_title = clean_inline(readable.short_title())
-    except (Unparseable, etree.ParserError, ValueError) as problem:
+    except (readability.Unparseable, etree.ParserError, ValueError) as problem:
         raise PageExtractError(f"no article found in the page ({problem})") from None
     headline = metadata.headline() or ("" if short_title == "[no-title]" else short_title)
     byline = metadata.byline()
