@@ -17,7 +17,7 @@ from store.ingest.feeds import FeedEntry, ParsedFeed
 from store.ingest.pages import ExtractedArticle
 from store.library import Library, SaveOutcome
 from store.models import Article
-from store.structure import StructuredText, TextStructure
+from store.structure import TextStructure
 from store.text import clean_inline, content_hash, split_paragraphs
 
 # Seed articles use 16 bare hex characters; these prefixes keep the id spaces apart.
@@ -83,12 +83,26 @@ def index_by_feed(articles: Iterable[Article]) -> dict[str, FeedArticleIndex]:
 
 @dataclass(frozen=True, slots=True)
 class PlannedEntry:
-    """An entry ready to save: its id, whether it is stored already, and its feed text."""
+    """An entry ready to save: its id, whether it is stored already, and its feed text.
 
-    entry: FeedEntry
+    It carries only what saving needs, not the entry's HTML: a command-line refresh makes it
+    in a worker process, and sending the HTML back doubled what the refresh's main process
+    unpickled."""
+
     article_id: str
     existing: Article | None
-    body: StructuredText
+    text: str
+    """The body the feed gave, as canonical text."""
+    structure: TextStructure | None
+    """The body's blocks and links; None when they are paragraphs only (nothing to store)."""
+    title: str
+    link: str | None
+    guid: str | None
+    author: str | None
+    published: str | None
+    summary_text: str
+    """The feed's summary as one line, where the entry gave its content besides (a
+    standfirst, unless the body says the same); otherwise empty."""
 
 
 def plan_entries(feed: Feed, parsed: ParsedFeed, index: FeedArticleIndex) -> list[PlannedEntry]:
@@ -109,7 +123,21 @@ def plan_entries(feed: Feed, parsed: ParsedFeed, index: FeedArticleIndex) -> lis
         if article_id in seen_ids:
             continue
         seen_ids.add(article_id)
-        planned.append(PlannedEntry(entry, article_id, existing, body))
+        structure = None if body.structure.is_plain else body.structure
+        planned.append(
+            PlannedEntry(
+                article_id=article_id,
+                existing=existing,
+                text=body.text,
+                structure=structure,
+                title=entry.title,
+                link=entry.link,
+                guid=entry.id,
+                author=entry.author,
+                published=entry.published,
+                summary_text=entry.summary_text() if entry.content and entry.summary else "",
+            )
+        )
     return planned
 
 
@@ -141,8 +169,7 @@ def entry_article(
 ) -> tuple[Article, str, TextStructure | None]:
     """The article, body and structure to store for one planned entry; ``page`` is its
     extracted full text, when one was fetched."""
-    entry = planned.entry
-    structure: TextStructure | None = planned.body.structure
+    structure = planned.structure
     kept = None
     if page is None and feed.full_text and planned.existing is not None:
         kept = library.read_body(planned.existing)
@@ -153,23 +180,21 @@ def entry_article(
         # (Unless that text went missing: then the feed's own is better than none.)
         body, structure = kept, None
     else:
-        body = planned.body.text
-    title = entry.title or (page.headline if page else "")
-    standfirst = ""
-    if entry.content and entry.summary:
-        standfirst = shown_once(entry.summary_text(), body)[:STANDFIRST_CHARACTERS]
+        body = planned.text
+    title = planned.title or (page.headline if page else "")
+    standfirst = shown_once(planned.summary_text, body)[:STANDFIRST_CHARACTERS]
     article = Article(
         id=planned.article_id,
         title=clean_inline(title) or derived_title(body),
         title_derived=not clean_inline(title),
         body_hash="",
         source=feed_title,
-        url=entry.link,
-        author=entry.author or (page.byline if page else None),
-        published=entry.published or (page.published if page else None),
+        url=planned.link,
+        author=planned.author or (page.byline if page else None),
+        published=planned.published or (page.published if page else None),
         standfirst=standfirst,
         feed_id=feed.id,
-        guid=entry.id,
+        guid=planned.guid,
         origin=page_url or feed.url,
     )
     return article, body, structure

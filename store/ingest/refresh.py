@@ -321,7 +321,7 @@ class _RefreshSession:
     async def _fetch_pages(
         self, planned: Sequence[PlannedEntry]
     ) -> tuple[dict[str, tuple[ExtractedArticle, str]], int]:
-        wanted = [item for item in planned if item.existing is None and item.entry.link]
+        wanted = [item for item in planned if item.existing is None and item.link]
         outcomes = await asyncio.gather(*(self._fetch_page(item) for item in wanted))
         pages = {
             item.article_id: outcome
@@ -331,10 +331,10 @@ class _RefreshSession:
         return pages, sum(1 for outcome in outcomes if outcome is None)
 
     async def _fetch_page(self, item: PlannedEntry) -> tuple[ExtractedArticle, str] | None:
-        assert item.entry.link is not None
+        assert item.link is not None
         try:
             response = await self.client.fetch(
-                item.entry.link, max_bytes=self.client.policy.max_page_bytes, accept=PAGE_ACCEPT
+                item.link, max_bytes=self.client.policy.max_page_bytes, accept=PAGE_ACCEPT
             )
             page = await self.in_pool(
                 partial(extract_article, content_type=response.content_type),
