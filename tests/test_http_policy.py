@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import resource
+import ssl
 import time
 
 import pytest
@@ -201,3 +202,16 @@ def test_decoders_never_inflate_past_the_limit(site: FixtureSite, encoding: str)
     # zlib stops at the byte asked for; brotli's output buffer grows in blocks of up to 32 KB.
     slack = 1 if encoding == "gzip" else 64 * 1024
     assert 1000 < len(output) <= 1000 + slack  # unbounded, this chunk would inflate to MBs
+
+
+async def test_only_an_https_origin_loads_the_ca_certificates():
+    async with HttpClient() as client:
+        plain = client._tls_context_for("http://127.0.0.1:80")
+        # A plain-http client never makes a TLS connection; if one did, it would fail closed.
+        assert plain.verify_mode is ssl.CERT_REQUIRED and plain.check_hostname
+        assert plain.cert_store_stats()["x509_ca"] == 0
+        assert client._verified_context is None
+        secure = client._tls_context_for("https://example.org:443")
+        assert secure.verify_mode is ssl.CERT_REQUIRED and secure.check_hostname
+        assert secure.cert_store_stats()["x509_ca"] > 0
+        assert client._tls_context_for("https://other.example:443") is secure
