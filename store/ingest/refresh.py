@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import partial
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from store.feeds import Feed, FeedStore
 from store.ingest.articles import (
@@ -32,7 +32,7 @@ from store.ingest.articles import (
     plan_entries,
     save_entries,
 )
-from store.ingest.feeds import FeedParseError, ParsedFeed, parse_feed
+from store.ingest.feeds import FeedParseError, parse_feed
 from store.ingest.http import (
     DEFAULT_POLICY,
     PAGE_ACCEPT,
@@ -190,14 +190,20 @@ async def refresh_feeds_async(
     return RefreshReport(tuple(results), time.perf_counter() - started)
 
 
-def parse_and_plan(
-    feed: Feed, response: FetchResult, index: FeedArticleIndex
-) -> tuple[ParsedFeed, list[PlannedEntry]]:
+class PlannedFeed(NamedTuple):
+    """What a refresh keeps of a parsed feed: its title and site, and its planned entries."""
+
+    title: str
+    link: str | None
+    entries: list[PlannedEntry]
+
+
+def parse_and_plan(feed: Feed, response: FetchResult, index: FeedArticleIndex) -> PlannedFeed:
     """Parse a fetched feed and match its entries to stored articles, their bodies made from
     the feed's HTML: the CPU-bound part of a refresh, a plain function so it can run in a
-    worker process."""
+    worker process (which sends back only the plan, not the parsed entries' HTML)."""
     parsed = parse_feed(response.content, response.url, content_type=response.content_type)
-    return parsed, plan_entries(feed, parsed, index)
+    return PlannedFeed(parsed.title, parsed.link, plan_entries(feed, parsed, index))
 
 
 def _start_worker_processes(count: int) -> ProcessPoolExecutor | None:
@@ -292,9 +298,10 @@ class _RefreshSession:
             )
             return _result(feed, FeedStatus.NOT_MODIFIED)
         index = self.indexes.get(feed.id) or FeedArticleIndex()
-        parsed, planned = await asyncio.get_running_loop().run_in_executor(
+        parsed = await asyncio.get_running_loop().run_in_executor(
             self.process_pool or self.pool, parse_and_plan, feed, response, index
         )
+        planned = parsed.entries
         pages: dict[str, tuple[ExtractedArticle, str]] = {}
         page_failures = 0
         if feed.full_text:
