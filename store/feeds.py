@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -71,7 +71,8 @@ class Feed:
         return self.title or self.url
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Every field is a string, None, a bool or the tags: no deep copy (asdict) needed.
+        data = {name: getattr(self, name) for name in _FEED_FIELDS}
         data["tags"] = list(self.tags)
         return data
 
@@ -80,6 +81,9 @@ class Feed:
         values = dict(data)
         values["tags"] = tuple(data.get("tags") or ())
         return construct_known(cls, values)
+
+
+_FEED_FIELDS = tuple(feed_field.name for feed_field in fields(Feed))
 
 
 def _decode(record: Record) -> Feed:

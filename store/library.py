@@ -18,10 +18,12 @@ what the others wrote.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -82,7 +84,15 @@ class LibraryChanges:
 
 
 def utc_now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+    """Now, to the second, as ISO 8601 in UTC."""
+    return _iso_second(int(time.time()))
+
+
+@functools.lru_cache(maxsize=1)
+def _iso_second(second: int) -> str:
+    # Remembered for the second it names: a refresh stamps thousands of articles in the same
+    # few seconds.
+    return datetime.fromtimestamp(second, UTC).isoformat()
 
 
 def encode_article(article: Article) -> Record:

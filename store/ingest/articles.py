@@ -181,12 +181,12 @@ def entry_article(
         body, structure = kept, None
     else:
         body = planned.text
-    title = planned.title or (page.headline if page else "")
+    title = clean_inline(planned.title or (page.headline if page else ""))
     standfirst = shown_once(planned.summary_text, body)[:STANDFIRST_CHARACTERS]
     article = Article(
         id=planned.article_id,
-        title=clean_inline(title) or derived_title(body),
-        title_derived=not clean_inline(title),
+        title=title or derived_title(body),
+        title_derived=not title,
         body_hash="",
         source=feed_title,
         url=planned.link,
