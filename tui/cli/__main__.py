@@ -1,5 +1,3 @@
-import sys
+from tui.cli import run
 
-from tui.cli import main
-
-sys.exit(main())
+run()
