@@ -298,3 +298,37 @@ async def test_widgets_that_painted_and_went_are_not_kept(app: BroadsheetApp) ->
         gone = [cache for key, cache in refs if key() is None]
         assert gone  # the footer dropped keys, and nothing keeps them
         assert all(cache() is None for cache in gone)  # nor the lines they painted
+
+
+async def test_opening_articles_keeps_neither_their_names_nor_their_lines(
+    app: BroadsheetApp,
+) -> None:
+    """Two caches filled as article after article was opened, ~750 KB over the first hundred:
+    the gazetteer's remembered lookups and rich's widths of the reader's wrapped lines. An
+    open extracts one article, and its lines are not measured again once another shows."""
+    from rich.cells import cached_cell_len
+
+    from store import entities
+    from store.entities.gazetteer import gazetteer
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        _, reader, _ = widgets(pilot)
+        lookups = (gazetteer()._cached_lookup, gazetteer()._cached_organisation)
+        entities.extract("Ministers met in Lisbon with Siemens and the Red Cross.")
+        assert all(cached.cache_info().currsize > 0 for cached in lookups)
+        await pilot.press("j", "enter")  # the first article already shows, as a preview
+        await settle(pilot)
+        first = reader.document_view.article
+        assert first is not None
+        assert all(cached.cache_info().currsize == 0 for cached in lookups)
+        # A line of the first article, as far as rich's cache knows.
+        cached_cell_len("a line of the article read before")
+        await pilot.press("escape", "j", "enter")
+        await settle(pilot)
+        assert reader.document_view.article is not None
+        assert reader.document_view.article.id != first.id
+        assert all(cached.cache_info().currsize == 0 for cached in lookups)
+        misses = cached_cell_len.cache_info().misses
+        cached_cell_len("a line of the article read before")
+        assert cached_cell_len.cache_info().misses == misses + 1  # forgotten

@@ -105,6 +105,11 @@ class Gazetteer:
             self._lookup_given_name
         )
 
+    def forget_lookups(self) -> None:
+        """Drop the remembered lookups (see :func:`store.entities.forget_lookups`)."""
+        for cached in (self._cached_lookup, self._cached_organisation, self._cached_given_name):
+            cached.cache_clear()
+
     def place(self, name: str) -> Place | None:
         found = self._cached_lookup(name)
         if found is None and not name.isascii():
@@ -191,6 +196,11 @@ def _titles(connection: sqlite3.Connection, demonyms: dict[str, str]) -> frozens
 
 _lock = threading.Lock()
 _loaded: Gazetteer | None = None
+
+
+def loaded_gazetteer() -> Gazetteer | None:
+    """The shared gazetteer if it has been opened; None rather than opening it."""
+    return _loaded
 
 
 def gazetteer() -> Gazetteer:

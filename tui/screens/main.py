@@ -302,6 +302,7 @@ class MainScreen(HighlightWrites, ReadStateWrites, FeedActions, SearchActions, E
             self.post_message(ArticlesChanged(batch))
         if waiting is not None:
             clear_if_unchanged(self.library.paths, waiting)
+        entities.forget_lookups()  # the pass is over: opens extract one article at a time
 
     @on(ArticlesChanged)
     def _articles_changed(self, event: ArticlesChanged) -> None:
@@ -548,6 +549,7 @@ class MainScreen(HighlightWrites, ReadStateWrites, FeedActions, SearchActions, E
             self.post_message(ArticleLoaded(shown, "", [], waiting, go_to, text_missing=True))
             return
         article, mentions = refresh_article(self.library, article)
+        entities.forget_lookups()  # this article's names are not looked up again soon
         # The user's corrections (merges, relabels, hidden junk) as the catalog applies
         # them, so the sidebar and the entity pages agree; what is stored stays the
         # extractor's.

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cached_cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -207,6 +208,10 @@ class ArticleReader(BlockTextArea):
     ) -> None:
         """Show ``article`` with its canonical ``body``, laid out by its ``structure`` (its
         blocks and links; paragraphs when None)."""
+        # rich remembers the width of the last 4,096 strings it measured, and the reader's
+        # wrapped lines are most of them: ~400 KB of the lines of articles read before, never
+        # measured again. They are forgotten when another article is shown.
+        cached_cell_len.cache_clear()
         if article is None:
             self._show(ReaderDocument.empty(), "")
         else:
