@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from store.text import canonical_text, paragraph_spans, split_paragraphs, strip_controls
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store.text import (
+    INNER_WHITESPACE,
+    canonical_text,
+    clean_inline,
+    paragraph_spans,
+    split_paragraphs,
+    strip_controls,
+)
 from store.urls import safe_url
 
 
@@ -41,3 +53,13 @@ def test_safe_url_refuses_every_kind_of_whitespace_inside() -> None:
     assert "\u00a0" in spaces and "\u3000" in spaces
     for space in spaces:
         assert safe_url(f"https://example.org/a{space}b") is None, repr(space)
+
+
+@settings(max_examples=3000)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab .\t\r\n\u00a0\u2003\u2028\u3000\u202fe\u0301\x1b[")))
+)
+def test_clean_inline_folds_as_one_substitution_does(text: str) -> None:
+    # It skips the substitution when there is nothing to fold: the result must not change.
+    expected = INNER_WHITESPACE.sub(" ", unicodedata.normalize("NFC", strip_controls(text)))
+    assert clean_inline(text) == expected.strip()

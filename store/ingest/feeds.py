@@ -52,6 +52,13 @@ FEED_MEDIA_TYPES = frozenset(
 
 _DECLARES_ENTITIES = re.compile(rb"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.IGNORECASE)
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+# An absolute URL urljoin gives back as it is: lower-case http(s), a host, a path, a non-empty
+# query; no fragment, no ";" parameters, nothing urlsplit strips (whitespace, controls) or
+# checks (IPv6 brackets), none of the empty "?" or "#" it would drop.
+_URL_CHARACTER = r"[^/?#;\[\]\s\x00-\x1f\x7f]"
+_PLAIN_ABSOLUTE_URL = re.compile(
+    rf"https?://{_URL_CHARACTER}+(?:/(?:{_URL_CHARACTER}|/)*)?(?:\?(?:{_URL_CHARACTER}|[/?])+)?"
+)
 _CLOSING_TAG_OR_ENTITY = re.compile(r"</\w+>|&#?\w+;")
 _XHTML_NAMESPACE_DECLARATION = re.compile(r' xmlns="http://www\.w3\.org/1999/xhtml"')
 
@@ -147,7 +154,15 @@ def _absolute_link(value: str | None, base: str) -> str | None:
     candidate = strip_controls(value).strip()
     if not candidate:
         return None
-    return safe_url(urljoin(base, candidate))
+    return safe_url(join_url(base, candidate))
+
+
+def join_url(base: str, value: str) -> str:
+    """``urljoin(base, value)``, without its two parses when ``value`` is a plain absolute
+    http(s) URL (as feed links and ids nearly always are), which it returns unchanged."""
+    if _PLAIN_ABSOLUTE_URL.fullmatch(value):
+        return value
+    return urljoin(base, value)
 
 
 def _clean_id(value: str | None) -> str | None:
@@ -165,7 +180,7 @@ def _resolved_id(value: str | None, base: str, permalink: bool = True) -> str | 
     if cleaned is None or not permalink:
         return cleaned
     try:
-        return urljoin(base, cleaned)
+        return join_url(base, cleaned)
     except ValueError:
         return cleaned
 
