@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,19 @@ from store.paths import DataPaths
 pytest_plugins = ["tests.web.plugin", "tests.web.generated_feeds", "tests.terminal"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_python(script: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``script`` run by a fresh Python in the repository (what it imports is its own);
+    it must exit 0."""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO_ROOT,
+        timeout=timeout,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 BUNDLED_SEED = REPO_ROOT / "seeds" / "000_9ecd6304ede0a06b.txt"
 SEED_DATA = Path(__file__).resolve().parent / "data" / "seeds"
 

@@ -6,14 +6,11 @@ people (it depends on the machine); what is loaded is checked here.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 import store.export
 import tui.cli.annotations
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, run_python
 
 # Top-level packages (and store modules) that parsing the command line has no use for.
 HEAVY = (
@@ -47,10 +44,7 @@ def test_parsing_loads_no_heavy_module(arguments: list[str]) -> None:
         "loaded = {h for h in heavy for m in sys.modules if m == h or m.startswith(h + '.')}\n"
         "print(' '.join(sorted(loaded)), file=sys.stderr)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO_ROOT, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_python(script, timeout=60)
     assert "usage: " in result.stdout
     assert result.stderr.strip() == ""
 
@@ -70,10 +64,7 @@ def test_the_command_skips_the_interpreters_last_collection(tmp_path) -> None:
         "import runpy\n"
         "runpy.run_module('tui.cli', run_name='__main__')\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO_ROOT, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_python(script)
     assert result.stdout.splitlines()[-1] == "frozen True"
     # The installed `broadsheet` script runs the same function.
     pyproject = (REPO_ROOT / "pyproject.toml").read_text()

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, run_python
 
 
 def test_store_never_imports_textual() -> None:
@@ -22,10 +19,7 @@ def test_store_never_imports_textual() -> None:
         "loaded = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
         "print(','.join(loaded))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO_ROOT, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_python(script)
     assert result.stdout.strip() == ""
 
 
@@ -45,10 +39,7 @@ def test_a_refresh_of_well_formed_feeds_never_loads_feedparser_or_readability() 
         "assert parsed.entries[0].published and parsed.entries[0].title == 'Fish & chips'\n"
         "print(','.join(m for m in ('feedparser', 'readability') if m in sys.modules))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO_ROOT, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_python(script)
     assert result.stdout.strip() == ""
 
 
@@ -77,9 +68,5 @@ def test_threads_that_first_need_feedparser_at_once_all_get_it() -> None:
         "print(errors)\n"
     )
     for _ in range(3):  # each run a fresh process, importing feedparser for the first time
-        result = subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO_ROOT,
-            timeout=120,
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
+        result = run_python(script)
         assert result.stdout.strip() == "[]"
