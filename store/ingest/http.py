@@ -49,8 +49,12 @@ class FetchPolicy:
     max_feed_bytes: int = 10 * MEGABYTE
     max_page_bytes: int = 5 * MEGABYTE
     max_redirects: int = 5
-    max_connections: int = 100
+    max_connections: int = 256
+    """Requests in flight at once, over all hosts. Below a refresh's feed count, the rest
+    waited a round trip for the first to finish (100 of 200 feeds: ~35 ms more per refresh);
+    256 sockets stay well inside the usual limit of 1,024 open files."""
     max_per_host: int = 8
+    """Requests in flight at once to one host: what keeps a refresh polite to a server."""
     max_retry_wait: float = 30.0
     """A Retry-After up to this long is waited out; a longer one fails the fetch."""
     rate_limit_retries: int = 2
