@@ -212,8 +212,8 @@ def test_library_save_stores_the_entity_summary(tmp_path: Path) -> None:
         article, _ = library.save(
             Article(id="a1", title="Takaichi calls Trump", body_hash=""), seed_text()
         )
-    assert entities.EXTRACTOR_VERSION == 4
-    assert article.entities_version == entities.stored_version() == 400
+    assert entities.EXTRACTOR_VERSION == 5
+    assert article.entities_version == entities.stored_version() == 500
     assert {"Sanae Takaichi", "Taiwan Strait"} <= {summary.key for summary in article.entities}
 
 

@@ -64,6 +64,9 @@ FIRES: list[Row] = [
     ("said on a day it", "Zantrio said on Monday it would cut jobs.", "Zantrio", "ORG"),
     ("a cue word opens the sentence", "Rivals Hartwell Logistics Services and Zenda report "
      "next week.", "Hartwell Logistics Services", "ORG"),
+    ("world region", "Trade with Central Asia doubled.", "Central Asia", "PLACE"),
+    ("a place that is a word, after 'in the'", "Ice thinned in the Arctic again.", "Arctic",
+     "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -109,6 +112,9 @@ DOES_NOT_FIRE: list[Row] = [
     ("said on a day it", "Okafor said on Monday he would cut jobs.", "Okafor", "ORG"),
     ("a cue word opens the sentence", "Hartwell Logistics Services said it would grow.",
      "Logistics Services", "ORG"),
+    ("world region", "The Central Asia Institute said it would help.", "Central Asia", "PLACE"),
+    ("a place that is a word, after 'in the'", "Arctic Monkeys played in the park.", "Arctic",
+     "PLACE"),
 ]  # fmt: skip
 
 

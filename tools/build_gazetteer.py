@@ -17,6 +17,8 @@ What goes in:
 - the cities' GeoNames alternate names that read as English proper names ("Seville",
   "Frankfurt", "Cologne"), and a name without its "The" ("Hague" for "The Hague": the
   extractor never starts a name with "The");
+- world regions as news names them ("Central Asia", "the Indo-Pacific"), from the list in
+  ``tools/data/regions.txt``, when no other source names them;
 - rivers, seas, mountains, deserts, islands and regions that WordNet names, when the name is
   not taken (see ``wordnet_places``);
 - given names (nomquamgender) and title words (nameparser), as the sources have them;
@@ -98,6 +100,7 @@ def build(wordnet: WordNet) -> dict[str, Any]:
     add_subdivisions(places)
     add_continents(places, demonyms)
     add_countries(places, demonyms)
+    add_regions(places, wordnet)
     # Other spellings only take names that no place has as its own, which is what a reader
     # most likely means: GeoNames lists "Zaragoza" among Tijuana's names, and "Calcutta"
     # stays the town in Ohio rather than Kolkata's old name. Among themselves, the bigger
@@ -237,6 +240,17 @@ def add_continents(places: Places, demonyms: dict[str, str]) -> None:
             adjective = name + "n"
         demonyms[adjective] = adjective
         demonyms[adjective + "s"] = adjective
+
+
+def add_regions(places: Places, wordnet: WordNet) -> None:
+    """The world regions of ``tools/data/regions.txt`` that no other source names. One that is
+    also an ordinary word ("Pacific") counts only where the text says it is a place."""
+    for line in (ROOT / "tools" / "data" / "regions.txt").read_text().splitlines():
+        name = line.strip()
+        if not name or name.startswith("#") or name in places:
+            continue
+        ordinary = wordnet.is_word(name) or wordnet.is_ordinary(name)
+        add(places, name, Place(name, 0 if ordinary else BIG_CITY_POPULATION))
 
 
 def add_countries(places: Places, demonyms: dict[str, str]) -> None:

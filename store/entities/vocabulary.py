@@ -193,7 +193,7 @@ TEAM_AFTER = re.compile(
 )
 
 # Prepositions of place before a name: they let smaller towns count ("near Sukkur").
-LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|from|outside|at|to|across|towards?)\s$")
+LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|from|outside|at|to|across|towards?)\s(?:the\s)?$")
 
 # Whole paragraphs that are page furniture rather than article text.
 BOILERPLATE_PARAGRAPH = re.compile(
