@@ -304,6 +304,13 @@ class BodyStore(ClosedOnExit):
             finally:
                 connection.execute("PRAGMA synchronous=NORMAL")
 
+    def release_page_cache(self) -> None:
+        """Let SQLite free the pages it kept of the reads so far (see
+        :meth:`store.library.Library.release_page_caches`)."""
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            if self._connection is not None:
+                self._connection.execute("PRAGMA shrink_memory")
+
     def close(self) -> None:
         with self._lock:
             if self._connection is not None:

@@ -260,6 +260,14 @@ class Library(ClosedOnExit):
             articles[article.id] = article
         return articles
 
+    def release_page_caches(self) -> None:
+        """Let SQLite free the pages it kept of the texts and catalog answers read so far. An
+        app that opens article after article reads each text once: the pages it kept filled
+        its caches to their limits (~0.75 MB at 50,000 articles) for nothing the system's
+        file cache does not give. Reading again costs a few system calls."""
+        self.bodies.release_page_cache()
+        self.catalog.release_page_cache()
+
     def keep_snapshot(self) -> bool:
         """Write the quick-start copy (store.snapshot) again if a shard changed since it was
         made; whether it was written."""

@@ -36,3 +36,32 @@ def test_derived_data_writes_with_a_larger_cache_and_lets_it_go(paths: DataPaths
         assert connection.execute("SELECT n FROM t").fetchall() == [(1,)]
     finally:
         connection.close()
+
+
+def sqlite_memory_used() -> int:
+    """SQLite's own count of the memory it holds, all connections of this process."""
+    import _sqlite3
+    import ctypes
+    import ctypes.util
+
+    try:
+        used = ctypes.CDLL(_sqlite3.__file__).sqlite3_memory_used
+    except AttributeError:
+        used = ctypes.CDLL(ctypes.util.find_library("sqlite3")).sqlite3_memory_used
+    used.restype = ctypes.c_int64
+    return int(used())
+
+
+def test_an_app_lets_go_of_the_pages_its_reads_kept(paths: DataPaths) -> None:
+    with Library(paths) as library:
+        saved = [
+            library.save(Article(id=f"a{n}", title=f"A{n}", body_hash=""), f"Text {n}. " * 400)[0]
+            for n in range(60)
+        ]
+        library.flush()
+        for article in saved:  # as opening article after article reads each text
+            assert library.read_body(article)
+        holding = sqlite_memory_used()
+        library.release_page_caches()
+        assert sqlite_memory_used() < holding - 100_000
+        assert library.read_body(saved[0]) == "Text 0. " * 400  # read again

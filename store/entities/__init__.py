@@ -83,7 +83,8 @@ def forget_lookups() -> None:
     """Drop the names the extractor has looked up and remembered. A pass over many articles
     gains from remembering them (names recur across articles); an app that extracts one
     opened article at a time does not (its lookups take ~1 ms without), and would otherwise
-    hold thousands of names it will not look up again: ~350 KB after a hundred articles."""
+    hold thousands of names it will not look up again: ~350 KB after a hundred articles.
+    SQLite's cache of the gazetteer's pages goes too."""
     if _backend == "rules" and "store.entities.gazetteer" in sys.modules:
         from store.entities.gazetteer import loaded_gazetteer
 

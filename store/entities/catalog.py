@@ -24,6 +24,7 @@ that signature.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections import defaultdict
@@ -220,6 +221,13 @@ class EntityCatalog(ClosedOnExit):
         """Forget everything: the next use starts an empty catalog."""
         self.close()
         self._delete_files()
+
+    def release_page_cache(self) -> None:
+        """Let SQLite free the pages it kept of the queries so far."""
+        with self.lock:
+            if self._connection is not None:
+                with contextlib.suppress(sqlite3.Error):  # derived data: never worth a failure
+                    self._connection.execute("PRAGMA shrink_memory")
 
     def close(self) -> None:
         with self.lock:

@@ -106,9 +106,14 @@ class Gazetteer:
         )
 
     def forget_lookups(self) -> None:
-        """Drop the remembered lookups (see :func:`store.entities.forget_lookups`)."""
+        """Drop the remembered lookups, and the file's pages SQLite kept (see
+        :func:`store.entities.forget_lookups`)."""
         for cached in (self._cached_lookup, self._cached_organisation, self._cached_given_name):
             cached.cache_clear()
+        with self._lock:
+            opened = self._opened
+            if opened is not None and opened[0] == os.getpid():
+                opened[1].execute("PRAGMA shrink_memory")
 
     def place(self, name: str) -> Place | None:
         found = self._cached_lookup(name)

@@ -574,6 +574,11 @@ class MainScreen(HighlightWrites, ReadStateWrites, FeedActions, SearchActions, E
         self.post_message(
             ArticleLoaded(article, body, mentions, stored, go_to, structure=structure)
         )
+        self.library.release_page_caches()  # this text and its answers are not read again soon
+        # What the open read and laid out is mostly freed again; glibc kept those pages, and
+        # the app's resident size crept up ~2 MB over a hundred opens at 50,000 articles
+        # (under 1 ms here).
+        release_freed_memory()
 
     # Actions
 
