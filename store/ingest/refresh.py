@@ -301,20 +301,20 @@ class _RefreshSession:
             )
             return _result(feed, FeedStatus.NOT_MODIFIED)
         index = self.indexes.get(feed.id) or FeedArticleIndex()
-        parsed = await asyncio.get_running_loop().run_in_executor(
+        plan = await asyncio.get_running_loop().run_in_executor(
             self.process_pool or self.pool, parse_and_plan, feed, response, index
         )
-        planned = parsed.entries
+        planned = plan.entries
         pages: dict[str, tuple[ExtractedArticle, str]] = {}
         page_failures = 0
         if feed.full_text:
             pages, page_failures = await self._fetch_pages(planned)
-        title = feed.title or parsed.title
+        title = feed.title or plan.title
         new, updated = await self.in_pool(self._save_all, feed, title, planned, pages)
         self.feed_store.update(
             feed.id,
             title=title,
-            site_url=parsed.link or feed.site_url,
+            site_url=plan.link or feed.site_url,
             etag=response.etag,
             last_modified=response.last_modified,
             last_success=utc_now_iso(),
