@@ -21,7 +21,11 @@ What goes in:
   ``tools/data/regions.txt``, when no other source names them;
 - rivers, seas, mountains, deserts, islands and regions that WordNet names, when the name is
   not taken (see ``wordnet_places``);
-- given names (nomquamgender) and title words (nameparser), as the sources have them;
+- given names (nomquamgender), with how often its sources saw each, and title words
+  (nameparser), as the sources have them, each marked if WordNet knows it as a word that
+  names no kind of person ("credit", "film": they qualify a role, see ``modifier_title``);
+- ordinary words: WordNet's lemmas in lower case, which tell "Blue Jays" and "Officials"
+  from "Xi Jinping" and "Ohtani";
 - organisations: the companies of the large stock indices (pytickersymbols) and the
   institutions, agencies, parties and movements WordNet names, each spelling with its key
   and whether it is ambiguous (see ``organisations``).
@@ -84,6 +88,7 @@ SUBDIVISION_TYPES = frozenset(
 # 15,000 or so plain given names common enough to trust.
 MIN_SOURCES = 12
 MIN_COUNTS = 200
+ORDINARY_WORD = re.compile(r"[a-z]{2,}")
 # Given names this common ("Trent", "Lena") make a river of the same name doubtful.
 COMMON_GIVEN_NAME_COUNTS = 10_000
 
@@ -131,8 +136,9 @@ def build(wordnet: WordNet) -> dict[str, Any]:
         ),
         "country": sorted({(place.key,) for place in places.values() if place.is_country}),
         "demonym": sorted(demonyms.items()),
-        "given_name": sorted((name,) for name in given),
-        "title": sorted((title,) for title in titles()),
+        "given_name": sorted(names.items()),
+        "ordinary_word": sorted((word,) for word in ordinary_words(wordnet)),
+        "title": sorted((title, int(modifier_title(title, wordnet))) for title in titles()),
         "source": sources(wordnet),
     }
 
@@ -308,6 +314,12 @@ def name_counts() -> dict[str, int]:
     }
 
 
+def ordinary_words(wordnet: WordNet) -> Iterable[str]:
+    """WordNet's lemmas written in lower case, one plain word each: what a capitalised word is
+    when it is not a name ("Officials said", "Blue Jays")."""
+    return (word for word in wordnet.ordinary if ORDINARY_WORD.fullmatch(word))
+
+
 def stock_indices() -> dict[str, Any]:
     from pytickersymbols.indices_data import INDICES  # type: ignore[import-untyped]
 
@@ -321,6 +333,13 @@ def titles() -> frozenset[str]:
     return frozenset(str(title).lower() for title in CONSTANTS.titles)
 
 
+def modifier_title(title: str, wordnet: WordNet) -> bool:
+    """A word nameparser lists among titles that names no kind of person: it qualifies a
+    role ("Credit Officer", "Film Director") but is none on its own ("Credit Suisse"). Short
+    words are kept as roles: they are abbreviations ("Gen", "Mr") more often than words."""
+    return len(title) > 3 and wordnet.is_word(title) and title not in wordnet.person_nouns
+
+
 def sources(wordnet: WordNet) -> list[tuple[str, str]]:
     found = [(package, metadata.version(package)) for package in DATA_PACKAGES]
     return sorted([*found, ("wordnet", wordnet.version), CSPELL_COMPANIES_VERSION])
@@ -331,8 +350,9 @@ CREATE TABLE place (name TEXT PRIMARY KEY, key TEXT NOT NULL, population INTEGER
                     is_country INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE country (key TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE demonym (name TEXT PRIMARY KEY, canonical TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE given_name (name TEXT PRIMARY KEY) WITHOUT ROWID;
-CREATE TABLE title (word TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE given_name (name TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE ordinary_word (word TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE title (word TEXT PRIMARY KEY, modifier INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE organisation (name TEXT PRIMARY KEY, key TEXT NOT NULL,
                            ambiguous INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE source (name TEXT PRIMARY KEY, version TEXT NOT NULL) WITHOUT ROWID;

@@ -48,6 +48,7 @@ EXCLUDED_CLASSES = frozenset(
 )
 _PERSON_FILE = 18  # noun.person: a surname shared with a river ("Rhine") rarely misleads
 _LOCATION_FILES = (15, 17)  # noun.location, noun.object
+_PERSON_FILE = 18  # noun.person
 
 
 @dataclass(slots=True)
@@ -114,6 +115,16 @@ class WordNet:
             if synset.is_instance and synset.lexical_file in _LOCATION_FILES
             for lemma in synset.lemmas
             if lemma[0].isupper()
+        )
+
+    @functools.cached_property
+    def person_nouns(self) -> frozenset[str]:
+        """Lower-case lemmas of nouns for kinds of people ("minister", "coach", "judge")."""
+        return frozenset(
+            lemma.lower()
+            for synset in self.nouns.values()
+            if synset.lexical_file == _PERSON_FILE
+            for lemma in synset.lemmas
         )
 
     def classes_of(self, offset: int) -> set[int]:

@@ -9,6 +9,7 @@
   and regions (WordNet): some 43,000 spellings, looked up in the file, not held in memory;
 - people: the 15,000 or so plain given names common in nomquamgender's sources, also looked
   up in the file (as a set in memory they took 1.3 MB, most of the gazetteer's footprint);
+- words: WordNet's ordinary words, which tell a capitalised word from a name;
 - roles: the titles nameparser recognises ("president", "minister", "coach");
 - organisations: the companies of the large stock indices (pytickersymbols), the company
   names in cspell's dictionary, and the institutions WordNet names, each spelling with its
@@ -35,7 +36,7 @@ from typing import Any
 from store.entities import vocabulary
 
 DATA_PATH = Path(__file__).resolve().parent / "data" / "gazetteer.sqlite"
-FORMAT = 2
+FORMAT = 3
 """The file's ``user_version``: bumped when its tables change."""
 
 # Cities at least this big count wherever they are named; smaller ones only after "in",
@@ -43,6 +44,9 @@ FORMAT = 2
 BIG_CITY_POPULATION = 100_000
 # Recent lookups kept in memory: an article names few places many times.
 LOOKUP_CACHE_SIZE = 4096
+# A given name that is also an ordinary word is only as good as a name this common in
+# nomquamgender's sources: "Bill" (175,000) and "Hope" (106,000), not "Blue" (1,700).
+COMMON_GIVEN_NAME_COUNT = 20_000
 # Per connection; the default (2 MB) would hold more pages than the lookups ever revisit.
 PAGE_CACHE_KIB = 512
 
@@ -82,6 +86,9 @@ class Gazetteer:
     """A nationality or demonym (also plural) to its canonical singular form."""
     titles: frozenset[str]
     """Lower-case role words."""
+    modifier_titles: frozenset[str]
+    """Role words that name no kind of person ("credit", "film"): they qualify a role but
+    make none on their own."""
 
     def __init__(self, path: Path = DATA_PATH) -> None:
         self._uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
@@ -94,6 +101,9 @@ class Gazetteer:
                 raise GazetteerMissing(f"{path} is format {version}, not {FORMAT}: reinstall")
             self.demonyms = dict(connection.execute("SELECT name, canonical FROM demonym"))
             self.titles = _titles(connection, self.demonyms)
+            self.modifier_titles = frozenset(
+                word for (word,) in connection.execute("SELECT word FROM title WHERE modifier")
+            )
         except sqlite3.Error as error:
             raise GazetteerMissing(f"cannot read the gazetteer {path}: {error}") from error
         # Per instance, not per class: a cache on the method would keep every instance alive.
@@ -104,11 +114,19 @@ class Gazetteer:
         self._cached_given_name = functools.lru_cache(maxsize=LOOKUP_CACHE_SIZE)(
             self._lookup_given_name
         )
+        self._cached_ordinary = functools.lru_cache(maxsize=LOOKUP_CACHE_SIZE)(
+            self._lookup_ordinary
+        )
 
     def forget_lookups(self) -> None:
         """Drop the remembered lookups, and the file's pages SQLite kept (see
         :func:`store.entities.forget_lookups`)."""
-        for cached in (self._cached_lookup, self._cached_organisation, self._cached_given_name):
+        for cached in (
+            self._cached_lookup,
+            self._cached_organisation,
+            self._cached_given_name,
+            self._cached_ordinary,
+        ):
             cached.cache_clear()
         with self._lock:
             opened = self._opened
@@ -140,17 +158,50 @@ class Gazetteer:
         return None if row is None else Organisation(row[0], bool(row[1]))
 
     def is_given_name(self, word: str) -> bool:
-        """``"Maria"`` is; ``"maria"``, ``"MARIA"``, and words such as ``"May"`` or ``"Will"``
-        that are also ordinary words, are not."""
+        """``"Maria"`` and ``"Will"`` are; ``"maria"``, ``"MARIA"`` and ``"May"`` (a month)
+        are not. :meth:`is_common_given_name` tells the names that are also words."""
         return self._cached_given_name(word)
 
     def _lookup_given_name(self, word: str) -> bool:
+        return self._given_name_count(word) > 0
+
+    def is_common_given_name(self, word: str) -> bool:
+        """A given name that is not also an ordinary word, or is common as a name all the
+        same: "Maria", "Bill", "Hope"; not "Blue", "Seven" or "Royal"."""
+        count = self._given_name_count(word)
+        return count >= COMMON_GIVEN_NAME_COUNT or (count > 0 and not self.is_ordinary(word))
+
+    def _given_name_count(self, word: str) -> int:
         lower = word.lower()
         if word != lower.capitalize() or lower in vocabulary.FUNCTION_WORDS:
-            return False
+            return 0
         if word in vocabulary.WEEKDAYS_AND_MONTHS:
+            return 0
+        row = self._row("SELECT count FROM given_name WHERE name = ?", lower)
+        return 0 if row is None else int(row[0])
+
+    def is_ordinary(self, word: str) -> bool:
+        """Whether a capitalised word is an ordinary English word (or its plural): "Summit",
+        "Treks", "Officials"; not "Ohtani", "Equinor" or "Jinping"."""
+        return self._cached_ordinary(word)
+
+    def _lookup_ordinary(self, word: str) -> bool:
+        if "-" in word:
+            return all(map(self._lookup_ordinary, word.split("-")))  # "Scrum-half"
+        lower = word.lower()
+        if not lower.isalpha() or not lower.isascii():
             return False
-        return self._row("SELECT 1 FROM given_name WHERE name = ?", lower) is not None
+        forms = [lower]
+        if lower.endswith("ies"):
+            forms.append(lower[:-3] + "y")
+        if lower.endswith("es"):
+            forms.append(lower[:-2])
+        if lower.endswith("s"):
+            forms.append(lower[:-1])
+        return any(
+            self._row("SELECT 1 FROM ordinary_word WHERE word = ?", form) is not None
+            for form in forms
+        )
 
     def _row(self, query: str, name: str) -> tuple[Any, ...] | None:
         with self._lock:
