@@ -31,3 +31,6 @@ class Candidate:
     tentative: bool = False
     """An organisation only because a list has the name, though it is also a person's name
     or an ordinary word ("Ford"): a person of that name in the article takes it back."""
+    guessed: bool = False
+    """A person only by the shape of a name no list knows: the article naming a part of it as
+    an organisation ("Aramco chief executive") makes the whole one ("Saudi Aramco")."""

@@ -223,11 +223,14 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         ]
     person_of = _split_person_of(tokens, gaz)
     if person_of is not None:
-        return [
-            candidate
-            for part in person_of
-            for candidate in _classify(part, initial and part[0] is tokens[0], text, gaz)
-        ]
+        person = _classify(person_of[0], initial, text, gaz)
+        for part in person_of[1:]:
+            for candidate in _classify(part, False, text, gaz):
+                if candidate.label is None and not candidate.maybe_place:
+                    # "Max Verstappen of Red Bull": where a person is from or works.
+                    candidate.label = "ORG"
+                person.append(candidate)
+        return person
     if (count == 1 and last in vocab.SINGLE_WORD_EVENTS) or (
         count > 1 and last in vocab.EVENT_HEADS
     ):
@@ -256,7 +259,10 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         return [Candidate(start, end, name, "ORG", name, count, tentative=True)]
     named = [word for word in words if not _INITIAL.match(word) and word not in _NAME_SUFFIXES]
     if (
-        (gaz.is_given_name(words[0]) or (_initials(words[0], gaz) and len(named) >= 1))
+        (
+            (gaz.is_given_name(words[0]) and not _words_more_than_name(words, gaz))
+            or (_initials(words[0], gaz) and len(named) >= 1)
+        )
         and words[0] not in vocab.ARTICLES
         and (1 <= len(named) <= 3 or (len(named) > 3 and len(tokens) > count))
         and count >= 2
@@ -268,6 +274,9 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
     if initial and count > 1 and not _known_word(words[0], gaz):
         if _speaks_like_a_person(tokens, text, gaz):
             return make("PERSON")  # "Aliko Dangote said", though "Aliko" is no known name
+        if _name_shaped(words[0]) and not gaz.is_ordinary(words[0]):
+            # "Shohei Ohtani went": a first word that is no ordinary word is part of the name.
+            return _classify(tokens, False, text, gaz)
         return _classify(_strip_first(tokens), False, text, gaz)
     connectors = [
         i
@@ -394,6 +403,15 @@ def _organisation_after_of(tokens: list[Token]) -> list[list[Token]] | None:
     return None
 
 
+def _words_more_than_name(words: list[str], gaz: Gazetteer) -> bool:
+    """``Blue Jays``, ``Seven Summit Treks``, ``Red Bull``: a given name rare as a name but
+    common as a word, then only ordinary words; not ``Bill Gates`` (common as a name) or
+    ``Blue Ivy Carter``."""
+    return not gaz.is_common_given_name(words[0]) and all(
+        gaz.is_ordinary(word) for word in words[1:]
+    )
+
+
 def _is_brand(word: str) -> bool:
     return bool(_CAMEL_CASE.match(word)) and not _CAMEL_CASE_SURNAME.match(word)
 
@@ -421,6 +439,7 @@ def _speaks_like_a_person(tokens: list[Token], text: str, gaz: Gazetteer) -> boo
         len(tokens) == 2
         and vocab.PERSON_VERBS.match(text[tokens[-1].end : tokens[-1].end + 48]) is not None
         and all(map(_name_shaped, words))
+        and _opens_like_a_person(name, gaz)
         and _could_be_a_person(name, gaz)
     )
 
@@ -431,6 +450,14 @@ def _could_be_a_person(name: str, gaz: Gazetteer) -> bool:
     if words[0] in vocab.ARTICLES or any(_names_a_thing(word, gaz) for word in words):
         return False
     return all(gaz.place(" ".join(words[:size])) is None for size in range(1, len(words)))
+
+
+def _opens_like_a_person(name: str, gaz: Gazetteer) -> bool:
+    """Without a role before it, a name that opens with an ordinary word that is no given name
+    is more often an organisation that speaks: "Credit Suisse said", "Human Rights Watch
+    said"; "manager Pep Guardiola said" has its role."""
+    first = name.split(maxsplit=1)[0]
+    return gaz.is_given_name(first) or not gaz.is_ordinary(first)
 
 
 def _names_a_thing(word: str, gaz: Gazetteer) -> bool:
@@ -469,7 +496,7 @@ def _split_role(
         ):
             chain_end += 1
         chain = [t.text.lower().rstrip(".") for t in tokens[index:chain_end] if not t.connector]
-        if not any(word not in vocab.WEAK_TITLES for word in chain):
+        if all(word in vocab.WEAK_TITLES or word in gaz.modifier_titles for word in chain):
             index = chain_end
             continue
         found: list[Candidate] = []
@@ -565,23 +592,70 @@ def _label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) 
         if candidate.label is not None:
             continue
         after = text[candidate.end : candidate.end + 48]
+        before_start = max(0, candidate.start - 32)
         if not candidate.maybe_place and (
             vocab.ORG_AFTER.match(after)
-            or vocab.ORG_BEFORE.search(text, max(0, candidate.start - 32), candidate.start)
+            or vocab.ORG_BEFORE.search(text, before_start, candidate.start)
+            or vocab.ORG_NOUN_AFTER.match(after)
+            or vocab.ORG_NOUN_BEFORE.search(text, before_start, candidate.start)
+            or (
+                text[candidate.start - 1 : candidate.start] == "("
+                and vocab.AGENCY_AFTER_DATELINE.match(after)
+            )
         ):
             # Tentative: "Tinubu's spokesman" after "Bola Tinubu" is the person.
             candidate.label, candidate.tentative = "ORG", True
         elif (
             2 <= candidate.words <= 3
-            and (vocab.PERSON_VERBS.match(after) or _role_before(candidate.start, text, gaz))
+            and (
+                (vocab.PERSON_VERBS.match(after) and _opens_like_a_person(candidate.text, gaz))
+                or _role_before(candidate.start, text, gaz)
+            )
             and _could_be_a_person(candidate.text, gaz)
         ):
             candidate.label = "PERSON"
+        elif vocab.PLACE_CONTEXT_AFTER.match(after) or (
+            vocab.PLACE_CONTEXT_BEFORE.search(text, before_start, candidate.start)
+            and not vocab.MODIFIED_NOUN_AFTER.match(after)
+        ):
+            # A surname among these ("a letter from Okafor") is a person again once the
+            # article's full names are known (resolve_person_keys).
+            candidate.label = "PLACE"
+        elif candidate.words >= 2 and not candidate.maybe_place:
+            the_before = text[max(0, candidate.start - 4) : candidate.start].lower() == "the "
+            candidate.label = _unknown_name_label(candidate.text, the_before, gaz)
+            candidate.guessed = candidate.label == "PERSON"
     label_teams(candidates, text, gaz)
     _label_lists(candidates, text, gaz)
 
 
 _LOWER_WORD_BEFORE = re.compile(r"([a-z][a-z-]+),?\s$")
+
+
+def _unknown_name_label(name: str, the_before: bool, gaz: Gazetteer) -> EntityLabel | None:
+    """A name of two words or more that no list, shape or context could label. With an
+    ordinary word in it, it is most often an organisation ("Human Rights Watch", "United
+    Steelworkers"); made only of words that are no ordinary words, a person ("Abdourahamane
+    Tiani"), unless "the" goes before it, as it never does before a person's name ("the
+    Estadio Metropolitano"). A given name common as a name ("Bill", not "Blue"), an article
+    ("La Guajira") or a title first leaves it to the other rules."""
+    words = name.split()
+    if (
+        gaz.is_common_given_name(words[0])
+        or words[0] in vocab.ARTICLES
+        or (_is_title(words[0], gaz) and words[0].lower() not in gaz.modifier_titles)
+    ):
+        return None
+    if any(gaz.is_ordinary(word) for word in words):
+        return "ORG"
+    if (
+        not the_before
+        and len(words) <= 3
+        and all(map(_name_shaped, words))
+        and _could_be_a_person(name, gaz)
+    ):
+        return "PERSON"
+    return None
 
 
 def _role_before(start: int, text: str, gaz: Gazetteer) -> bool:
@@ -611,9 +685,20 @@ def _label_lists(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None
                 changed = True
 
 
+def _settle_guesses(candidates: list[Candidate]) -> None:
+    """A guessed person with a part the article calls an organisation is that organisation."""
+    organisations = {c.text for c in candidates if c.label == "ORG" and c.words == 1}
+    if not organisations:
+        return
+    for candidate in candidates:
+        if candidate.guessed and any(part in organisations for part in candidate.text.split()):
+            candidate.label = "ORG"
+
+
 def _finish(candidates: list[Candidate]) -> list[Mention]:
     """Settle leftovers by names found elsewhere in the article; give people one key each."""
     gaz = gazetteer()
+    _settle_guesses(candidates)
     resolve_person_keys(candidates, is_country=lambda key: is_country(key, gaz))
     known: dict[str, tuple[EntityLabel, str]] = {}
     for candidate in candidates:

@@ -195,6 +195,48 @@ TEAM_AFTER = re.compile(
 # Prepositions of place before a name: they let smaller towns count ("near Sukkur").
 LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|from|outside|at|to|across|towards?)\s(?:the\s)?$")
 
+# Around a name that no list knows, the words that make a place of it: a preposition of place
+# or "the town of" before it ("homes above Malibu", "west of Shetland"), or a geographic noun
+# after it ("the Amhara region", "the Jackdaw gas field"). Not "at", "from" or "to": people
+# work at, hear from and sell to organisations as often as they go to places.
+PLACE_CONTEXT_BEFORE = re.compile(
+    r"(?:\b(?:in|near|outside|above|below|along|around|across|towards?|into|through|beyond)"
+    r"\s(?:the\s)?"
+    r"|\b(?:town|village|city|region|province|district|county|island|port|suburb|state)\sof\s"
+    r"|\b(?:north|south|east|west)(?:-?(?:east|west))?\sof\s)$"
+)
+# A plural noun after a name makes the name its modifier, not the place a preposition
+# points to: "in Wayuu communities", "in U.S. Steel plants".
+MODIFIED_NOUN_AFTER = re.compile(
+    r"^\s(?!(?:is|was|has|does|says|as|its|this|thus|plus)\b)[a-z]{2,}s\b"
+)
+PLACE_CONTEXT_AFTER = re.compile(
+    r"^\s(?:region|province|district|county|valley|river|delta|basin|peninsula|island|"
+    r"gas\sfield|oil\s?field|mine|municipality|prefecture|governorate|township|village|"
+    r"neighbou?rhood)\b"
+)
+# Around a name that no list knows, the words that make an organisation of it: what it is,
+# right before or after it ("the newspaper El Tiempo", "the IG Metall union", "the national
+# weather service, Senamhi"), a post in it ("chairman of Seven Summit Treks") or the people
+# it employs ("analysts at Jefferies").
+ORG_NOUN_BEFORE = re.compile(
+    r"(?:\b(?:newspaper|daily|broadcaster|journal|magazine|agency|airline|carrier|union|party|"
+    r"company|firm|regulator|operator|utility|insurer|lender|watchdog|service|station|"
+    r"channel|network|club|outlet|tabloid),?\s"
+    r"|\b(?:chairman|chairwoman|chair|chief\sexecutive|head|director|founder|co-founder|"
+    r"boss|owner|spokesman|spokeswoman|spokesperson|members?|shareholders?|employees?|"
+    r"staff|executives?)\sof\s(?:the\s)?"
+    r"|\b(?:analysts?|economists?|strategists?|researchers?|scientists?|engineers?|"
+    r"employees?|executives?)\s(?:at|with)\s)$",
+    re.IGNORECASE,
+)
+# A news agency's name in brackets after a dateline: "NAIROBI, June 3 (Reuters) -".
+AGENCY_AFTER_DATELINE = re.compile(r"^\)\s[-—–]")
+ORG_NOUN_AFTER = re.compile(
+    r"^\s(?:union|newspaper|daily|broadcaster|party|airline|carrier|group|company|bank|"
+    r"agency|network|magazine|journal|club|utility|regulator|watchdog)\b"
+)
+
 # Whole paragraphs that are page furniture rather than article text.
 BOILERPLATE_PARAGRAPH = re.compile(
     r"^(?:end\sof\s(?:article|story)|with\s(?:inputs|input|reporting)\sfrom\b.*|"
