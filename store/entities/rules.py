@@ -3,23 +3,37 @@
 One pass finds candidate names (capitalised runs, split at possessives, weekdays and
 function words); each is classified by what it is (a listed organisation, a known place, a
 nationality), by its shape ("... Bank", "... Strait", "X and Y" as two names, a known given
-name first) or by a role before it ("US President"); a second pass over the article labels
-leftovers from their context ("X said it", "shares in X", "spokesman, X", a team in a
-paragraph about a game) and from names already found (a surname after the full name, an
-acronym after the full name it was defined beside).
+name first) or by a role before it ("US President"); a second pass over the article
+(``context``) labels leftovers from their context ("X said it", "shares in X", "spokesman,
+X", "the Amhara region", a team in a paragraph about a game) or, failing that, from whether
+their words are ordinary words; names already found settle the rest (a surname after the
+full name, an acronym after the full name it was defined beside).
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from store.entities import vocabulary as vocab
 from store.entities.aliases import link_acronyms, resolve_person_keys
 from store.entities.candidates import Candidate, Token
+from store.entities.context import label_from_context, settle_guesses
 from store.entities.gazetteer import BIG_CITY_POPULATION, Gazetteer, Organisation, Place, gazetteer
 from store.entities.headlines import known_names, title_case_sentences
-from store.entities.teams import is_country, label_teams
+from store.entities.shapes import (
+    INITIAL,
+    NAME_SUFFIXES,
+    could_be_a_person,
+    initials,
+    is_acronym,
+    is_brand,
+    is_title,
+    known_word,
+    name_shaped,
+    opens_like_a_person,
+    words_more_than_name,
+)
+from store.entities.teams import is_country
 from store.models import EntityLabel, Mention
 
 _TOKEN = (
@@ -39,11 +53,6 @@ _CONNECTORS = frozenset(_CONNECTOR[3:-1].split("|"))
 _POSSESSIVE = ("'s", "’s")
 # Connectors that join two names rather than make one: "China and Japan", "Sinner of Italy".
 _SPLITTING_CONNECTORS = frozenset({"and", "&", "of", "for", "the"})
-# Surname prefixes written in camel case; other camel-case words are brands ("TikTok").
-_CAMEL_CASE_SURNAME = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|O['’])[A-Z]")
-_CAMEL_CASE = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]")
-# Separators of a list whose members are of one kind: "TikTok, Instagram and Snapchat".
-_LIST_SEPARATORS = frozenset({", ", " and ", ", and ", " or ", ", or "})
 _OPENING_PUNCTUATION = " \t\"'“‘([—–-"
 _LINE = re.compile(r"[^\n]+")
 # A sentence-initial city must be this big to count: "Mobile", "Reading" and "Nice" start
@@ -52,9 +61,6 @@ _SENTENCE_INITIAL_CITY_POPULATION = 1_000_000
 # A place at least this big that "said" something is the place (its government), not a
 # company of the same name ("Washington said", but "Rio Tinto said", "Toyota said").
 _SPEAKING_PLACE_POPULATION = 1_000_000
-# "F." and "C.C.": a person's initials (a place's or a body's, "U.S.", are known as such).
-_INITIAL = re.compile(r"^(?:[A-Z]\.){1,3}$")
-_NAME_SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr"})
 
 
 # One-word runs that are never names, checked before any other work: about half of all runs
@@ -82,7 +88,7 @@ def extract_with_rules(text: str) -> list[Mention]:
             for group in _groups(run.start(), run.group()):
                 initial = _sentence_initial(text, group[0].start)
                 candidates.extend(_classify(group, initial, text, gaz))
-    _label_from_context(candidates, text, gaz)
+    label_from_context(candidates, text, gaz)
     link_acronyms(candidates, text)
     return _finish(candidates)
 
@@ -249,7 +255,7 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
     with_role = _split_role(tokens, initial, text, gaz)
     if with_role is not None:
         return with_role
-    if count == 1 and (_is_acronym(last) or _is_brand(last)):
+    if count == 1 and (is_acronym(last) or is_brand(last)):
         return make("ORG")
     if count > 1 and words[0] in gaz.demonyms and not tokens[1].connector:
         # A nationality that opens a name is part of it, and people's names do not start
@@ -257,24 +263,24 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         return make("ORG")
     if count > 1 and vocab.ORG_ROLE_AFTER.match(text[end : end + 24]):
         return [Candidate(start, end, name, "ORG", name, count, tentative=True)]
-    named = [word for word in words if not _INITIAL.match(word) and word not in _NAME_SUFFIXES]
+    named = [word for word in words if not INITIAL.match(word) and word not in NAME_SUFFIXES]
     if (
         (
-            (gaz.is_given_name(words[0]) and not _words_more_than_name(words, gaz))
-            or (_initials(words[0], gaz) and len(named) >= 1)
+            (gaz.is_given_name(words[0]) and not words_more_than_name(words, gaz))
+            or (initials(words[0], gaz) and len(named) >= 1)
         )
         and words[0] not in vocab.ARTICLES
         and (1 <= len(named) <= 3 or (len(named) > 3 and len(tokens) > count))
         and count >= 2
-        and all(map(_name_shaped, words))
+        and all(map(name_shaped, words))
     ):
         # Four or more words are a name only with a particle ("Lula da Silva"); without one
         # they are more often a thing ("James Webb Space Telescope").
         return make("PERSON")
-    if initial and count > 1 and not _known_word(words[0], gaz):
+    if initial and count > 1 and not known_word(words[0], gaz):
         if _speaks_like_a_person(tokens, text, gaz):
             return make("PERSON")  # "Aliko Dangote said", though "Aliko" is no known name
-        if _name_shaped(words[0]) and not gaz.is_ordinary(words[0]):
+        if name_shaped(words[0]) and not gaz.is_ordinary(words[0]):
             # "Shohei Ohtani went": a first word that is no ordinary word is part of the name.
             return _classify(tokens, False, text, gaz)
         return _classify(_strip_first(tokens), False, text, gaz)
@@ -357,7 +363,7 @@ def _two_names(tokens: list[Token], joined: list[int], text: str, gaz: Gazetteer
             return True
         if organisation is not None and (place is None or not organisation.ambiguous):
             return True
-        if len(before) == 1 and _is_acronym(name):
+        if len(before) == 1 and is_acronym(name):
             return True
         if len(before) >= 2 and before[-1].text in vocab.ORG_HEADS:
             return True  # "Yeti Airlines and Tara Air"
@@ -374,7 +380,7 @@ def _split_person_of(tokens: list[Token], gaz: Gazetteer) -> list[list[Token]] |
             before = [t.text for t in tokens[:index] if not t.connector]
             if (
                 len(before) >= 2
-                and (gaz.is_given_name(before[0]) or _is_title(before[0], gaz))
+                and (gaz.is_given_name(before[0]) or is_title(before[0], gaz))
                 and before[0] not in vocab.ORG_OPENERS
                 and before[-1] not in vocab.ORG_HEADS
             ):
@@ -403,19 +409,6 @@ def _organisation_after_of(tokens: list[Token]) -> list[list[Token]] | None:
     return None
 
 
-def _words_more_than_name(words: list[str], gaz: Gazetteer) -> bool:
-    """``Blue Jays``, ``Seven Summit Treks``, ``Red Bull``: a given name rare as a name but
-    common as a word, then only ordinary words; not ``Bill Gates`` (common as a name) or
-    ``Blue Ivy Carter``."""
-    return not gaz.is_common_given_name(words[0]) and all(
-        gaz.is_ordinary(word) for word in words[1:]
-    )
-
-
-def _is_brand(word: str) -> bool:
-    return bool(_CAMEL_CASE.match(word)) and not _CAMEL_CASE_SURNAME.match(word)
-
-
 def _looks_like_organisation(tokens: list[Token]) -> bool:
     if tokens[-1].text in vocab.ORG_HEADS:
         return True
@@ -438,46 +431,9 @@ def _speaks_like_a_person(tokens: list[Token], text: str, gaz: Gazetteer) -> boo
     return (
         len(tokens) == 2
         and vocab.PERSON_VERBS.match(text[tokens[-1].end : tokens[-1].end + 48]) is not None
-        and all(map(_name_shaped, words))
-        and _opens_like_a_person(name, gaz)
-        and _could_be_a_person(name, gaz)
-    )
-
-
-def _could_be_a_person(name: str, gaz: Gazetteer) -> bool:
-    """Not "La Guajira" (an article), "Los Angeles Dodgers" (a place first), "Energy Agency"."""
-    words = name.split()
-    if words[0] in vocab.ARTICLES or any(_names_a_thing(word, gaz) for word in words):
-        return False
-    return all(gaz.place(" ".join(words[:size])) is None for size in range(1, len(words)))
-
-
-def _opens_like_a_person(name: str, gaz: Gazetteer) -> bool:
-    """Without a role before it, a name that opens with an ordinary word that is no given name
-    is more often an organisation that speaks: "Credit Suisse said", "Human Rights Watch
-    said"; "manager Pep Guardiola said" has its role."""
-    first = name.split(maxsplit=1)[0]
-    return gaz.is_given_name(first) or not gaz.is_ordinary(first)
-
-
-def _names_a_thing(word: str, gaz: Gazetteer) -> bool:
-    """A word that would not be in a person's name: "United" Nations, "Energy" Agency."""
-    return (
-        _is_title(word, gaz)
-        or word in vocab.ORG_HEADS
-        or word in vocab.ORG_OPENERS
-        or word in vocab.EVENT_HEADS
-        or word in vocab.PLACE_FEATURES
-        or word in gaz.demonyms
-    )
-
-
-def _is_title(word: str, gaz: Gazetteer) -> bool:
-    lower = word.lower().rstrip(".")
-    if word.isupper() and gaz.place(word) is not None:
-        return False  # "US" in "US President" is the country
-    return lower in gaz.titles or (
-        "-" in lower and all(part in gaz.titles for part in lower.split("-"))
+        and all(map(name_shaped, words))
+        and opens_like_a_person(name, gaz)
+        and could_be_a_person(name, gaz)
     )
 
 
@@ -487,12 +443,12 @@ def _split_role(
     """``US President Donald Trump`` → US (PLACE) and Donald Trump (PERSON, role "US President")."""
     index = 0
     while index < len(tokens):
-        if tokens[index].connector or not _is_title(tokens[index].text, gaz):
+        if tokens[index].connector or not is_title(tokens[index].text, gaz):
             index += 1
             continue
         chain_end = index
         while chain_end < len(tokens) and (
-            tokens[chain_end].connector or _is_title(tokens[chain_end].text, gaz)
+            tokens[chain_end].connector or is_title(tokens[chain_end].text, gaz)
         ):
             chain_end += 1
         chain = [t.text.lower().rstrip(".") for t in tokens[index:chain_end] if not t.connector]
@@ -508,7 +464,7 @@ def _split_role(
             if tokens[position].connector and tokens[position].text in ("and", "&"):
                 role_start = position + 1
         person = _trim(tokens[chain_end:])
-        if person and all(_name_shaped(t.text) for t in person if not t.connector):
+        if person and all(name_shaped(t.text) for t in person if not t.connector):
             start, end = person[0].start, person[-1].end
             role = text[tokens[role_start].start : tokens[chain_end - 1].end]
             words = sum(1 for t in person if not t.connector)
@@ -519,47 +475,6 @@ def _split_role(
             found.extend(_classify(person, False, text, gaz))
         return found
     return None
-
-
-def _name_shaped(word: str) -> bool:
-    if _INITIAL.match(word) or word in _NAME_SUFFIXES:
-        return True
-    letters = word.replace("-", "").replace("'", "").replace("’", "")
-    return (
-        letters.isalpha()
-        and not word.isupper()
-        and word not in vocab.ORG_HEADS
-        and (word not in vocab.PLACE_FEATURES)
-    )
-
-
-def _is_acronym(word: str) -> bool:
-    letters = word.replace(".", "").replace("&", "").removesuffix("+")
-    return (
-        word.isupper()
-        and 2 <= len(letters) <= 6
-        and letters.isalpha()
-        and word not in vocab.NON_ENTITY_ACRONYMS
-    )
-
-
-def _initials(word: str, gaz: Gazetteer) -> bool:
-    return (
-        _INITIAL.match(word) is not None
-        and gaz.place(word) is None
-        and gaz.organisation(word) is None
-    )
-
-
-def _known_word(word: str, gaz: Gazetteer) -> bool:
-    return (
-        gaz.is_given_name(word)
-        or gaz.place(word) is not None
-        or word in gaz.demonyms
-        or _is_title(word, gaz)
-        or word in vocab.ORG_OPENERS
-        or word.isupper()
-    )
 
 
 def _trim(tokens: list[Token]) -> list[Token]:
@@ -586,119 +501,10 @@ def _split_at(tokens: list[Token], cuts: list[int]) -> list[list[Token]]:
     return parts
 
 
-def _label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None:
-    """Label what the first pass could not from the words around it."""
-    for candidate in candidates:
-        if candidate.label is not None:
-            continue
-        after = text[candidate.end : candidate.end + 48]
-        before_start = max(0, candidate.start - 32)
-        if not candidate.maybe_place and (
-            vocab.ORG_AFTER.match(after)
-            or vocab.ORG_BEFORE.search(text, before_start, candidate.start)
-            or vocab.ORG_NOUN_AFTER.match(after)
-            or vocab.ORG_NOUN_BEFORE.search(text, before_start, candidate.start)
-            or (
-                text[candidate.start - 1 : candidate.start] == "("
-                and vocab.AGENCY_AFTER_DATELINE.match(after)
-            )
-        ):
-            # Tentative: "Tinubu's spokesman" after "Bola Tinubu" is the person.
-            candidate.label, candidate.tentative = "ORG", True
-        elif (
-            2 <= candidate.words <= 3
-            and (
-                (vocab.PERSON_VERBS.match(after) and _opens_like_a_person(candidate.text, gaz))
-                or _role_before(candidate.start, text, gaz)
-            )
-            and _could_be_a_person(candidate.text, gaz)
-        ):
-            candidate.label = "PERSON"
-        elif vocab.PLACE_CONTEXT_AFTER.match(after) or (
-            vocab.PLACE_CONTEXT_BEFORE.search(text, before_start, candidate.start)
-            and not vocab.MODIFIED_NOUN_AFTER.match(after)
-        ):
-            # A surname among these ("a letter from Okafor") is a person again once the
-            # article's full names are known (resolve_person_keys).
-            candidate.label = "PLACE"
-        elif candidate.words >= 2 and not candidate.maybe_place:
-            the_before = text[max(0, candidate.start - 4) : candidate.start].lower() == "the "
-            candidate.label = _unknown_name_label(candidate.text, the_before, gaz)
-            candidate.guessed = candidate.label == "PERSON"
-    label_teams(candidates, text, gaz)
-    _label_lists(candidates, text, gaz)
-
-
-_LOWER_WORD_BEFORE = re.compile(r"([a-z][a-z-]+),?\s$")
-
-
-def _unknown_name_label(name: str, the_before: bool, gaz: Gazetteer) -> EntityLabel | None:
-    """A name of two words or more that no list, shape or context could label. With an
-    ordinary word in it, it is most often an organisation ("Human Rights Watch", "United
-    Steelworkers"); made only of words that are no ordinary words, a person ("Abdourahamane
-    Tiani"), unless "the" goes before it, as it never does before a person's name ("the
-    Estadio Metropolitano"). A given name common as a name ("Bill", not "Blue"), an article
-    ("La Guajira") or a title first leaves it to the other rules."""
-    words = name.split()
-    if (
-        gaz.is_common_given_name(words[0])
-        or words[0] in vocab.ARTICLES
-        or (_is_title(words[0], gaz) and words[0].lower() not in gaz.modifier_titles)
-    ):
-        return None
-    if any(gaz.is_ordinary(word) for word in words):
-        return "ORG"
-    if (
-        not the_before
-        and len(words) <= 3
-        and all(map(_name_shaped, words))
-        and _could_be_a_person(name, gaz)
-    ):
-        return "PERSON"
-    return None
-
-
-def _role_before(start: int, text: str, gaz: Gazetteer) -> bool:
-    """A role in lower case right before a name: "opposition leader Atiku Abubakar",
-    "Tinubu's spokesman, Bayo Onanuga"."""
-    found = _LOWER_WORD_BEFORE.search(text, max(0, start - 24), start)
-    return found is not None and found.group(1) in gaz.titles
-
-
-def _label_lists(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None:
-    """Members of one list are of one kind: an unknown name takes its neighbour's label."""
-    changed = True
-    while changed:
-        changed = False
-        for left, right in itertools.pairwise(candidates):
-            if (left.label is None) == (right.label is None):
-                continue
-            if text[left.end : right.start] not in _LIST_SEPARATORS:
-                continue
-            known, unknown = (left, right) if left.label is not None else (right, left)
-            if (
-                known.label == "ORG"
-                or (known.label == "PERSON" and _could_be_a_person(unknown.text, gaz))
-                or (known.label == "PLACE" and unknown.maybe_place)
-            ) and unknown.words <= 3:
-                unknown.label = known.label
-                changed = True
-
-
-def _settle_guesses(candidates: list[Candidate]) -> None:
-    """A guessed person with a part the article calls an organisation is that organisation."""
-    organisations = {c.text for c in candidates if c.label == "ORG" and c.words == 1}
-    if not organisations:
-        return
-    for candidate in candidates:
-        if candidate.guessed and any(part in organisations for part in candidate.text.split()):
-            candidate.label = "ORG"
-
-
 def _finish(candidates: list[Candidate]) -> list[Mention]:
     """Settle leftovers by names found elsewhere in the article; give people one key each."""
     gaz = gazetteer()
-    _settle_guesses(candidates)
+    settle_guesses(candidates)
     resolve_person_keys(candidates, is_country=lambda key: is_country(key, gaz))
     known: dict[str, tuple[EntityLabel, str]] = {}
     for candidate in candidates:

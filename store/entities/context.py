@@ -1,0 +1,129 @@
+"""The rule-based extractor's second pass: names the first could not label, labelled from the
+words around them, from the lists they stand in, and from what else the article calls them."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from store.entities import vocabulary as vocab
+from store.entities.candidates import Candidate
+from store.entities.gazetteer import Gazetteer
+from store.entities.shapes import (
+    could_be_a_person,
+    is_title,
+    name_shaped,
+    opens_like_a_person,
+)
+from store.entities.teams import label_teams
+from store.models import EntityLabel
+
+# Separators of a list whose members are of one kind: "TikTok, Instagram and Snapchat".
+LIST_SEPARATORS = frozenset({", ", " and ", ", and ", " or ", ", or "})
+LOWER_WORD_BEFORE = re.compile(r"([a-z][a-z-]+),?\s$")
+
+
+def label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None:
+    """Label what the first pass could not from the words around it."""
+    for candidate in candidates:
+        if candidate.label is not None:
+            continue
+        after = text[candidate.end : candidate.end + 48]
+        before_start = max(0, candidate.start - 32)
+        if not candidate.maybe_place and (
+            vocab.ORG_AFTER.match(after)
+            or vocab.ORG_BEFORE.search(text, before_start, candidate.start)
+            or vocab.ORG_NOUN_AFTER.match(after)
+            or vocab.ORG_NOUN_BEFORE.search(text, before_start, candidate.start)
+            or (
+                text[candidate.start - 1 : candidate.start] == "("
+                and vocab.AGENCY_AFTER_DATELINE.match(after)
+            )
+        ):
+            # Tentative: "Tinubu's spokesman" after "Bola Tinubu" is the person.
+            candidate.label, candidate.tentative = "ORG", True
+        elif (
+            2 <= candidate.words <= 3
+            and (
+                (vocab.PERSON_VERBS.match(after) and opens_like_a_person(candidate.text, gaz))
+                or role_before(candidate.start, text, gaz)
+            )
+            and could_be_a_person(candidate.text, gaz)
+        ):
+            candidate.label = "PERSON"
+        elif vocab.PLACE_CONTEXT_AFTER.match(after) or (
+            vocab.PLACE_CONTEXT_BEFORE.search(text, before_start, candidate.start)
+            and not vocab.MODIFIED_NOUN_AFTER.match(after)
+        ):
+            # A surname among these ("a letter from Okafor") is a person again once the
+            # article's full names are known (resolve_person_keys).
+            candidate.label = "PLACE"
+        elif candidate.words >= 2 and not candidate.maybe_place:
+            the_before = text[max(0, candidate.start - 4) : candidate.start].lower() == "the "
+            candidate.label = unknown_name_label(candidate.text, the_before, gaz)
+            candidate.guessed = candidate.label == "PERSON"
+    label_teams(candidates, text, gaz)
+    label_lists(candidates, text, gaz)
+
+
+def unknown_name_label(name: str, the_before: bool, gaz: Gazetteer) -> EntityLabel | None:
+    """A name of two words or more that no list, shape or context could label. With an
+    ordinary word in it, it is most often an organisation ("Human Rights Watch", "United
+    Steelworkers"); made only of words that are no ordinary words, a person ("Abdourahamane
+    Tiani"), unless "the" goes before it, as it never does before a person's name ("the
+    Estadio Metropolitano"). A given name common as a name ("Bill", not "Blue"), an article
+    ("La Guajira") or a title first leaves it to the other rules."""
+    words = name.split()
+    if (
+        gaz.is_common_given_name(words[0])
+        or words[0] in vocab.ARTICLES
+        or (is_title(words[0], gaz) and words[0].lower() not in gaz.modifier_titles)
+    ):
+        return None
+    if any(gaz.is_ordinary(word) for word in words):
+        return "ORG"
+    if (
+        not the_before
+        and len(words) <= 3
+        and all(map(name_shaped, words))
+        and could_be_a_person(name, gaz)
+    ):
+        return "PERSON"
+    return None
+
+
+def role_before(start: int, text: str, gaz: Gazetteer) -> bool:
+    """A role in lower case right before a name: "opposition leader Atiku Abubakar",
+    "Tinubu's spokesman, Bayo Onanuga"."""
+    found = LOWER_WORD_BEFORE.search(text, max(0, start - 24), start)
+    return found is not None and found.group(1) in gaz.titles
+
+
+def label_lists(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None:
+    """Members of one list are of one kind: an unknown name takes its neighbour's label."""
+    changed = True
+    while changed:
+        changed = False
+        for left, right in itertools.pairwise(candidates):
+            if (left.label is None) == (right.label is None):
+                continue
+            if text[left.end : right.start] not in LIST_SEPARATORS:
+                continue
+            known, unknown = (left, right) if left.label is not None else (right, left)
+            if (
+                known.label == "ORG"
+                or (known.label == "PERSON" and could_be_a_person(unknown.text, gaz))
+                or (known.label == "PLACE" and unknown.maybe_place)
+            ) and unknown.words <= 3:
+                unknown.label = known.label
+                changed = True
+
+
+def settle_guesses(candidates: list[Candidate]) -> None:
+    """A guessed person with a part the article calls an organisation is that organisation."""
+    organisations = {c.text for c in candidates if c.label == "ORG" and c.words == 1}
+    if not organisations:
+        return
+    for candidate in candidates:
+        if candidate.guessed and any(part in organisations for part in candidate.text.split()):
+            candidate.label = "ORG"
