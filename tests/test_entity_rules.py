@@ -93,6 +93,8 @@ FIRES: list[Row] = [
      "Aramco chief executive Amin Nasser said so.", "Saudi Aramco", "ORG"),
     ("a word that names no kind of person makes no role", "It came after the collapse of "
      "Credit Suisse last year.", "Credit Suisse", "ORG"),
+    ("a weak role before what can only be a person", "The junta's leader, General "
+     "Abdourahamane Tiani, spoke.", "Abdourahamane Tiani", "PERSON"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -165,6 +167,8 @@ DOES_NOT_FIRE: list[Row] = [
      "said so.", "Abdourahamane Tiani", "ORG"),
     ("a word that names no kind of person makes no role", "Judge Ama Boateng ruled.",
      "Ama Boateng", "ORG"),
+    ("a weak role before what can only be a person", "Shares in General Motors rose.",
+     "Motors", "PERSON"),
 ]  # fmt: skip
 
 

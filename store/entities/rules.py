@@ -452,7 +452,9 @@ def _split_role(
         ):
             chain_end += 1
         chain = [t.text.lower().rstrip(".") for t in tokens[index:chain_end] if not t.connector]
-        if all(word in vocab.WEAK_TITLES or word in gaz.modifier_titles for word in chain):
+        if all(
+            word in vocab.WEAK_TITLES or word in gaz.modifier_titles for word in chain
+        ) and not _weak_role_of_a_person(chain, tokens[chain_end:], gaz):
             index = chain_end
             continue
         found: list[Candidate] = []
@@ -475,6 +477,19 @@ def _split_role(
             found.extend(_classify(person, False, text, gaz))
         return found
     return None
+
+
+def _weak_role_of_a_person(chain: list[str], rest: list[Token], gaz: Gazetteer) -> bool:
+    """A role of words that also open names of things ("General", "Chief") before what can
+    only be a person's name: "General Abdourahamane Tiani", not "General Motors"."""
+    words = [token.text for token in _trim(rest) if not token.connector]
+    return (
+        1 <= len(words) <= 3
+        and not any(word in gaz.modifier_titles for word in chain)
+        and all(map(name_shaped, words))
+        and (gaz.is_common_given_name(words[0]) or not any(map(gaz.is_ordinary, words)))
+        and could_be_a_person(" ".join(words), gaz)
+    )
 
 
 def _trim(tokens: list[Token]) -> list[Token]:
