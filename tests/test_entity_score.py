@@ -1,4 +1,4 @@
-"""The scoring behind bench/score_entities.py: named sets, dev2's halves, bootstrap intervals."""
+"""The scoring behind bench/score_entities.py: named sets, their halves, bootstrap intervals."""
 
 from __future__ import annotations
 
@@ -12,18 +12,19 @@ from store.models import Mention
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def test_dev2_halves_split_it_by_the_parity_of_the_ids() -> None:
-    whole = load_set("dev2", DATA)
-    even, odd = load_set("dev2-even", DATA), load_set("dev2-odd", DATA)
+@pytest.mark.parametrize("base", ["dev2", "dev3"])
+def test_halves_split_a_set_by_the_parity_of_the_ids(base: str) -> None:
+    whole = load_set(base, DATA)
+    even, odd = load_set(f"{base}-even", DATA), load_set(f"{base}-odd", DATA)
     assert {d.id for d in even} | {d.id for d in odd} == {d.id for d in whole}
     assert not {d.id for d in even} & {d.id for d in odd}
     assert all(int(d.id.rpartition("-")[2]) % 2 == 0 for d in even)
-    assert "dev2-00" in {d.id for d in even} and "dev2-01" in {d.id for d in odd}
+    assert f"{base}-00" in {d.id for d in even} and f"{base}-01" in {d.id for d in odd}
 
 
 def test_an_unknown_set_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown gold set"):
-        load_set("dev3", DATA)
+        load_set("dev4", DATA)
 
 
 def gold_extractor(documents: list[GoldDocument]) -> dict[str, list[Mention]]:
