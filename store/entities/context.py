@@ -33,7 +33,7 @@ def label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -
         if not candidate.maybe_place and (
             vocab.ORG_AFTER.match(after)
             or vocab.ORG_BEFORE.search(text, before_start, candidate.start)
-            or vocab.ORG_NOUN_AFTER.match(after)
+            or (vocab.ORG_NOUN_AFTER.match(after) and not _an_ordinary_word(candidate, gaz))
             or vocab.ORG_NOUN_BEFORE.search(text, before_start, candidate.start)
             or (
                 text[candidate.start - 1 : candidate.start] == "("
@@ -48,6 +48,7 @@ def label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -
                 (vocab.PERSON_VERBS.match(after) and opens_like_a_person(candidate.text, gaz))
                 or role_before(candidate.start, text, gaz)
             )
+            and all(map(name_shaped, candidate.text.split()))
             and could_be_a_person(candidate.text, gaz)
         ):
             candidate.label = "PERSON"
@@ -64,6 +65,12 @@ def label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -
             candidate.guessed = candidate.label == "PERSON"
     label_teams(candidates, text, gaz)
     label_lists(candidates, text, gaz)
+
+
+def _an_ordinary_word(candidate: Candidate, gaz: Gazetteer) -> bool:
+    """ "State company CPK", "Mining company Hudbay": a capitalised ordinary word before a
+    company word describes the company that follows; it does not name one."""
+    return candidate.words == 1 and gaz.is_ordinary(candidate.text)
 
 
 def unknown_name_label(name: str, the_before: bool, gaz: Gazetteer) -> EntityLabel | None:
@@ -120,10 +127,13 @@ def label_lists(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None:
 
 
 def settle_guesses(candidates: list[Candidate]) -> None:
-    """A guessed person with a part the article calls an organisation is that organisation."""
+    """A guessed person with a part the article calls an organisation is that organisation,
+    and a person's name that is the whole name of a place the article names (in its dateline,
+    "HAI PHONG") is that place."""
     organisations = {c.text for c in candidates if c.label == "ORG" and c.words == 1}
-    if not organisations:
-        return
+    places = {c.key for c in candidates if c.label == "PLACE"}
     for candidate in candidates:
-        if candidate.guessed and any(part in organisations for part in candidate.text.split()):
+        if candidate.label == "PERSON" and candidate.words > 1 and candidate.text in places:
+            candidate.label = "PLACE"  # "Hai Phong", named as a person from "Hai"
+        elif candidate.guessed and any(part in organisations for part in candidate.text.split()):
             candidate.label = "ORG"

@@ -171,6 +171,11 @@ class Gazetteer:
         count = self._given_name_count(word)
         return count >= COMMON_GIVEN_NAME_COUNT or (count > 0 and not self.is_ordinary(word))
 
+    def is_frequent_given_name(self, word: str) -> bool:
+        """A given name as common as "Bill": "Lucas", "Kim"; not "Moreno" or "Garcia", which
+        are more often surnames."""
+        return self._given_name_count(word) >= COMMON_GIVEN_NAME_COUNT
+
     def _given_name_count(self, word: str) -> int:
         lower = word.lower()
         if word != lower.capitalize() or lower in vocabulary.FUNCTION_WORDS:

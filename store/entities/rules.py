@@ -41,7 +41,8 @@ _TOKEN = (
     r"|(?:[A-Z]\.){2,}"
     r"|[A-Z]\.(?= [A-Z])"  # a middle initial: "Robert F. Kennedy"
     r"|[A-Z]{2,}\+"  # "OPEC+"
-    r"|[A-ZÀ-ÖØ-Þ][^\W_]*(?:[-'’][^\W_]+)*)"
+    # Capitals of Latin-1 and of Latin Extended ("Łódź", "Đà Nẵng", "Şanlıurfa").
+    r"|[A-ZÀ-ÖØ-Þ\u0100-\u024f\u1e00-\u1eff][^\W_]*(?:[-'’][^\W_]+)*)"
 )
 _CONNECTOR = (
     r"(?:of|for|and|de|da|das|do|dos|del|della|der|di|du|la|le|van|von|bin|bint|al|el|the|&)"
@@ -149,6 +150,7 @@ def _word_token(start: int, end: int, word: str) -> tuple[Token, bool] | None:
             word, end, split_after = head, start + len(head), True
     if (
         len(word) < 2
+        or not word[0].isupper()  # the Latin Extended ranges in _TOKEN hold small letters too
         or word in vocab.WEEKDAYS_AND_MONTHS
         or (word[1:].islower() and word.lower() in vocab.FUNCTION_WORDS)
     ):
@@ -172,6 +174,12 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
     def make(label: EntityLabel | None, key: str | None = None) -> list[Candidate]:
         return [Candidate(start, end, name, label, key or name, count)]
 
+    if _opens_a_dateline(name, start, end, text):
+        # "NAIROBI, June 3 (Reuters) -", "Tallinn, Dec 30 –": where the story was filed.
+        place = gaz.place(name) or gaz.place(name.title())
+        if place is not None:
+            return make("PLACE", place.key)
+        return make("PLACE", name.title() if name.isupper() else name)
     if count == 1 and len(name) > 3 and name.isupper():
         # A dateline or shouted name: "WASHINGTON (Reuters)", "TRUMP".
         place = gaz.place(name.title())
@@ -212,12 +220,22 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
     if demonym is not None:
         return make("OTHER", demonym)
     last = words[-1]
-    if count > 1 and _ends_with_organisation(tokens, gaz):
+    if count > 1 and (
+        _ends_with_organisation(tokens, gaz) or _organisation_of_a_country(tokens, gaz)
+    ):
         return make("ORG")
+    if count > 1 and words[0] in vocab.COMPASS_OPENERS and not tokens[1].connector:
+        region_of = gaz.place(text[tokens[1].start : end])
+        if region_of is not None and (region_of.is_country or count == 2):
+            return make("PLACE")  # "Western Kenya": a region of a known place
     joined = [i for i, token in enumerate(tokens) if token.connector and token.text in ("and", "&")]
-    if joined and (
-        not _looks_like_organisation(_trim(tokens[joined[-1] + 1 :]))
-        or _two_names(tokens, joined, text, gaz)
+    if (
+        joined
+        and (
+            not _looks_like_organisation(_trim(tokens[joined[-1] + 1 :]))
+            or _two_names(tokens, joined, text, gaz)
+        )
+        and not _one_body_of_two_fields(tokens, joined, text, gaz)
     ):
         # "China and the United States", "University of Tokyo and Toyota": two names, unless
         # the whole is one organisation ("Marks and Spencer Group") or place (checked above).
@@ -238,7 +256,7 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
                 person.append(candidate)
         return person
     if (count == 1 and last in vocab.SINGLE_WORD_EVENTS) or (
-        count > 1 and last in vocab.EVENT_HEADS
+        count > 1 and (last in vocab.EVENT_HEADS or words[0] in vocab.STORM_OPENERS)
     ):
         return make("OTHER")
     after_of = _organisation_after_of(tokens)
@@ -258,6 +276,13 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
     if count == 1 and (is_acronym(last) or is_brand(last)):
         return make("ORG")
     if count > 1 and words[0] in gaz.demonyms and not tokens[1].connector:
+        rest = _strip_first(tokens)
+        if _only_a_person(rest, gaz):
+            # "Ethiopian Tadese Takele": the nationality, then the person.
+            return [
+                Candidate(start, tokens[0].end, words[0], "OTHER", gaz.demonyms[words[0]], 1),
+                *_classify(rest, False, text, gaz),
+            ]
         # A nationality that opens a name is part of it, and people's names do not start
         # with one: "Egyptian Red Crescent", "Turkish Airlines" (a role went above).
         return make("ORG")
@@ -280,6 +305,9 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
     if initial and count > 1 and not known_word(words[0], gaz):
         if _speaks_like_a_person(tokens, text, gaz):
             return make("PERSON")  # "Aliko Dangote said", though "Aliko" is no known name
+        if gaz.is_frequent_given_name(words[1]) and not gaz.is_given_name(words[0]):
+            # "Glaciologist Lucas Ruiz": the person's name starts at the given name.
+            return _classify(_strip_first(tokens), False, text, gaz)
         if name_shaped(words[0]) and not gaz.is_ordinary(words[0]):
             # "Shohei Ohtani went": a first word that is no ordinary word is part of the name.
             return _classify(tokens, False, text, gaz)
@@ -298,6 +326,15 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         # A small town's name outside a place context: keep it for the context pass.
         return [Candidate(start, end, name, None, place.key, count, maybe_place=True)]
     return make(None)
+
+
+def _opens_a_dateline(name: str, start: int, end: int, text: str) -> bool:
+    if start > 0 and text[start - 1] != "\n":
+        return False
+    found = vocab.DATELINE_AFTER.match(text, end)
+    return found is not None and bool(
+        found.group("date") or found.group("agency") or (name.isupper() and len(name) > 3)
+    )
 
 
 def _is_organisation(
@@ -350,11 +387,52 @@ def _ends_with_organisation(tokens: list[Token], gaz: Gazetteer) -> bool:
     return False
 
 
+def _one_body_of_two_fields(
+    tokens: list[Token], joined: list[int], text: str, gaz: Gazetteer
+) -> bool:
+    """``Ministry of Water and Irrigation``, ``Department of Health and Human Services``: one
+    body in charge of two things, not a body and a second name; but ``University of Tokyo
+    and Toyota`` (a name the lists know) and ``... and the ...`` are two."""
+    if len(joined) != 1 or tokens[joined[0]].text != "and":
+        return False
+    before, after = _trim(tokens[: joined[0]]), _trim(tokens[joined[0] + 1 :])
+    if not (
+        len(before) >= 3
+        and before[0].text in vocab.ORG_OPENERS
+        and before[1].connector
+        and before[1].text in ("of", "for")
+        and 1 <= len(after) <= 2
+        and not any(token.connector for token in after)
+    ):
+        return False
+    name = text[after[0].start : after[-1].end]
+    return gaz.place(name) is None and gaz.organisation(name) is None
+
+
+def _organisation_of_a_country(tokens: list[Token], gaz: Gazetteer) -> bool:
+    """``Greenpeace France``, ``Athletics Kenya``: a known organisation's branch, or a sport's
+    governing body, named by the country it works in (or the world)."""
+    if any(token.connector for token in tokens):
+        return False
+    if len(tokens) == 2 and tokens[0].text == "World" and tokens[1].text in vocab.SPORTS:
+        return True  # "World Athletics", "World Rugby"
+    for index in range(1, len(tokens)):
+        country = gaz.place(" ".join(token.text for token in tokens[index:]))
+        if country is None or not country.is_country:
+            continue
+        head = " ".join(token.text for token in tokens[:index])
+        found = gaz.organisation(head)
+        return (found is not None and not found.ambiguous) or head in vocab.SPORTS
+    return False
+
+
 def _two_names(tokens: list[Token], joined: list[int], text: str, gaz: Gazetteer) -> bool:
     """``Ford and General Motors``, ``Ottawa and Mexico City``, ``Prasarana and SMRT Corp``:
     two names, though what follows "and" would end one organisation's name, when what comes
-    before it is a name of its own (known, an acronym, or an organisation's whole name), or
-    what follows ends in a legal form."""
+    before it is a name of its own (known, an acronym, a brand, or an organisation's whole
+    name), or what follows opens with "the" or ends in a legal form."""
+    if tokens[joined[-1] + 1].text == "the":
+        return True  # "the University of Helsinki and the Finnish Meteorological Institute"
     before = _trim(tokens[: joined[0]])
     if before:
         name = text[before[0].start : before[-1].end]
@@ -363,7 +441,7 @@ def _two_names(tokens: list[Token], joined: list[int], text: str, gaz: Gazetteer
             return True
         if organisation is not None and (place is None or not organisation.ambiguous):
             return True
-        if len(before) == 1 and is_acronym(name):
+        if len(before) == 1 and (is_acronym(name) or is_brand(name)):
             return True
         if len(before) >= 2 and before[-1].text in vocab.ORG_HEADS:
             return True  # "Yeti Airlines and Tara Air"
@@ -482,10 +560,15 @@ def _split_role(
 def _weak_role_of_a_person(chain: list[str], rest: list[Token], gaz: Gazetteer) -> bool:
     """A role of words that also open names of things ("General", "Chief") before what can
     only be a person's name: "General Abdourahamane Tiani", not "General Motors"."""
-    words = [token.text for token in _trim(rest) if not token.connector]
+    return not any(word in gaz.modifier_titles for word in chain) and _only_a_person(rest, gaz)
+
+
+def _only_a_person(tokens: list[Token], gaz: Gazetteer) -> bool:
+    """One to three name-shaped words that open with a common given name or hold no ordinary
+    word, and could be a person's: "Abdourahamane Tiani", "Bill Gates"; not "Motors"."""
+    words = [token.text for token in _trim(tokens) if not token.connector]
     return (
         1 <= len(words) <= 3
-        and not any(word in gaz.modifier_titles for word in chain)
         and all(map(name_shaped, words))
         and (gaz.is_common_given_name(words[0]) or not any(map(gaz.is_ordinary, words)))
         and could_be_a_person(" ".join(words), gaz)

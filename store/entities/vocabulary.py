@@ -50,7 +50,7 @@ ORG_HEADS = frozenset(
     Association Alliance League Society Foundation Fund Trust Organisation Organization
     Coalition Movement Network Exchange Reserve Commissioner Club FC United City Rovers
     Athletic Wanderers Times Post News Journal Herald Tribune Gazette Press Review Monitor
-    Broadcasting Radio Television Church Forum Centre Center Programme Program
+    Broadcasting Radio Television Church Forum Centre Center Programme Program Consortium
     """.split()
 )
 
@@ -73,7 +73,7 @@ PLACE_FEATURES = frozenset(
     Valley Peninsula Canal Desert Lake Lakes Coast Basin Delta Plateau Channel Shoal
     Square Park Province Region Prefecture County Oblast Territory Territories Bridge
     Airport Harbour Harbor Falls Glacier Reef Archipelago Steppe Highlands Lowlands Dam
-    Stadium Highway Motorway Expressway Freeway Avenue Street Boulevard
+    Stadium Arena Oval Field Highway Motorway Expressway Freeway Avenue Street Boulevard
     """.split()
 )
 
@@ -85,8 +85,23 @@ EVENT_HEADS = frozenset(
     """
     Open Cup Games Olympics Paralympics Championship Championships Trophy Prix Summit
     Festival Awards Expo Series Tournament Marathon Biennale Week War Revolution Accords
+    Index
     """.split()
 )
+# Sports whose national governing bodies are named "<Sport> <Country>": "Athletics Kenya".
+SPORTS = frozenset(
+    """
+    Athletics Tennis Rugby Cricket Football Soccer Netball Cycling Swimming Hockey Basketball
+    Golf Rowing Sailing Boxing Gymnastics Volleyball Softball Baseball Badminton Triathlon
+    Surfing Equestrian Judo Taekwondo Wrestling Archery Canoe Skiing Snowsports
+    """.split()
+)
+# Compass words that make a region of the place they open: "Western Kenya", "Northern Gaza".
+COMPASS_OPENERS = frozenset(
+    "North South East West Northern Southern Eastern Western Central Upper Lower".split()
+)
+# Words that open the name of a storm: "Cyclone Ditwah", "Typhoon Kalmaegi".
+STORM_OPENERS = frozenset("Cyclone Typhoon Hurricane Storm".split())
 SINGLE_WORD_EVENTS = frozenset("Olympics Paralympics Brexit Ramadan Christmas Easter".split())
 
 # Words that, with the titles from the ``nameparser`` data, make up roles ("Chief Justice",
@@ -202,8 +217,11 @@ LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|from|outside|at|to|across|towards?)\
 PLACE_CONTEXT_BEFORE = re.compile(
     r"(?:\b(?:in|near|outside|above|below|along|around|across|towards?|into|through|beyond)"
     r"\s(?:the\s)?"
-    r"|\b(?:town|village|city|region|province|district|county|island|port|suburb|state)\sof\s"
-    r"|\b(?:north|south|east|west)(?:-?(?:east|west))?\sof\s)$"
+    r"|\b(?:town|village|city|region|province|district|county|island|port|suburb|state|"
+    r"coast|shores?|outskirts|residents|inhabitants|people|citizens|mayor|governor|"
+    r"streets)\sof\s"
+    r"|\b(?:north|south|east|west)(?:-?(?:east|west))?\sof\s)$",
+    re.IGNORECASE,
 )
 # A plural noun after a name makes the name its modifier, not the place a preposition
 # points to: "in Wayuu communities", "in U.S. Steel plants".
@@ -212,8 +230,8 @@ MODIFIED_NOUN_AFTER = re.compile(
 )
 PLACE_CONTEXT_AFTER = re.compile(
     r"^\s(?:region|province|district|county|valley|river|delta|basin|peninsula|island|"
-    r"gas\sfield|oil\s?field|mine|municipality|prefecture|governorate|township|village|"
-    r"neighbou?rhood)\b"
+    r"gas\sfield|oil\s?field|field|mine|site|plant|factory|municipality|prefecture|"
+    r"governorate|township|village|neighbou?rhood)\b"
 )
 # Around a name that no list knows, the words that make an organisation of it: what it is,
 # right before or after it ("the newspaper El Tiempo", "the IG Metall union", "the national
@@ -222,7 +240,8 @@ PLACE_CONTEXT_AFTER = re.compile(
 ORG_NOUN_BEFORE = re.compile(
     r"(?:\b(?:newspaper|daily|broadcaster|journal|magazine|agency|airline|carrier|union|party|"
     r"company|firm|regulator|operator|utility|insurer|lender|watchdog|service|station|"
-    r"channel|network|club|outlet|tabloid),?\s"
+    r"channel|network|club|outlet|tabloid|conglomerate),?\s"
+    r"|\bpublished\sin\s(?:the\s)?"
     r"|\b(?:chairman|chairwoman|chair|chief\sexecutive|head|director|founder|co-founder|"
     r"boss|owner|spokesman|spokeswoman|spokesperson|members?|shareholders?|employees?|"
     r"staff|executives?)\sof\s(?:the\s)?"
@@ -235,6 +254,15 @@ AGENCY_AFTER_DATELINE = re.compile(r"^\)\s[-—–]")
 ORG_NOUN_AFTER = re.compile(
     r"^\s(?:union|newspaper|daily|broadcaster|party|airline|carrier|group|company|bank|"
     r"agency|network|magazine|journal|club|utility|regulator|watchdog)\b"
+)
+
+# What follows a dateline's place at the start of a paragraph: a state or country, a date, the
+# agency, a dash ("TOLEDO, Ohio (AP) —", "Oslo, 12 March –", "Manila, Nov 9:").
+DATELINE_AFTER = re.compile(
+    r"(?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?"
+    r"(?P<date>,?\s(?:[A-Z][a-z]{2,8}\.?\s\d{1,2}|\d{1,2}\s[A-Z][a-z]{2,8}))?"
+    r"(?P<agency>\s\([^()\n]{1,40}\))?"
+    r"\s?[-—–:]\s"
 )
 
 # Whole paragraphs that are page furniture rather than article text.
