@@ -118,6 +118,8 @@ FIRES: list[Row] = [
      "Output at the factory in Hai Phong fell.", "Hai Phong", "PLACE"),
     ("a compass word before a known place", "Tourists like Western Kenya.", "Western Kenya",
      "PLACE"),
+    ("a guessed person that opens a longer name", "The Tarvino Keruma Glacier shrank, and "
+     "scientists said Tarvino Keruma would vanish.", "Tarvino Keruma", "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -215,6 +217,8 @@ DOES_NOT_FIRE: list[Row] = [
      "Hai Phong", "PLACE"),
     ("a compass word before a known place", "Travel to Western Kenya Airways resumed.",
      "Western Kenya", "PLACE"),
+    ("a guessed person that opens a longer name", "The Tarvino Keruma Glacier shrank, and "
+     "Keruma Tarvino said so.", "Keruma Tarvino", "PLACE"),
 ]  # fmt: skip
 
 

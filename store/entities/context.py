@@ -128,12 +128,26 @@ def label_lists(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None:
 
 def settle_guesses(candidates: list[Candidate]) -> None:
     """A guessed person with a part the article calls an organisation is that organisation,
-    and a person's name that is the whole name of a place the article names (in its dateline,
-    "HAI PHONG") is that place."""
+    and one that opens a longer name of a place or an organisation ("Perito Moreno" after
+    "the Perito Moreno Glacier") is that place or organisation; a person's name that is the
+    whole name of a place the article names (in its dateline, "HAI PHONG") is that place."""
     organisations = {c.text for c in candidates if c.label == "ORG" and c.words == 1}
     places = {c.key for c in candidates if c.label == "PLACE"}
+    longer = [
+        (f"{c.text} ", c.label)
+        for c in candidates
+        if c.label in ("PLACE", "ORG") and c.words > 1 and not c.guessed
+    ]
     for candidate in candidates:
         if candidate.label == "PERSON" and candidate.words > 1 and candidate.text in places:
             candidate.label = "PLACE"  # "Hai Phong", named as a person from "Hai"
-        elif candidate.guessed and any(part in organisations for part in candidate.text.split()):
+        elif not candidate.guessed:
+            continue
+        elif any(part in organisations for part in candidate.text.split()):
             candidate.label = "ORG"
+        else:
+            opened = f"{candidate.text} "
+            for name, label in longer:
+                if name.startswith(opened):
+                    candidate.label = label
+                    break
