@@ -120,6 +120,16 @@ FIRES: list[Row] = [
      "PLACE"),
     ("a guessed person that opens a longer name", "The Tarvino Keruma Glacier shrank, and "
      "scientists said Tarvino Keruma would vanish.", "Tarvino Keruma", "PLACE"),
+    ("unknown name: built or owned by it", "The pipeline will be built by Naftavia.",
+     "Naftavia", "ORG"),
+    ("unknown name: where a journey ends", "Flights to Lukla were cancelled.", "Lukla",
+     "PLACE"),
+    ("unknown name: where a person comes from", "said Ana Lopez, a farmer from Wiskitki.",
+     "Wiskitki", "PLACE"),
+    ("unknown name opened by a place's name", "The contract went to Balfour Beatty, the "
+     "builder.", "Balfour Beatty", "ORG"),
+    ("a sentence starts after a dateline", "KATHMANDU, May 2 — Climbers Tarvino Keruma said "
+     "so.", "Tarvino Keruma", "PERSON"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -219,6 +229,16 @@ DOES_NOT_FIRE: list[Row] = [
      "Western Kenya", "PLACE"),
     ("a guessed person that opens a longer name", "The Tarvino Keruma Glacier shrank, and "
      "Keruma Tarvino said so.", "Keruma Tarvino", "PLACE"),
+    ("unknown name: built or owned by it", "The road was built by hand near Keruma.",
+     "Keruma", "ORG"),
+    ("unknown name: where a journey ends", "She spoke to Okonkwo yesterday.", "Okonkwo",
+     "PLACE"),
+    ("unknown name: where a person comes from", "A letter from Naftavia arrived.", "Naftavia",
+     "PLACE"),
+    ("unknown name opened by a place's name", "Flights from Balfour resumed.", "Balfour",
+     "ORG"),
+    ("a sentence starts after a dateline", "He said — Climbers Tarvino Keruma agreed.",
+     "Tarvino Keruma", "PERSON"),
 ]  # fmt: skip
 
 

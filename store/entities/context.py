@@ -78,8 +78,9 @@ def unknown_name_label(name: str, the_before: bool, gaz: Gazetteer) -> EntityLab
     ordinary word in it, it is most often an organisation ("Human Rights Watch", "United
     Steelworkers"); made only of words that are no ordinary words, a person ("Abdourahamane
     Tiani"), unless "the" goes before it, as it never does before a person's name ("the
-    Estadio Metropolitano"). A given name common as a name ("Bill", not "Blue"), an article
-    ("La Guajira") or a title first leaves it to the other rules."""
+    Estadio Metropolitano"); opened by a place's name, an organisation ("Balfour Beatty"). A
+    given name common as a name ("Bill", not "Blue"), an article ("La Guajira") or a title
+    first leaves it to the other rules."""
     words = name.split()
     if (
         gaz.is_common_given_name(words[0])
@@ -96,6 +97,8 @@ def unknown_name_label(name: str, the_before: bool, gaz: Gazetteer) -> EntityLab
         and could_be_a_person(name, gaz)
     ):
         return "PERSON"
+    if gaz.place(words[0]) is not None and gaz.place(name) is None:
+        return "ORG"  # "Balfour Beatty": a place's name opens it, and it is no place
     return None
 
 

@@ -162,7 +162,13 @@ def _sentence_initial(text: str, position: int) -> bool:
     index = position - 1
     while index >= 0 and text[index] in _OPENING_PUNCTUATION:
         index -= 1
-    return index < 0 or text[index] in "\n.!?:;"
+    if index < 0 or text[index] in "\n.!?:;":
+        return True
+    # "DHAKA, Oct 7 — Thousands of...": the story's first sentence starts after its dateline.
+    if not any(dash in text[index:position] for dash in "—–-"):
+        return False
+    found = vocab.DATELINE.fullmatch(text, text.rfind("\n", 0, position) + 1, position)
+    return found is not None and _is_dateline(found)
 
 
 def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> list[Candidate]:
@@ -331,9 +337,16 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
 def _opens_a_dateline(name: str, start: int, end: int, text: str) -> bool:
     if start > 0 and text[start - 1] != "\n":
         return False
-    found = vocab.DATELINE_AFTER.match(text, end)
-    return found is not None and bool(
-        found.group("date") or found.group("agency") or (name.isupper() and len(name) > 3)
+    found = vocab.DATELINE.match(text, start)
+    return found is not None and found.group("place") == name and _is_dateline(found)
+
+
+def _is_dateline(found: re.Match[str]) -> bool:
+    """A date, an agency or a place in capitals: "Oslo, 12 March –", "WARSAW —", not "Shares
+    — and bonds —"."""
+    place = found.group("place")
+    return bool(
+        found.group("date") or found.group("agency") or (place.isupper() and len(place) > 3)
     )
 
 

@@ -220,7 +220,11 @@ PLACE_CONTEXT_BEFORE = re.compile(
     r"|\b(?:town|village|city|region|province|district|county|island|port|suburb|state|"
     r"coast|shores?|outskirts|residents|inhabitants|people|citizens|mayor|governor|"
     r"streets)\sof\s"
-    r"|\b(?:north|south|east|west)(?:-?(?:east|west))?\sof\s)$",
+    r"|\b(?:north|south|east|west)(?:-?(?:east|west))?\sof\s"
+    # Where a journey ends or a person comes from: "flights to Lukla", "a farmer from X".
+    r"|\b(?:flights?|trains?|line|road|route|ferr(?:y|ies)|trip|journey|travel(?:led|ed)?|"
+    r"moved|fled|evacuated|returned|relocated|sailed|flew|drove|headed)\sto\s"
+    r"|\b(?:farmers?|residents?|villagers?|families|refugees?|migrants?|natives?)\sfrom\s)$",
     re.IGNORECASE,
 )
 # A plural noun after a name makes the name its modifier, not the place a preposition
@@ -240,7 +244,9 @@ PLACE_CONTEXT_AFTER = re.compile(
 ORG_NOUN_BEFORE = re.compile(
     r"(?:\b(?:newspaper|daily|broadcaster|journal|magazine|agency|airline|carrier|union|party|"
     r"company|firm|regulator|operator|utility|insurer|lender|watchdog|service|station|"
-    r"channel|network|club|outlet|tabloid|conglomerate),?\s"
+    r"channel|network|club|outlet|tabloid|conglomerate|investor),?\s"
+    r"|\b(?:built|operated|owned|run|developed|manufactured|financed|funded|acquired|"
+    r"bought|backed)\sby\s"
     r"|\bpublished\sin\s(?:the\s)?"
     r"|\b(?:chairman|chairwoman|chair|chief\sexecutive|head|director|founder|co-founder|"
     r"boss|owner|spokesman|spokeswoman|spokesperson|members?|shareholders?|employees?|"
@@ -264,6 +270,9 @@ DATELINE_AFTER = re.compile(
     r"(?P<agency>\s\([^()\n]{1,40}\))?"
     r"\s?[-—–:]\s"
 )
+
+# A paragraph's whole dateline, up to where its first sentence starts.
+DATELINE = re.compile(rf"(?P<place>[A-ZÀ-Þ][^\n,(—–-]{{0,40}}?){DATELINE_AFTER.pattern}")
 
 # Whole paragraphs that are page furniture rather than article text.
 BOILERPLATE_PARAGRAPH = re.compile(
