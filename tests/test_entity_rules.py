@@ -130,6 +130,8 @@ FIRES: list[Row] = [
      "builder.", "Balfour Beatty", "ORG"),
     ("a sentence starts after a dateline", "KATHMANDU, May 2 — Climbers Tarvino Keruma said "
      "so.", "Tarvino Keruma", "PERSON"),
+    ("a role's possessive inside a name", "Officials at the Attorney General's Office met.",
+     "Attorney General's Office", "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -239,6 +241,8 @@ DOES_NOT_FIRE: list[Row] = [
      "ORG"),
     ("a sentence starts after a dateline", "He said — Climbers Tarvino Keruma agreed.",
      "Tarvino Keruma", "PERSON"),
+    ("a role's possessive inside a name", "Staff at Okonkwo's Office met.", "Okonkwo's Office",
+     "ORG"),
 ]  # fmt: skip
 
 

@@ -116,9 +116,9 @@ def _groups(offset: int, run: str) -> list[list[Token]]:
             groups.append(current.copy())
         current.clear()
 
-    for part in _PART.finditer(run):
-        word = part.group()
-        start, end = offset + part.start(), offset + part.end()
+    parts = [(part.group(), part.start(), part.end()) for part in _PART.finditer(run)]
+    for index, (word, start, end) in enumerate(parts):
+        start, end = offset + start, offset + end
         if word in _CONNECTORS:
             if current:
                 current.append(Token(start, end, word, connector=True))
@@ -127,11 +127,24 @@ def _groups(offset: int, run: str) -> list[list[Token]]:
         if found is None:
             close()
             continue
+        if found[1] and _possessive_inside_a_name(found[0], parts[index + 1 : index + 2]):
+            current.append(Token(start, end, word))
+            continue
         current.append(found[0])
         if found[1]:
             close()
     close()
     return groups
+
+
+def _possessive_inside_a_name(token: Token, following: list[tuple[str, int, int]]) -> bool:
+    """``Attorney General's Office``, ``Prosecutor's Office``: a role's possessive before the
+    word that heads an organisation's name belongs to that name (not "Tinubu's Office")."""
+    return (
+        bool(following)
+        and following[0][0] in vocab.ORG_HEADS
+        and token.text.lower() in gazetteer().titles
+    )
 
 
 def _word_token(start: int, end: int, word: str) -> tuple[Token, bool] | None:
