@@ -132,6 +132,10 @@ FIRES: list[Row] = [
      "so.", "Tarvino Keruma", "PERSON"),
     ("a role's possessive inside a name", "Officials at the Attorney General's Office met.",
      "Attorney General's Office", "ORG"),
+    ("police ranks are roles", "Detective Inspector Claire Hughes said so.", "Claire Hughes",
+     "PERSON"),
+    ("a sentence opens with an organisation's ordinary words", "Human Rights Watch welcomed "
+     "the ruling.", "Human Rights Watch", "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -243,6 +247,10 @@ DOES_NOT_FIRE: list[Row] = [
      "Tarvino Keruma", "PERSON"),
     ("a role's possessive inside a name", "Staff at Okonkwo's Office met.", "Okonkwo's Office",
      "ORG"),
+    ("police ranks are roles", "Detective Inspector Claire Hughes said so.",
+     "Inspector Claire Hughes", "PERSON"),
+    ("a sentence opens with an organisation's ordinary words", "Rescuers Ang Dorje and Pasang "
+     "Lama reached the camp.", "Rescuers Ang Dorje", "ORG"),
 ]  # fmt: skip
 
 

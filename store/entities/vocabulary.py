@@ -111,7 +111,7 @@ ROLE_EXTRAS = frozenset(
     justice chairman chairwoman chairperson emir crown energy finance defence
     defense interior health trade home economy culture education environment transport
     industry labour labor agriculture opposition majority minority attorney secretary-general
-    director-general spokesman spokeswoman spokesperson
+    director-general spokesman spokeswoman spokesperson inspector superintendent constable
     """.split()
 )
 # Articles of other languages that open names of places and things, never of people: "La
