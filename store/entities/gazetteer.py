@@ -112,7 +112,7 @@ class Gazetteer:
             self._lookup_organisation
         )
         self._cached_given_name = functools.lru_cache(maxsize=LOOKUP_CACHE_SIZE)(
-            self._lookup_given_name
+            self._given_name_count
         )
         self._cached_ordinary = functools.lru_cache(maxsize=LOOKUP_CACHE_SIZE)(
             self._lookup_ordinary
@@ -160,21 +160,18 @@ class Gazetteer:
     def is_given_name(self, word: str) -> bool:
         """``"Maria"`` and ``"Will"`` are; ``"maria"``, ``"MARIA"`` and ``"May"`` (a month)
         are not. :meth:`is_common_given_name` tells the names that are also words."""
-        return self._cached_given_name(word)
-
-    def _lookup_given_name(self, word: str) -> bool:
-        return self._given_name_count(word) > 0
+        return self._cached_given_name(word) > 0
 
     def is_common_given_name(self, word: str) -> bool:
         """A given name that is not also an ordinary word, or is common as a name all the
         same: "Maria", "Bill", "Hope"; not "Blue", "Seven" or "Royal"."""
-        count = self._given_name_count(word)
+        count = self._cached_given_name(word)
         return count >= COMMON_GIVEN_NAME_COUNT or (count > 0 and not self.is_ordinary(word))
 
     def is_frequent_given_name(self, word: str) -> bool:
         """A given name as common as "Bill": "Lucas", "Kim"; not "Moreno" or "Garcia", which
         are more often surnames."""
-        return self._given_name_count(word) >= COMMON_GIVEN_NAME_COUNT
+        return self._cached_given_name(word) >= COMMON_GIVEN_NAME_COUNT
 
     def _given_name_count(self, word: str) -> int:
         lower = word.lower()
