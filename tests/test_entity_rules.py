@@ -136,6 +136,27 @@ FIRES: list[Row] = [
      "PERSON"),
     ("a sentence opens with an organisation's ordinary words", "Human Rights Watch welcomed "
      "the ruling.", "Human Rights Watch", "ORG"),
+    ("a sentence opens with a place that is no word", "Pennsylvania Governor Josh Shapiro "
+     "spoke.", "Pennsylvania", "PLACE"),
+    ("team: X head coach Name", "Yorkshire head coach Anthony McGrath said the side lost the "
+     "match, the game and the final.", "Yorkshire", "ORG"),
+    ("a list's place before the guess", "Buses ran between Marina Bay and Tanjong Rhu "
+     "stations.", "Tanjong Rhu", "PLACE"),
+    ("a role modifier makes no role alone", "Transport Infrastructure Ireland will fund it.",
+     "Transport Infrastructure Ireland", "ORG"),
+    ("cue word: Properties", "The developer, Glenveagh Properties, said so.",
+     "Glenveagh Properties", "ORG"),
+    ("a place of two words opens it", "Fans cheered the San Diego Padres.", "San Diego Padres",
+     "ORG"),
+    ("an acronym with '&'", "Shares of AT&T rose.", "AT&T", "ORG"),
+    ("two names: an organisation of 'of' first", "Staff at the University of Oxford and "
+     "Curtin University met.", "Curtin University", "ORG"),
+    ("Greater before a place", "Officials said Greater Lagos faces floods.", "Greater Lagos",
+     "PLACE"),
+    ("a space centre is a place", "Rockets left the Guiana Space Centre.",
+     "Guiana Space Centre", "PLACE"),
+    ("a month that is a given name", "Union president Jan Simpson said the offer was low.",
+     "Jan Simpson", "PERSON"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -251,6 +272,23 @@ DOES_NOT_FIRE: list[Row] = [
      "Inspector Claire Hughes", "PERSON"),
     ("a sentence opens with an organisation's ordinary words", "Rescuers Ang Dorje and Pasang "
      "Lama reached the camp.", "Rescuers Ang Dorje", "ORG"),
+    ("a sentence opens with a place that is no word", "Reading fell sharply.", "Reading",
+     "PLACE"),
+    ("team: X head coach Name", "Yorkshire head office staff said so.", "Yorkshire", "ORG"),
+    ("a list's place before the guess", "She met Amara Okafor and Tanjong Rhu.", "Tanjong Rhu",
+     "PLACE"),
+    ("a role modifier makes no role alone", "Transport Minister Ana Lopez spoke.",
+     "Minister Ana Lopez", "PERSON"),
+    ("cue word: Properties", "The properties sold.", "properties", "ORG"),
+    ("a place of two words opens it", "Paris Hilton arrived.", "Paris Hilton", "ORG"),
+    ("an acronym with '&'", "A Q&A followed the talk.", "Q&A", "ORG"),
+    ("two names: an organisation of 'of' first", "The Ministry of Water and Irrigation said "
+     "so.", "Irrigation", "ORG"),
+    ("Greater before a place", "Greater Manchester Police said so.", "Greater Manchester",
+     "PLACE"),
+    ("a space centre is a place", "The Tarvino Science Centre opened.",
+     "Tarvino Science Centre", "PLACE"),
+    ("a month that is a given name", "In May Britain voted.", "May Britain", "PERSON"),
 ]  # fmt: skip
 
 

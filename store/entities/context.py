@@ -59,12 +59,14 @@ def label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -
             # A surname among these ("a letter from Okafor") is a person again once the
             # article's full names are known (resolve_person_keys).
             candidate.label = "PLACE"
-        elif candidate.words >= 2 and not candidate.maybe_place:
+    label_teams(candidates, text, gaz)
+    label_lists(candidates, text, gaz)
+    # Last, a guess from the words alone, for what neither its context nor a list labelled.
+    for candidate in candidates:
+        if candidate.label is None and candidate.words >= 2 and not candidate.maybe_place:
             the_before = text[max(0, candidate.start - 4) : candidate.start].lower() == "the "
             candidate.label = unknown_name_label(candidate.text, the_before, gaz)
             candidate.guessed = candidate.label == "PERSON"
-    label_teams(candidates, text, gaz)
-    label_lists(candidates, text, gaz)
 
 
 def _an_ordinary_word(candidate: Candidate, gaz: Gazetteer) -> bool:
@@ -78,14 +80,23 @@ def unknown_name_label(name: str, the_before: bool, gaz: Gazetteer) -> EntityLab
     ordinary word in it, it is most often an organisation ("Human Rights Watch", "United
     Steelworkers"); made only of words that are no ordinary words, a person ("Abdourahamane
     Tiani"), unless "the" goes before it, as it never does before a person's name ("the
-    Estadio Metropolitano"); opened by a place's name, an organisation ("Balfour Beatty"). A
-    given name common as a name ("Bill", not "Blue"), an article ("La Guajira") or a title
-    first leaves it to the other rules."""
+    Estadio Metropolitano"); opened by a place's name, an organisation ("Balfour Beatty", "San
+    Diego Padres"). A given name common as a name ("Bill", not "Blue"), an article ("La
+    Guajira") or a title first leaves it to the other rules."""
     words = name.split()
+    opened_by_a_place = gaz.place(name) is None and any(
+        gaz.place(" ".join(words[:size])) is not None for size in range(1, len(words))
+    )
+    if opened_by_a_place and gaz.place(" ".join(words[:2])) is not None and len(words) > 2:
+        return "ORG"  # "San Diego Padres", though "San" is a given name
     if (
         gaz.is_common_given_name(words[0])
         or words[0] in vocab.ARTICLES
-        or (is_title(words[0], gaz) and words[0].lower() not in gaz.modifier_titles)
+        or (
+            is_title(words[0], gaz)
+            and words[0].lower() not in gaz.modifier_titles
+            and words[0].lower() not in vocab.ROLE_MODIFIERS
+        )
     ):
         return None
     if any(gaz.is_ordinary(word) for word in words):
@@ -97,8 +108,8 @@ def unknown_name_label(name: str, the_before: bool, gaz: Gazetteer) -> EntityLab
         and could_be_a_person(name, gaz)
     ):
         return "PERSON"
-    if gaz.place(words[0]) is not None and gaz.place(name) is None:
-        return "ORG"  # "Balfour Beatty": a place's name opens it, and it is no place
+    if opened_by_a_place:
+        return "ORG"  # "Balfour Beatty": a place's name opens it
     return None
 
 
@@ -110,7 +121,9 @@ def role_before(start: int, text: str, gaz: Gazetteer) -> bool:
 
 
 def label_lists(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None:
-    """Members of one list are of one kind: an unknown name takes its neighbour's label."""
+    """Members of one list are of one kind: an unknown name takes its neighbour's label (a
+    place's only if it is a small town's name or of more words: "Marina Bay and Tanjong
+    Rhu", not "Zwickau and Okafor")."""
     changed = True
     while changed:
         changed = False
@@ -123,7 +136,7 @@ def label_lists(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None:
             if (
                 known.label == "ORG"
                 or (known.label == "PERSON" and could_be_a_person(unknown.text, gaz))
-                or (known.label == "PLACE" and unknown.maybe_place)
+                or (known.label == "PLACE" and (unknown.maybe_place or unknown.words > 1))
             ) and unknown.words <= 3:
                 unknown.label = known.label
                 changed = True

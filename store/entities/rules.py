@@ -41,6 +41,7 @@ _TOKEN = (
     r"|(?:[A-Z]\.){2,}"
     r"|[A-Z]\.(?= [A-Z])"  # a middle initial: "Robert F. Kennedy"
     r"|[A-Z]{2,}\+"  # "OPEC+"
+    r"|[A-Z]{1,3}&[A-Z]{1,3}\b"  # "AT&T", "H&M", "S&P"
     # Capitals of Latin-1 and of Latin Extended ("Łódź", "Đà Nẵng", "Şanlıurfa").
     r"|[A-ZÀ-ÖØ-Þ\u0100-\u024f\u1e00-\u1eff][^\W_]*(?:[-'’][^\W_]+)*)"
 )
@@ -124,6 +125,8 @@ def _groups(offset: int, run: str) -> list[list[Token]]:
                 current.append(Token(start, end, word, connector=True))
             continue
         found = _word_token(start, end, word)
+        if found is None and _month_before_a_name(word, parts[index + 1 : index + 2]):
+            found = Token(start, end, word), False
         if found is None:
             close()
             continue
@@ -135,6 +138,21 @@ def _groups(offset: int, run: str) -> list[list[Token]]:
             close()
     close()
     return groups
+
+
+def _month_before_a_name(word: str, following: list[tuple[str, int, int]]) -> bool:
+    """``Jan Simpson``: a month that is also a given name, before a name-shaped word that is no
+    ordinary word or place ("In May Britain voted", "May Day")."""
+    if word not in vocab.MONTHS_THAT_ARE_NAMES or not following:
+        return False
+    name, gaz = following[0][0], gazetteer()
+    return (
+        name not in _CONNECTORS
+        and name not in vocab.WEEKDAYS_AND_MONTHS
+        and name_shaped(name)
+        and not gaz.is_ordinary(name)
+        and gaz.place(name) is None
+    )
 
 
 def _possessive_inside_a_name(token: Token, following: list[tuple[str, int, int]]) -> bool:
@@ -224,7 +242,13 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
             # A sentence's first word that is also an ordinary word ("Shell"): an
             # organisation if the article names it so elsewhere.
             return make(None, organisation.key)
-    city_size = _SENTENCE_INITIAL_CITY_POPULATION if initial else BIG_CITY_POPULATION
+    # Only an ordinary word needs a big place to be one at a sentence's start ("Mobile",
+    # "Reading"); "Pennsylvania" does not.
+    city_size = (
+        _SENTENCE_INITIAL_CITY_POPULATION
+        if initial and gaz.is_ordinary(name)
+        else BIG_CITY_POPULATION
+    )
     if place is not None and (
         place.is_country
         or count > 1
@@ -285,6 +309,8 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
             for part in after_of
             for candidate in _classify(part, initial and part[0] is tokens[0], text, gaz)
         ]
+    if count > 2 and tuple(words[-2:]) in vocab.PLACE_ENDINGS:
+        return make("PLACE")  # "Kennedy Space Center": where rockets go up
     if count > 1 and _looks_like_organisation(tokens):
         return make("ORG")
     if count > 1 and (last in vocab.PLACE_FEATURES or words[0] in vocab.PLACE_OPENERS):
@@ -311,9 +337,12 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
     if (
         (
             (gaz.is_given_name(words[0]) and not words_more_than_name(words, gaz))
+            # A month is a token only before a name that no month can be part of.
+            or words[0] in vocab.MONTHS_THAT_ARE_NAMES
             or (initials(words[0], gaz) and len(named) >= 1)
         )
         and words[0] not in vocab.ARTICLES
+        and not _opens_with_a_place_of_words(words, gaz)
         and (1 <= len(named) <= 3 or (len(named) > 3 and len(tokens) > count))
         and count >= 2
         and all(map(name_shaped, words))
@@ -417,6 +446,14 @@ def _ends_with_organisation(tokens: list[Token], gaz: Gazetteer) -> bool:
     return False
 
 
+def _opens_with_a_place_of_words(words: list[str], gaz: Gazetteer) -> bool:
+    """``San Diego Padres``, ``Los Angeles Dodgers``: a place of two words or more opens the
+    name, so it is no person's ("San" is a given name too); "Paris Hilton" may be."""
+    return len(words) > 2 and any(
+        gaz.place(" ".join(words[:size])) is not None for size in range(2, len(words))
+    )
+
+
 def _one_body_of_two_fields(
     tokens: list[Token], joined: list[int], text: str, gaz: Gazetteer
 ) -> bool:
@@ -433,6 +470,7 @@ def _one_body_of_two_fields(
         and before[1].text in ("of", "for")
         and 1 <= len(after) <= 2
         and not any(token.connector for token in after)
+        and after[-1].text not in vocab.ORG_HEADS  # "... and Curtin University": two bodies
     ):
         return False
     name = text[after[0].start : after[-1].end]
@@ -473,8 +511,10 @@ def _two_names(tokens: list[Token], joined: list[int], text: str, gaz: Gazetteer
             return True
         if len(before) == 1 and (is_acronym(name) or is_brand(name)):
             return True
-        if len(before) >= 2 and before[-1].text in vocab.ORG_HEADS:
-            return True  # "Yeti Airlines and Tara Air"
+        if len(before) >= 2 and (
+            before[-1].text in vocab.ORG_HEADS or _looks_like_organisation(before)
+        ):
+            return True  # "Yeti Airlines and Tara Air", "University of Oxford and Curtin ..."
     after = _trim(tokens[joined[-1] + 1 :])
     return (
         tokens[joined[-1]].text == "and" and len(after) >= 2 and after[-1].text in vocab.LEGAL_FORMS
@@ -561,7 +601,8 @@ def _split_role(
             chain_end += 1
         chain = [t.text.lower().rstrip(".") for t in tokens[index:chain_end] if not t.connector]
         if all(
-            word in vocab.WEAK_TITLES or word in gaz.modifier_titles for word in chain
+            word in vocab.WEAK_TITLES or word in vocab.ROLE_MODIFIERS or word in gaz.modifier_titles
+            for word in chain
         ) and not _weak_role_of_a_person(chain, tokens[chain_end:], gaz):
             index = chain_end
             continue
@@ -590,7 +631,9 @@ def _split_role(
 def _weak_role_of_a_person(chain: list[str], rest: list[Token], gaz: Gazetteer) -> bool:
     """A role of words that also open names of things ("General", "Chief") before what can
     only be a person's name: "General Abdourahamane Tiani", not "General Motors"."""
-    return not any(word in gaz.modifier_titles for word in chain) and _only_a_person(rest, gaz)
+    return not any(
+        word in gaz.modifier_titles or word in vocab.ROLE_MODIFIERS for word in chain
+    ) and _only_a_person(rest, gaz)
 
 
 def _only_a_person(tokens: list[Token], gaz: Gazetteer) -> bool:

@@ -35,6 +35,10 @@ WEEKDAYS_AND_MONTHS = frozenset(
     if name
 ) | {"Sept", "Tues", "Thurs"}
 
+# Months that are also given names: one before another capitalised word opens a person's name
+# ("Jan Simpson", "April Ryan"), not a date ("Jan 24").
+MONTHS_THAT_ARE_NAMES = frozenset("Jan April May June August".split())
+
 # The last word of an organisation's name says what it is.
 ORG_HEADS = frozenset(
     """
@@ -51,6 +55,9 @@ ORG_HEADS = frozenset(
     Coalition Movement Network Exchange Reserve Commissioner Club FC United City Rovers
     Athletic Wanderers Times Post News Journal Herald Tribune Gazette Press Review Monitor
     Broadcasting Radio Television Church Forum Centre Center Programme Program Consortium
+    Properties Homes Estates Developments Resources Minerals Mining Metals Petroleum Utilities
+    Logistics Shipping Pharma Therapeutics Biotech Robotics Solutions Ventures Financial
+    Brewery Breweries Automotive Aerospace Chemicals Retail Hotels Resorts Records Publishing
     """.split()
 )
 
@@ -77,6 +84,9 @@ PLACE_FEATURES = frozenset(
     """.split()
 )
 
+# Two last words that make a place of a name that would otherwise read as an organisation's.
+PLACE_ENDINGS = frozenset({("Space", "Centre"), ("Space", "Center"), ("Launch", "Complex")})
+
 # Geographic words that open a name: "Lake Victoria", "Gulf of Mexico".
 PLACE_OPENERS = frozenset("Lake Mount Mt Gulf Sea Bay Isle Strait Cape Port Fort".split())
 
@@ -98,7 +108,7 @@ SPORTS = frozenset(
 )
 # Compass words that make a region of the place they open: "Western Kenya", "Northern Gaza".
 COMPASS_OPENERS = frozenset(
-    "North South East West Northern Southern Eastern Western Central Upper Lower".split()
+    "North South East West Northern Southern Eastern Western Central Upper Lower Greater".split()
 )
 # Words that open the name of a storm: "Cyclone Ditwah", "Typhoon Kalmaegi".
 STORM_OPENERS = frozenset("Cyclone Typhoon Hurricane Storm".split())
@@ -112,6 +122,14 @@ ROLE_EXTRAS = frozenset(
     defense interior health trade home economy culture education environment transport
     industry labour labor agriculture opposition majority minority attorney secretary-general
     director-general spokesman spokeswoman spokesperson inspector superintendent constable
+    """.split()
+)
+# Role words that say what a role is about ("Transport Minister", "Energy Secretary") but make
+# none on their own: "Transport Infrastructure Ireland" is no person with a role.
+ROLE_MODIFIERS = frozenset(
+    """
+    energy finance defence defense interior health trade home economy culture education
+    environment transport industry labour labor agriculture opposition majority minority crown
     """.split()
 )
 # Articles of other languages that open names of places and things, never of people: "La
@@ -135,6 +153,7 @@ NON_ENTITY_ACRONYMS = frozenset(
     AI CEO CFO COO CTO GDP TV PM AM BST GMT UTC EST PST DNA RNA IPO ETF EV EVs OK PC IT PR HR
     VAR MP MPs ID VAT VPN USB HIV AIDS COVID SUV SUVs CPI PMI LNG CO2 NFL MVP PhD MBA BBQ FAQ
     RSS URL API APP GPS LED LCD OLED PDF AGM QC KC JR SR II III IV VI VII VIII IX XI XII
+    Q&A R&D M&A B&B R&B
     """.split()
 )
 
@@ -203,7 +222,8 @@ TEAM_BEFORE = re.compile(
 TEAM_AFTER = re.compile(
     r"^(?:['’]s\s(?:win|victory|defeat|loss|coach|manager|captain|squad|players?|fans|"
     r"striker|goalkeeper|fly-half|scrum-half|head\scoach)\b|"
-    r"\s(?:coach|manager|captain|striker|goalkeeper)\s[A-Z]|"  # "Leinster coach Leo Cullen"
+    # "Leinster coach Leo Cullen", "Yorkshire head coach Anthony McGrath"
+    r"\s(?:head\s)?(?:coach|manager|captain|striker|goalkeeper)\s[A-Z]|"
     r"\s(?:beat|defeated|drew|lost|won|thrashed|edged|host|hosted|face|faced|play|played)\b)"
 )
 
