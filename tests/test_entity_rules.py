@@ -157,6 +157,11 @@ FIRES: list[Row] = [
      "Guiana Space Centre", "PLACE"),
     ("a month that is a given name", "Union president Jan Simpson said the offer was low.",
      "Jan Simpson", "PERSON"),
+    ("people of a cause", "The group Friends of the Irish Environment appealed.",
+     "Friends of the Irish Environment", "ORG"),
+    ("cue word: Line", "Trains on the Thomson-East Coast Line stopped.",
+     "Thomson-East Coast Line", "PLACE"),
+    ("a numbered road", "Fires burned along Highway 8 overnight.", "Highway 8", "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -289,6 +294,10 @@ DOES_NOT_FIRE: list[Row] = [
     ("a space centre is a place", "The Tarvino Science Centre opened.",
      "Tarvino Science Centre", "PLACE"),
     ("a month that is a given name", "In May Britain voted.", "May Britain", "PERSON"),
+    ("people of a cause", "Friends of Okafor said he was innocent.", "Friends of Okafor",
+     "ORG"),
+    ("cue word: Line", "The line was closed.", "line", "PLACE"),
+    ("a numbered road", "It cost 8 Highway dollars.", "8 Highway", "PLACE"),
 ]  # fmt: skip
 
 

@@ -42,6 +42,7 @@ _TOKEN = (
     r"|[A-Z]\.(?= [A-Z])"  # a middle initial: "Robert F. Kennedy"
     r"|[A-Z]{2,}\+"  # "OPEC+"
     r"|[A-Z]{1,3}&[A-Z]{1,3}\b"  # "AT&T", "H&M", "S&P"
+    r"|(?<=Highway )\d{1,3}\b|(?<=Route )\d{1,3}\b"  # "Highway 8", "Route 66"
     # Capitals of Latin-1 and of Latin Extended ("Łódź", "Đà Nẵng", "Şanlıurfa").
     r"|[A-ZÀ-ÖØ-Þ\u0100-\u024f\u1e00-\u1eff][^\W_]*(?:[-'’][^\W_]+)*)"
 )
@@ -169,6 +170,8 @@ def _word_token(start: int, end: int, word: str) -> tuple[Token, bool] | None:
     """The name part of one capitalised word, and whether a name must end after it; ``None``
     for words that are never part of a name."""
     split_after = False
+    if word.isdigit():
+        return Token(start, end, word), True  # "Highway 8": _TOKEN takes a number only there
     if word in vocab.NAME_POSSESSIVES:
         pass
     elif word.endswith(_POSSESSIVE):
@@ -337,7 +340,7 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
     if (
         (
             (gaz.is_given_name(words[0]) and not words_more_than_name(words, gaz))
-            # A month is a token only before a name that no month can be part of.
+            # A month is a token only before a name: "Jan Simpson" (see _month_before_a_name).
             or words[0] in vocab.MONTHS_THAT_ARE_NAMES
             or (initials(words[0], gaz) and len(named) >= 1)
         )
@@ -359,7 +362,7 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         if name_shaped(words[0]) and not gaz.is_ordinary(words[0]):
             # "Shohei Ohtani went": a first word that is no ordinary word is part of the name.
             return _classify(tokens, False, text, gaz)
-        if count >= 3 and any(map(gaz.is_ordinary, words[1:])):
+        if count >= 3 and count == len(tokens) and any(map(gaz.is_ordinary, words[1:])):
             # "Human Rights Watch said": ordinary words all through make one organisation's
             # name, of which the first is part.
             return _classify(tokens, False, text, gaz)
@@ -369,6 +372,15 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         for i, token in enumerate(tokens)
         if token.connector and token.text in _SPLITTING_CONNECTORS
     ]
+    if (
+        connectors
+        and tokens[1].text == "of"
+        and words[0].endswith("s")
+        and gaz.is_ordinary(words[0])
+        and not initial
+    ):
+        # "Friends of the Earth", "Brothers of Italy": people of a cause, an organisation.
+        return make("ORG")
     if connectors:
         found: list[Candidate] = []
         for part in _split_at(tokens, connectors):

@@ -80,7 +80,7 @@ PLACE_FEATURES = frozenset(
     Valley Peninsula Canal Desert Lake Lakes Coast Basin Delta Plateau Channel Shoal
     Square Park Province Region Prefecture County Oblast Territory Territories Bridge
     Airport Harbour Harbor Falls Glacier Reef Archipelago Steppe Highlands Lowlands Dam
-    Stadium Arena Oval Field Highway Motorway Expressway Freeway Avenue Street Boulevard
+    Stadium Arena Oval Field Highway Motorway Expressway Freeway Avenue Street Boulevard Line
     """.split()
 )
 
@@ -88,7 +88,9 @@ PLACE_FEATURES = frozenset(
 PLACE_ENDINGS = frozenset({("Space", "Centre"), ("Space", "Center"), ("Launch", "Complex")})
 
 # Geographic words that open a name: "Lake Victoria", "Gulf of Mexico".
-PLACE_OPENERS = frozenset("Lake Mount Mt Gulf Sea Bay Isle Strait Cape Port Fort".split())
+PLACE_OPENERS = frozenset(
+    "Lake Mount Mt Gulf Sea Bay Isle Strait Cape Port Fort Highway Route".split()
+)
 
 # The last word of an event's name: "Australian Open", "World Cup".
 EVENT_HEADS = frozenset(
