@@ -19,6 +19,21 @@ from store.entities.aliases import link_acronyms, resolve_person_keys
 from store.entities.candidates import Candidate, Token
 from store.entities.context import label_from_context, settle_guesses
 from store.entities.gazetteer import BIG_CITY_POPULATION, Gazetteer, Organisation, Place, gazetteer
+from store.entities.groupings import (
+    ends_with_organisation,
+    looks_like_organisation,
+    one_body_of_two_fields,
+    only_a_person,
+    opens_with_a_place_of_words,
+    organisation_after_of,
+    organisation_of_a_country,
+    split_at,
+    split_person_of,
+    strip_first,
+    trim,
+    two_names,
+    weak_role_of_a_person,
+)
 from store.entities.headlines import known_names, title_case_sentences
 from store.entities.shapes import (
     INITIAL,
@@ -230,7 +245,7 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
     if initial and count > 1 and vocab.ORG_BEFORE.search(f"{words[0]} "):
         # "Rivals Tata Consultancy Services report": the cue that opens the sentence is not
         # part of the name that follows it.
-        return _classify(_strip_first(tokens), False, text, gaz)
+        return _classify(strip_first(tokens), False, text, gaz)
     place = gaz.place(name)
     organisation = gaz.organisation(name)
     if organisation is not None:
@@ -267,7 +282,7 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         return make("OTHER", demonym)
     last = words[-1]
     if count > 1 and (
-        _ends_with_organisation(tokens, gaz) or _organisation_of_a_country(tokens, gaz)
+        ends_with_organisation(tokens, gaz) or organisation_of_a_country(tokens, gaz)
     ):
         return make("ORG")
     if count > 1 and words[0] in vocab.COMPASS_OPENERS and not tokens[1].connector:
@@ -278,20 +293,20 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
     if (
         joined
         and (
-            not _looks_like_organisation(_trim(tokens[joined[-1] + 1 :]))
-            or _two_names(tokens, joined, text, gaz)
+            not looks_like_organisation(trim(tokens[joined[-1] + 1 :]))
+            or two_names(tokens, joined, text, gaz)
         )
-        and not _one_body_of_two_fields(tokens, joined, text, gaz)
+        and not one_body_of_two_fields(tokens, joined, text, gaz)
     ):
         # "China and the United States", "University of Tokyo and Toyota": two names, unless
         # the whole is one organisation ("Marks and Spencer Group") or place (checked above).
         return [
             candidate
-            for piece in _split_at(tokens, joined)
-            if (part := _trim(piece))
+            for piece in split_at(tokens, joined)
+            if (part := trim(piece))
             for candidate in _classify(part, initial and part[0] is tokens[0], text, gaz)
         ]
-    person_of = _split_person_of(tokens, gaz)
+    person_of = split_person_of(tokens, gaz)
     if person_of is not None:
         person = _classify(person_of[0], initial, text, gaz)
         for part in person_of[1:]:
@@ -305,7 +320,7 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         count > 1 and (last in vocab.EVENT_HEADS or words[0] in vocab.STORM_OPENERS)
     ):
         return make("OTHER")
-    after_of = _organisation_after_of(tokens)
+    after_of = organisation_after_of(tokens)
     if after_of is not None:
         return [
             candidate
@@ -314,7 +329,7 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         ]
     if count > 2 and tuple(words[-2:]) in vocab.PLACE_ENDINGS:
         return make("PLACE")  # "Kennedy Space Center": where rockets go up
-    if count > 1 and _looks_like_organisation(tokens):
+    if count > 1 and looks_like_organisation(tokens):
         return make("ORG")
     if count > 1 and (last in vocab.PLACE_FEATURES or words[0] in vocab.PLACE_OPENERS):
         return make("PLACE")
@@ -324,8 +339,8 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
     if count == 1 and (is_acronym(last) or is_brand(last)):
         return make("ORG")
     if count > 1 and words[0] in gaz.demonyms and not tokens[1].connector:
-        rest = _strip_first(tokens)
-        if _only_a_person(rest, gaz):
+        rest = strip_first(tokens)
+        if only_a_person(rest, gaz):
             # "Ethiopian Tadese Takele": the nationality, then the person.
             return [
                 Candidate(start, tokens[0].end, words[0], "OTHER", gaz.demonyms[words[0]], 1),
@@ -345,7 +360,7 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
             or (initials(words[0], gaz) and len(named) >= 1)
         )
         and words[0] not in vocab.ARTICLES
-        and not _opens_with_a_place_of_words(words, gaz)
+        and not opens_with_a_place_of_words(words, gaz)
         and (1 <= len(named) <= 3 or (len(named) > 3 and len(tokens) > count))
         and count >= 2
         and all(map(name_shaped, words))
@@ -358,7 +373,7 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
             return make("PERSON")  # "Aliko Dangote said", though "Aliko" is no known name
         if gaz.is_frequent_given_name(words[1]) and not gaz.is_given_name(words[0]):
             # "Glaciologist Lucas Ruiz": the person's name starts at the given name.
-            return _classify(_strip_first(tokens), False, text, gaz)
+            return _classify(strip_first(tokens), False, text, gaz)
         if name_shaped(words[0]) and not gaz.is_ordinary(words[0]):
             # "Shohei Ohtani went": a first word that is no ordinary word is part of the name.
             return _classify(tokens, False, text, gaz)
@@ -366,7 +381,7 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
             # "Human Rights Watch said": ordinary words all through make one organisation's
             # name, of which the first is part.
             return _classify(tokens, False, text, gaz)
-        return _classify(_strip_first(tokens), False, text, gaz)
+        return _classify(strip_first(tokens), False, text, gaz)
     connectors = [
         i
         for i, token in enumerate(tokens)
@@ -383,7 +398,7 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         return make("ORG")
     if connectors:
         found: list[Candidate] = []
-        for part in _split_at(tokens, connectors):
+        for part in split_at(tokens, connectors):
             found.extend(_classify(part, initial and part[0] is tokens[0], text, gaz))
         return found
     if place is not None:
@@ -446,143 +461,6 @@ def _organisation_context(
     return bool(vocab.ORG_CONTEXT.search(before) or vocab.ORG_CONTEXT.search(after))
 
 
-def _ends_with_organisation(tokens: list[Token], gaz: Gazetteer) -> bool:
-    """``Kenya Red Cross``: a known organisation of two words or more, after a place or a
-    person that only says which branch."""
-    if any(token.connector for token in tokens):
-        return False  # "Members of the European People's Party": see _organisation_after_of
-    for index in range(1, len(tokens) - 1):
-        found = gaz.organisation(" ".join(token.text for token in tokens[index:]))
-        if found is not None and not found.ambiguous:
-            return True
-    return False
-
-
-def _opens_with_a_place_of_words(words: list[str], gaz: Gazetteer) -> bool:
-    """``San Diego Padres``, ``Los Angeles Dodgers``: a place of two words or more opens the
-    name, so it is no person's ("San" is a given name too); "Paris Hilton" may be."""
-    return len(words) > 2 and any(
-        gaz.place(" ".join(words[:size])) is not None for size in range(2, len(words))
-    )
-
-
-def _one_body_of_two_fields(
-    tokens: list[Token], joined: list[int], text: str, gaz: Gazetteer
-) -> bool:
-    """``Ministry of Water and Irrigation``, ``Department of Health and Human Services``: one
-    body in charge of two things, not a body and a second name; but ``University of Tokyo
-    and Toyota`` (a name the lists know) and ``... and the ...`` are two."""
-    if len(joined) != 1 or tokens[joined[0]].text != "and":
-        return False
-    before, after = _trim(tokens[: joined[0]]), _trim(tokens[joined[0] + 1 :])
-    if not (
-        len(before) >= 3
-        and before[0].text in vocab.ORG_OPENERS
-        and before[1].connector
-        and before[1].text in ("of", "for")
-        and 1 <= len(after) <= 2
-        and not any(token.connector for token in after)
-        and after[-1].text not in vocab.ORG_HEADS  # "... and Curtin University": two bodies
-    ):
-        return False
-    name = text[after[0].start : after[-1].end]
-    return gaz.place(name) is None and gaz.organisation(name) is None
-
-
-def _organisation_of_a_country(tokens: list[Token], gaz: Gazetteer) -> bool:
-    """``Greenpeace France``, ``Athletics Kenya``: a known organisation's branch, or a sport's
-    governing body, named by the country it works in (or the world)."""
-    if any(token.connector for token in tokens):
-        return False
-    if len(tokens) == 2 and tokens[0].text == "World" and tokens[1].text in vocab.SPORTS:
-        return True  # "World Athletics", "World Rugby"
-    for index in range(1, len(tokens)):
-        country = gaz.place(" ".join(token.text for token in tokens[index:]))
-        if country is None or not country.is_country:
-            continue
-        head = " ".join(token.text for token in tokens[:index])
-        found = gaz.organisation(head)
-        return (found is not None and not found.ambiguous) or head in vocab.SPORTS
-    return False
-
-
-def _two_names(tokens: list[Token], joined: list[int], text: str, gaz: Gazetteer) -> bool:
-    """``Ford and General Motors``, ``Ottawa and Mexico City``, ``Prasarana and SMRT Corp``:
-    two names, though what follows "and" would end one organisation's name, when what comes
-    before it is a name of its own (known, an acronym, a brand, or an organisation's whole
-    name), or what follows opens with "the" or ends in a legal form."""
-    if tokens[joined[-1] + 1].text == "the":
-        return True  # "the University of Helsinki and the Finnish Meteorological Institute"
-    before = _trim(tokens[: joined[0]])
-    if before:
-        name = text[before[0].start : before[-1].end]
-        place, organisation = gaz.place(name), gaz.organisation(name)
-        if place is not None and (place.is_country or place.population >= BIG_CITY_POPULATION):
-            return True
-        if organisation is not None and (place is None or not organisation.ambiguous):
-            return True
-        if len(before) == 1 and (is_acronym(name) or is_brand(name)):
-            return True
-        if len(before) >= 2 and (
-            before[-1].text in vocab.ORG_HEADS or _looks_like_organisation(before)
-        ):
-            return True  # "Yeti Airlines and Tara Air", "University of Oxford and Curtin ..."
-    after = _trim(tokens[joined[-1] + 1 :])
-    return (
-        tokens[joined[-1]].text == "and" and len(after) >= 2 and after[-1].text in vocab.LEGAL_FORMS
-    )
-
-
-def _split_person_of(tokens: list[Token], gaz: Gazetteer) -> list[list[Token]] | None:
-    """``Jannik Sinner of Italy`` is a person and a place, not one organisation."""
-    for index, token in enumerate(tokens):
-        if token.connector and token.text == "of":
-            before = [t.text for t in tokens[:index] if not t.connector]
-            if (
-                len(before) >= 2
-                and (gaz.is_given_name(before[0]) or is_title(before[0], gaz))
-                and before[0] not in vocab.ORG_OPENERS
-                and before[-1] not in vocab.ORG_HEADS
-            ):
-                after = _trim(tokens[index + 1 :])
-                return [tokens[:index], after] if after else [tokens[:index]]
-            return None
-    return None
-
-
-def _organisation_after_of(tokens: list[Token]) -> list[list[Token]] | None:
-    """``Members of the European People's Party``: an organisation's name after "of", and
-    before it a word that heads no organisation's name (unlike "Bank of England")."""
-    for index, token in enumerate(tokens):
-        if token.connector and token.text == "of":
-            before = _trim(tokens[:index])
-            after = _trim(tokens[index + 1 :])
-            if (
-                before
-                and len(after) >= 2
-                and before[-1].text not in vocab.ORG_HEADS
-                and before[-1].text not in vocab.ORG_OPENERS
-                and _looks_like_organisation(after)
-            ):
-                return [before, after]
-            return None
-    return None
-
-
-def _looks_like_organisation(tokens: list[Token]) -> bool:
-    if tokens[-1].text in vocab.ORG_HEADS:
-        return True
-    for index, token in enumerate(tokens[:-1]):
-        following = tokens[index + 1]
-        if (
-            following.connector
-            and following.text in ("of", "for")
-            and (token.text in vocab.ORG_HEADS or (index == 0 and token.text in vocab.ORG_OPENERS))
-        ):
-            return True
-    return False
-
-
 def _speaks_like_a_person(tokens: list[Token], text: str, gaz: Gazetteer) -> bool:
     """Two name-shaped words that say, tell or warn, and name no thing or place (three are
     as often an organisation: "Médecins Sans Frontières said")."""
@@ -615,18 +493,18 @@ def _split_role(
         if all(
             word in vocab.WEAK_TITLES or word in vocab.ROLE_MODIFIERS or word in gaz.modifier_titles
             for word in chain
-        ) and not _weak_role_of_a_person(chain, tokens[chain_end:], gaz):
+        ) and not weak_role_of_a_person(chain, tokens[chain_end:], gaz):
             index = chain_end
             continue
         found: list[Candidate] = []
         if index > 0:
-            found.extend(_classify(_trim(tokens[:index]), initial, text, gaz))
+            found.extend(_classify(trim(tokens[:index]), initial, text, gaz))
         # "Takaichi and Chinese President Xi": the role is "Chinese President".
         role_start = 0
         for position in range(index):
             if tokens[position].connector and tokens[position].text in ("and", "&"):
                 role_start = position + 1
-        person = _trim(tokens[chain_end:])
+        person = trim(tokens[chain_end:])
         if person and all(name_shaped(t.text) for t in person if not t.connector):
             start, end = person[0].start, person[-1].end
             role = text[tokens[role_start].start : tokens[chain_end - 1].end]
@@ -638,50 +516,6 @@ def _split_role(
             found.extend(_classify(person, False, text, gaz))
         return found
     return None
-
-
-def _weak_role_of_a_person(chain: list[str], rest: list[Token], gaz: Gazetteer) -> bool:
-    """A role of words that also open names of things ("General", "Chief") before what can
-    only be a person's name: "General Abdourahamane Tiani", not "General Motors"."""
-    return not any(
-        word in gaz.modifier_titles or word in vocab.ROLE_MODIFIERS for word in chain
-    ) and _only_a_person(rest, gaz)
-
-
-def _only_a_person(tokens: list[Token], gaz: Gazetteer) -> bool:
-    """One to three name-shaped words that open with a common given name or hold no ordinary
-    word, and could be a person's: "Abdourahamane Tiani", "Bill Gates"; not "Motors"."""
-    words = [token.text for token in _trim(tokens) if not token.connector]
-    return (
-        1 <= len(words) <= 3
-        and all(map(name_shaped, words))
-        and (gaz.is_common_given_name(words[0]) or not any(map(gaz.is_ordinary, words)))
-        and could_be_a_person(" ".join(words), gaz)
-    )
-
-
-def _trim(tokens: list[Token]) -> list[Token]:
-    first, last = 0, len(tokens)
-    while first < last and tokens[first].connector:
-        first += 1
-    while last > first and tokens[last - 1].connector:
-        last -= 1
-    return tokens[first:last]
-
-
-def _strip_first(tokens: list[Token]) -> list[Token]:
-    return _trim(tokens[1:])
-
-
-def _split_at(tokens: list[Token], cuts: list[int]) -> list[list[Token]]:
-    parts: list[list[Token]] = []
-    previous = 0
-    for cut in [*cuts, len(tokens)]:
-        part = tokens[previous:cut]
-        if part:
-            parts.append(part)
-        previous = cut + 1
-    return parts
 
 
 def _finish(candidates: list[Candidate]) -> list[Mention]:
