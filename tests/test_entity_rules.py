@@ -164,6 +164,8 @@ FIRES: list[Row] = [
     ("a numbered road", "Fires burned along Highway 8 overnight.", "Highway 8", "PLACE"),
     ("a US state as the AP writes it", "Officials in Trenton, N.J., said so.", "N.J.",
      "PLACE"),
+    ("a surname takes back its particles", "Alex de Minaur won. De Minaur will meet Carlos "
+     "Alcaraz. Later de Minaur said so.", "de Minaur", "PERSON"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -301,6 +303,8 @@ DOES_NOT_FIRE: list[Row] = [
     ("cue word: Line", "The line was closed.", "line", "PLACE"),
     ("a numbered road", "It cost 8 Highway dollars.", "8 Highway", "PLACE"),
     ("a US state as the AP writes it", "He felt Ill. So he left.", "Ill", "PLACE"),
+    ("a surname takes back its particles", "Ana Costa won. The de Costa family said so.",
+     "de Costa", "PERSON"),
 ]  # fmt: skip
 
 

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from store.models import EntityLabel
 
-_PARTICLES = frozenset("bin bint da de del della der di do dos du la le van von al el".split())
+PARTICLES = frozenset("bin bint da de del della der di do dos du la le van von al el".split())
 # A country outranks a person's name part ("Jordan"); a city does not ("Hamilton").
 _KEEP_LABELS: frozenset[EntityLabel] = frozenset({"ORG", "OTHER"})
 
@@ -41,7 +41,7 @@ _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.+-]*[A-Z0-9+]$")
 
 
 def name_parts(full_name: str) -> list[str]:
-    return [part for part in full_name.split() if part.lower() not in _PARTICLES]
+    return [part for part in full_name.split() if part.lower() not in PARTICLES]
 
 
 def person_parts(candidates: Iterable[Named]) -> dict[str, set[str]]:
@@ -57,7 +57,9 @@ def person_parts(candidates: Iterable[Named]) -> dict[str, set[str]]:
 def resolve_person_keys(
     candidates: Sequence[Named], *, is_country: Callable[[str], bool] = lambda key: False
 ) -> None:
-    """Give one-word names the key of the one full name in the article that contains them."""
+    """Give one-word names the key of the one full name in the article that contains them,
+    and a shorter name that ends a longer one ("De Minaur" after "Alex de Minaur") its key."""
+    _join_name_tails(candidates)
     parts = person_parts(candidates)
     for candidate in candidates:
         if candidate.words != 1 or (candidate.label in _KEEP_LABELS and not candidate.tentative):
@@ -69,6 +71,17 @@ def resolve_person_keys(
             continue
         candidate.label = "PERSON"
         candidate.key = next(iter(owners))
+
+
+def _join_name_tails(candidates: Sequence[Named]) -> None:
+    full_names = {c.key for c in candidates if c.label == "PERSON" and c.words > 1}
+    for candidate in candidates:
+        if candidate.label != "PERSON" or candidate.words < 2:
+            continue
+        tail = f" {candidate.key.lower()}"
+        longer = [name for name in full_names if name.lower().endswith(tail)]
+        if len(longer) == 1:
+            candidate.key = longer[0]
 
 
 def link_acronyms(candidates: Sequence[Spanned], text: str) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from store.entities import vocabulary as vocab
-from store.entities.aliases import link_acronyms, resolve_person_keys
+from store.entities.aliases import PARTICLES, link_acronyms, resolve_person_keys
 from store.entities.candidates import Candidate, Token
 from store.entities.context import label_from_context, settle_guesses
 from store.entities.gazetteer import BIG_CITY_POPULATION, Gazetteer, Organisation, Place, gazetteer
@@ -108,7 +108,7 @@ def extract_with_rules(text: str) -> list[Mention]:
                 candidates.extend(_classify(group, initial, text, gaz))
     label_from_context(candidates, text, gaz)
     link_acronyms(candidates, text)
-    return _finish(candidates)
+    return _finish(candidates, text)
 
 
 def _shouting(line: str) -> bool:
@@ -518,11 +518,34 @@ def _split_role(
     return None
 
 
-def _finish(candidates: list[Candidate]) -> list[Mention]:
+def _take_particles_back(candidates: list[Candidate], text: str) -> None:
+    """``de Minaur`` after ``Alex de Minaur``: a surname takes back the lower-case particles
+    that its full name has before it ("van", "von der"), which no capitalised run holds."""
+    for candidate in candidates:
+        if candidate.label != "PERSON" or candidate.words != 1 or candidate.key == candidate.text:
+            continue
+        before, found, _ = candidate.key.partition(f" {candidate.text}")
+        if not found:
+            continue
+        particles = before.split()[1:]  # the given name is never lower case
+        start = candidate.start
+        for particle in reversed(particles):
+            if particle.lower() not in PARTICLES or not particle.islower():
+                break
+            if text[start - len(particle) - 1 : start] != f"{particle} ":
+                break
+            start -= len(particle) + 1
+        if start < candidate.start:
+            candidate.text = text[start : candidate.end]
+            candidate.start = start
+
+
+def _finish(candidates: list[Candidate], text: str) -> list[Mention]:
     """Settle leftovers by names found elsewhere in the article; give people one key each."""
     gaz = gazetteer()
     settle_guesses(candidates)
     resolve_person_keys(candidates, is_country=lambda key: is_country(key, gaz))
+    _take_particles_back(candidates, text)
     known: dict[str, tuple[EntityLabel, str]] = {}
     for candidate in candidates:
         if candidate.label is not None:
