@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from store.entities.score import GoldDocument, load_set, score_with_intervals
+from store.entities.score import SPLIT_SETS, GoldDocument, load_set, score_with_intervals
 from store.models import Mention
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
-@pytest.mark.parametrize("base", ["dev2", "dev3", "dev4"])
+@pytest.mark.parametrize("base", SPLIT_SETS)
 def test_halves_split_a_set_by_the_parity_of_the_ids(base: str) -> None:
     whole = load_set(base, DATA)
     even, odd = load_set(f"{base}-even", DATA), load_set(f"{base}-odd", DATA)
