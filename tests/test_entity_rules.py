@@ -166,6 +166,20 @@ FIRES: list[Row] = [
      "PLACE"),
     ("a surname takes back its particles", "Alex de Minaur won. De Minaur will meet Carlos "
      "Alcaraz. Later de Minaur said so.", "de Minaur", "PERSON"),
+    ("a weak role of a field and a post", "Senate Majority Leader John Thune spoke.",
+     "John Thune", "PERSON"),
+    ("a city and a plural make no person", "Fans watched the Denver Nuggets play.",
+     "Denver Nuggets", "ORG"),
+    ("cue word: Renewables", "Bellwether Renewables said so.", "Bellwether Renewables", "ORG"),
+    ("a plural possessive inside a name", "Talks with the National Farmers' Union broke "
+     "down.", "National Farmers' Union", "ORG"),
+    ("a company's abbreviation keeps its dot", "Shares of Toyota Motor Corp. rose.",
+     "Toyota Motor Corp.", "ORG"),
+    ("an accented given name", "Zoë Ball spoke.", "Zoë Ball", "PERSON"),
+    ("particles are no ordinary words", "A report by Koos van der Merwe found abuses.",
+     "Koos van der Merwe", "PERSON"),
+    ("an institution named by one word", "The bill passed the Senate on Friday.", "Senate",
+     "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -305,6 +319,19 @@ DOES_NOT_FIRE: list[Row] = [
     ("a US state as the AP writes it", "He felt Ill. So he left.", "Ill", "PLACE"),
     ("a surname takes back its particles", "Ana Costa won. The de Costa family said so.",
      "de Costa", "PERSON"),
+    ("a weak role of a field and a post", "Transport Infrastructure Ireland will fund it.",
+     "Infrastructure Ireland", "PERSON"),
+    ("a city and a plural make no person", "The Austin Butler film opened.", "Austin Butler",
+     "ORG"),
+    ("cue word: Renewables", "The Department of Natural Resources and Renewables said so.",
+     "Renewables", "ORG"),
+    ("a plural possessive inside a name", "The Lakers' Arena was full.", "Lakers' Arena",
+     "ORG"),
+    ("a company's abbreviation keeps its dot", "Mr. Tarvino spoke.", "Mr.", "ORG"),
+    ("an accented given name", "Zoë said so.", "Zoë", "PERSON"),
+    ("particles are no ordinary words", "A report by Coastal Rights Watch found abuses.",
+     "Coastal Rights Watch", "PERSON"),
+    ("an institution named by one word", "Senate leaders met.", "Senate", "ORG"),
 ]  # fmt: skip
 
 

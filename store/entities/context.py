@@ -14,6 +14,7 @@ from store.entities.shapes import (
     is_title,
     name_shaped,
     opens_like_a_person,
+    words_more_than_name,
 )
 from store.entities.teams import label_teams
 from store.models import EntityLabel
@@ -89,6 +90,8 @@ def unknown_name_label(name: str, the_before: bool, gaz: Gazetteer) -> EntityLab
     )
     if opened_by_a_place and gaz.place(" ".join(words[:2])) is not None and len(words) > 2:
         return "ORG"  # "San Diego Padres", though "San" is a given name
+    if words_more_than_name(words, gaz):
+        return "ORG"  # "Denver Nuggets", "Blue Jays": no person's, though a given name opens it
     if (
         gaz.is_common_given_name(words[0])
         or words[0] in vocab.ARTICLES
@@ -99,12 +102,13 @@ def unknown_name_label(name: str, the_before: bool, gaz: Gazetteer) -> EntityLab
         )
     ):
         return None
-    if any(gaz.is_ordinary(word) for word in words):
+    named = [word for word in words if word[0].isupper()]  # not "van" in "Koos van der Merwe"
+    if any(map(gaz.is_ordinary, named)):
         return "ORG"
     if (
         not the_before
-        and len(words) <= 3
-        and all(map(name_shaped, words))
+        and len(named) <= 3
+        and all(map(name_shaped, named))
         and could_be_a_person(name, gaz)
     ):
         return "PERSON"

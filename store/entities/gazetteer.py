@@ -180,6 +180,8 @@ class Gazetteer:
         if word in vocabulary.WEEKDAYS_AND_MONTHS:
             return 0
         row = self._row("SELECT count FROM given_name WHERE name = ?", lower)
+        if row is None and not lower.isascii():  # "José", "Zoë": the sources write them plain
+            row = self._row("SELECT count FROM given_name WHERE name = ?", fold_accents(lower))
         return 0 if row is None else int(row[0])
 
     def is_ordinary(self, word: str) -> bool:

@@ -62,7 +62,8 @@ def one_body_of_two_fields(
         and before[1].text in ("of", "for")
         and 1 <= len(after) <= 2
         and not any(token.connector for token in after)
-        and after[-1].text not in vocab.ORG_HEADS  # "... and Curtin University": two bodies
+        # "... and Curtin University" is a second body; "... and Renewables" a second field.
+        and not (len(after) > 1 and after[-1].text in vocab.ORG_HEADS)
     ):
         return False
     name = text[after[0].start : after[-1].end]
@@ -169,7 +170,7 @@ def only_a_person(tokens: list[Token], gaz: Gazetteer) -> bool:
 def weak_role_of_a_person(chain: list[str], rest: list[Token], gaz: Gazetteer) -> bool:
     """A role of words that also open names of things ("General", "Chief") before what can
     only be a person's name: "General Abdourahamane Tiani", not "General Motors"."""
-    return not any(
+    return not all(
         word in gaz.modifier_titles or word in vocab.ROLE_MODIFIERS for word in chain
     ) and only_a_person(rest, gaz)
 

@@ -58,6 +58,8 @@ _TOKEN = (
     r"|[A-Z]{2,}\+"  # "OPEC+"
     r"|[A-Z]{1,3}&[A-Z]{1,3}\b"  # "AT&T", "H&M", "S&P"
     r"|(?<=Highway )\d{1,3}\b|(?<=Route )\d{1,3}\b"  # "Highway 8", "Route 66"
+    r"|(?:Corp|Inc|Co|Ltd|Bros)\."  # "Toyota Motor Corp.": the abbreviation's dot is the name's
+    r"|[A-Z][^\W_]*s['’](?= [A-Z])"  # a plural possessive before a name: "Farmers' Union"
     # Capitals of Latin-1 and of Latin Extended ("Łódź", "Đà Nẵng", "Şanlıurfa").
     r"|[A-ZÀ-ÖØ-Þ\u0100-\u024f\u1e00-\u1eff][^\W_]*(?:[-'’][^\W_]+)*)"
 )
@@ -172,12 +174,13 @@ def _month_before_a_name(word: str, following: list[tuple[str, int, int]]) -> bo
 
 
 def _possessive_inside_a_name(token: Token, following: list[tuple[str, int, int]]) -> bool:
-    """``Attorney General's Office``, ``Prosecutor's Office``: a role's possessive before the
-    word that heads an organisation's name belongs to that name (not "Tinubu's Office")."""
+    """``Attorney General's Office``, ``National Farmers' Union``: a role's possessive, or a
+    plural one, before the word that heads an organisation's name belongs to that name (not
+    "Tinubu's Office")."""
     return (
         bool(following)
         and following[0][0] in vocab.ORG_HEADS
-        and token.text.lower() in gazetteer().titles
+        and (token.text.lower() in gazetteer().titles or token.text.endswith("s"))
     )
 
 
@@ -338,6 +341,8 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         return with_role
     if count == 1 and (is_acronym(last) or is_brand(last)):
         return make("ORG")
+    if count == 1 and last in vocab.INSTITUTIONS and not initial:
+        return make("ORG")  # "a vote in the Senate", "the Bundestag approved"
     if count > 1 and words[0] in gaz.demonyms and not tokens[1].connector:
         rest = strip_first(tokens)
         if only_a_person(rest, gaz):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from store.entities import vocabulary as vocab
-from store.entities.gazetteer import Gazetteer
+from store.entities.gazetteer import BIG_CITY_POPULATION, Gazetteer
 
 # "F." and "C.C.": a person's initials (a place's or a body's, "U.S.", are known as such).
 INITIAL = re.compile(r"^(?:[A-Z]\.){1,3}$")
@@ -20,9 +20,17 @@ CAMEL_CASE = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]")
 def words_more_than_name(words: list[str], gaz: Gazetteer) -> bool:
     """``Blue Jays``, ``Seven Summit Treks``, ``Red Bull``: a given name rare as a name but
     common as a word, then only ordinary words; not ``Bill Gates`` (common as a name) or
-    ``Blue Ivy Carter``."""
-    return not gaz.is_common_given_name(words[0]) and all(
-        gaz.is_ordinary(word) for word in words[1:]
+    ``Blue Ivy Carter``. And ``Denver Nuggets``: a city's name, then a plural of an ordinary
+    word, is a team's or a firm's name ("Austin Butler" is a person's)."""
+    if not gaz.is_common_given_name(words[0]) and all(map(gaz.is_ordinary, words[1:])):
+        return True
+    city = gaz.place(words[0])
+    last = words[-1]
+    return (
+        city is not None
+        and city.population >= BIG_CITY_POPULATION
+        and last.endswith("s")
+        and gaz.is_ordinary(last[:-1])
     )
 
 

@@ -58,6 +58,8 @@ ORG_HEADS = frozenset(
     Properties Homes Estates Developments Resources Minerals Mining Metals Petroleum Utilities
     Logistics Shipping Pharma Therapeutics Biotech Robotics Solutions Ventures Financial
     Brewery Breweries Automotive Aerospace Chemicals Retail Hotels Resorts Records Publishing
+    Renewables Promotions Productions Pictures Films Associates Advisers Advisors Consulting
+    Engineering Construction Contractors Farms Dairies Mills Cement
     """.split()
 )
 
@@ -84,6 +86,15 @@ PLACE_FEATURES = frozenset(
     """.split()
 )
 
+# Institutions a country has one of, named by one word: a legislature, a government's seat
+# ("the Senate", "the Kremlin", "the Bundestag"). Capitalised mid-sentence, they name it.
+INSTITUTIONS = frozenset(
+    """
+    Senate Congress Parliament Cabinet Treasury Pentagon Kremlin Bundestag Bundesrat Sejm
+    Riksdag Storting Folketing Eduskunta Althing Oireachtas Knesset Majlis Rada Seimas Saeima
+    Riigikogu Sabor Skupstina Verkhovna
+    """.split()
+)
 # Two last words that make a place of a name that would otherwise read as an organisation's.
 PLACE_ENDINGS = frozenset({("Space", "Centre"), ("Space", "Center"), ("Launch", "Complex")})
 
