@@ -180,6 +180,8 @@ FIRES: list[Row] = [
      "Koos van der Merwe", "PERSON"),
     ("an institution named by one word", "The bill passed the Senate on Friday.", "Senate",
      "ORG"),
+    ("a list's place spreads to a word that could be a place's", "Alerts went out for Mumbai, "
+     "Thane and Raigad.", "Raigad", "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -332,6 +334,8 @@ DOES_NOT_FIRE: list[Row] = [
     ("particles are no ordinary words", "A report by Coastal Rights Watch found abuses.",
      "Coastal Rights Watch", "PERSON"),
     ("an institution named by one word", "Senate leaders met.", "Senate", "ORG"),
+    ("a list's place spreads to a word that could be a place's", "Rain hit Mumbai and "
+     "Residents fled.", "Residents", "PLACE"),
 ]  # fmt: skip
 
 

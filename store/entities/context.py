@@ -126,8 +126,8 @@ def role_before(start: int, text: str, gaz: Gazetteer) -> bool:
 
 def label_lists(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None:
     """Members of one list are of one kind: an unknown name takes its neighbour's label (a
-    place's only if it is a small town's name or of more words: "Marina Bay and Tanjong
-    Rhu", not "Zwickau and Okafor")."""
+    place's only if it could be a place's: "Marina Bay and Tanjong Rhu", "Mumbai, Thane and
+    Raigad")."""
     changed = True
     while changed:
         changed = False
@@ -140,10 +140,18 @@ def label_lists(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None:
             if (
                 known.label == "ORG"
                 or (known.label == "PERSON" and could_be_a_person(unknown.text, gaz))
-                or (known.label == "PLACE" and (unknown.maybe_place or unknown.words > 1))
+                or (known.label == "PLACE" and _could_be_a_place(unknown, gaz))
             ) and unknown.words <= 3:
                 unknown.label = known.label
                 changed = True
+
+
+def _could_be_a_place(candidate: Candidate, gaz: Gazetteer) -> bool:
+    """A small town's name, a name of more words, or one word that is neither an ordinary word
+    nor a given name: "Mumbai, Thane and Raigad", not "Zwickau and Officials"."""
+    if candidate.maybe_place or candidate.words > 1:
+        return True
+    return not gaz.is_ordinary(candidate.text) and not gaz.is_given_name(candidate.text)
 
 
 def settle_guesses(candidates: list[Candidate]) -> None:
