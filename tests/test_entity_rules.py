@@ -182,6 +182,8 @@ FIRES: list[Row] = [
      "ORG"),
     ("a list's place spreads to a word that could be a place's", "Alerts went out for Mumbai, "
      "Thane and Raigad.", "Raigad", "PLACE"),
+    ("a role held over a place", "Floods rose. Busia Governor Paul Otuoma said so.", "Busia",
+     "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -336,6 +338,7 @@ DOES_NOT_FIRE: list[Row] = [
     ("an institution named by one word", "Senate leaders met.", "Senate", "ORG"),
     ("a list's place spreads to a word that could be a place's", "Rain hit Mumbai and "
      "Residents fled.", "Residents", "PLACE"),
+    ("a role held over a place", "Tarvino Chairman Akio Toyoda spoke.", "Tarvino", "PLACE"),
 ]  # fmt: skip
 
 

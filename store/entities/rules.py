@@ -503,7 +503,12 @@ def _split_role(
             continue
         found: list[Candidate] = []
         if index > 0:
-            found.extend(_classify(trim(tokens[:index]), initial, text, gaz))
+            before = _classify(trim(tokens[:index]), initial, text, gaz)
+            if any(word in vocab.TERRITORIAL_ROLES for word in chain):
+                for candidate in before:
+                    if candidate.label is None:
+                        candidate.label = "PLACE"  # "Busia Governor Paul Otuoma"
+            found.extend(before)
         # "Takaichi and Chinese President Xi": the role is "Chinese President".
         role_start = 0
         for position in range(index):

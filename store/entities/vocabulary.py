@@ -145,6 +145,8 @@ ROLE_MODIFIERS = frozenset(
     environment transport industry labour labor agriculture opposition majority minority crown
     """.split()
 )
+# Roles held over a place, so that what names the role names a place: "Busia Governor".
+TERRITORIAL_ROLES = frozenset("governor mayor premier senator councillor".split())
 # Articles of other languages that open names of places and things, never of people: "La
 # Guajira", "El Tiempo", "Los Angeles".
 ARTICLES = frozenset("La El Los Las Le Les Il Der Die Das".split())
