@@ -71,8 +71,8 @@ def label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -
 
 
 def _an_ordinary_word(candidate: Candidate, gaz: Gazetteer) -> bool:
-    """ "State company CPK", "Mining company Hudbay": a capitalised ordinary word before a
-    company word describes the company that follows; it does not name one."""
+    """A capitalised ordinary word before a company word ("State company CPK", "Mining company
+    Hudbay") describes the company that follows; it does not name one."""
     return candidate.words == 1 and gaz.is_ordinary(candidate.text)
 
 
