@@ -184,6 +184,19 @@ FIRES: list[Row] = [
      "Thane and Raigad.", "Raigad", "PLACE"),
     ("a role held over a place", "Floods rose. Busia Governor Paul Otuoma said so.", "Busia",
      "PLACE"),
+    ("'St.' opens a place's name", "Workers in St. Charles struck.", "St. Charles", "PLACE"),
+    ("a month after a given name is a surname", "Theresa May said so.", "Theresa May",
+     "PERSON"),
+    ("a power plant is a place", "Staff at the Zaporizhzhia Nuclear Power Plant left.",
+     "Zaporizhzhia Nuclear Power Plant", "PLACE"),
+    ("cue word: Road", "Traffic on Otley Road stopped.", "Otley Road", "PLACE"),
+    ("a company's short name without 'and Company'", "Shares of Eli Lilly rose.", "Eli Lilly",
+     "ORG"),
+    ("a name ending in a country is no person's", "Fishing firm Moana New Zealand said so.",
+     "Moana New Zealand", "ORG"),
+    ("a regnal number after a role", "Pope Leo XIV spoke.", "Leo XIV", "PERSON"),
+    ("a company's trade ends its name", "Bellwether Construction said so.",
+     "Bellwether Construction", "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -339,6 +352,19 @@ DOES_NOT_FIRE: list[Row] = [
     ("a list's place spreads to a word that could be a place's", "Rain hit Mumbai and "
      "Residents fled.", "Residents", "PLACE"),
     ("a role held over a place", "Tarvino Chairman Akio Toyoda spoke.", "Tarvino", "PLACE"),
+    ("'St.' opens a place's name", "Mr. Okafor spoke.", "Mr. Okafor", "PLACE"),
+    ("a month after a given name is a surname", "Talks in Paris June 5 ended.", "Paris June",
+     "PERSON"),
+    ("a power plant is a place", "The Tarvino Power Company said so.", "Tarvino Power Company",
+     "PLACE"),
+    ("cue word: Road", "The road was closed.", "road", "PLACE"),
+    ("a company's short name without 'and Company'", "Eli Lilly and Company rose.",
+     "Eli Lilly and", "ORG"),
+    ("a name ending in a country is no person's", "Michael Jordan spoke.", "Michael Jordan",
+     "ORG"),
+    ("a regnal number after a role", "NASA delayed Artemis II again.", "Artemis II", "PERSON"),
+    ("a company's trade ends its name", "Plans for the Construction of the Tarvino line "
+     "moved.", "Plans for the Construction of the Tarvino", "ORG"),
 ]  # fmt: skip
 
 

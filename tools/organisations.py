@@ -94,7 +94,8 @@ def company_spellings(listed: str, is_title: Callable[[str], bool]) -> list[str]
         return []
     spellings = [name]
     words = name.split()
-    while len(words) > 1 and words[-1] in LEGAL_FORMS:
+    # "Eli Lilly and Company" is "Eli Lilly", not "Eli Lilly and".
+    while len(words) > 1 and (words[-1] in LEGAL_FORMS or words[-1] in ("and", "&")):
         words = words[:-1]
     if " ".join(words) != spellings[-1]:
         spellings.append(" ".join(words))

@@ -134,7 +134,7 @@ def organisation_after_of(tokens: list[Token]) -> list[list[Token]] | None:
 
 
 def looks_like_organisation(tokens: list[Token]) -> bool:
-    if tokens[-1].text in vocab.ORG_HEADS:
+    if tokens[-1].text in vocab.ORG_HEADS or tokens[-1].text in vocab.COMPANY_TAILS:
         return True
     for index, token in enumerate(tokens[:-1]):
         following = tokens[index + 1]

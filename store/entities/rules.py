@@ -38,7 +38,9 @@ from store.entities.headlines import known_names, title_case_sentences
 from store.entities.shapes import (
     INITIAL,
     NAME_SUFFIXES,
+    REGNAL_NUMBERS,
     could_be_a_person,
+    ends_with_a_country,
     initials,
     is_acronym,
     is_brand,
@@ -52,7 +54,7 @@ from store.entities.teams import is_country
 from store.models import EntityLabel, Mention
 
 _TOKEN = (
-    r"(?:(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Adm|Jr|Sr)\."
+    r"(?:(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Adm|Jr|Sr|St|ST|Ste|Mt)\."
     r"|(?:[A-Z]\.){2,}"
     r"|[A-Z]\.(?= [A-Z])"  # a middle initial: "Robert F. Kennedy"
     r"|[A-Z]{2,}\+"  # "OPEC+"
@@ -105,7 +107,7 @@ def extract_with_rules(text: str) -> list[Mention]:
             if headlines and any(start <= run.start() < end for start, end in headlines):
                 candidates.extend(known_names(run.start(), run.group(), gaz))
                 continue
-            for group in _groups(run.start(), run.group()):
+            for group in _groups(run.start(), run.group(), text):
                 initial = _sentence_initial(text, group[0].start)
                 candidates.extend(_classify(group, initial, text, gaz))
     label_from_context(candidates, text, gaz)
@@ -119,7 +121,7 @@ def _shouting(line: str) -> bool:
     return line.isupper() and len(line.split()) >= 3
 
 
-def _groups(offset: int, run: str) -> list[list[Token]]:
+def _groups(offset: int, run: str, text: str) -> list[list[Token]]:
     """Split a capitalised run where no name goes on: possessives, weekdays, "The", "She"."""
     if " " not in run:
         # Most runs are one word; this path is the extractor's hottest.
@@ -143,7 +145,10 @@ def _groups(offset: int, run: str) -> list[list[Token]]:
                 current.append(Token(start, end, word, connector=True))
             continue
         found = _word_token(start, end, word)
-        if found is None and _month_before_a_name(word, parts[index + 1 : index + 2]):
+        if found is None and (
+            _month_before_a_name(word, parts[index + 1 : index + 2])
+            or _month_after_a_given_name(word, current, text, end)
+        ):
             found = Token(start, end, word), False
         if found is None:
             close()
@@ -170,6 +175,19 @@ def _month_before_a_name(word: str, following: list[tuple[str, int, int]]) -> bo
         and name_shaped(name)
         and not gaz.is_ordinary(name)
         and gaz.place(name) is None
+    )
+
+
+def _month_after_a_given_name(word: str, current: list[Token], text: str, end: int) -> bool:
+    """``Theresa May``, ``Lei Jun``: a month right after a given name is a surname, unless a
+    day follows it ("in Paris June 5")."""
+    return (
+        word in vocab.MONTHS
+        and bool(current)
+        and not current[-1].connector
+        and gazetteer().is_given_name(current[-1].text)
+        and not text[end : end + 3].strip().isdigit()
+        and not re.match(r"\s\d", text[end : end + 2])
     )
 
 
@@ -366,6 +384,7 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         )
         and words[0] not in vocab.ARTICLES
         and not opens_with_a_place_of_words(words, gaz)
+        and not ends_with_a_country(words, gaz)
         and (1 <= len(named) <= 3 or (len(named) > 3 and len(tokens) > count))
         and count >= 2
         and all(map(name_shaped, words))
@@ -515,7 +534,11 @@ def _split_role(
             if tokens[position].connector and tokens[position].text in ("and", "&"):
                 role_start = position + 1
         person = trim(tokens[chain_end:])
-        if person and all(name_shaped(t.text) for t in person if not t.connector):
+        if person and all(
+            name_shaped(t.text) or (t is person[-1] and t.text in REGNAL_NUMBERS)
+            for t in person
+            if not t.connector
+        ):
             start, end = person[0].start, person[-1].end
             role = text[tokens[role_start].start : tokens[chain_end - 1].end]
             words = sum(1 for t in person if not t.connector)

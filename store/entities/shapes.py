@@ -12,6 +12,9 @@ from store.entities.gazetteer import BIG_CITY_POPULATION, Gazetteer
 # "F." and "C.C.": a person's initials (a place's or a body's, "U.S.", are known as such).
 INITIAL = re.compile(r"^(?:[A-Z]\.){1,3}$")
 NAME_SUFFIXES = frozenset({"Jr.", "Sr.", "Jr", "Sr"})
+# After a role, a regnal number is part of the name: "Pope Leo XIV", "King Charles III" (but
+# "Artemis II" is a mission).
+REGNAL_NUMBERS = frozenset("II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI".split())
 # Surname prefixes written in camel case; other camel-case words are brands ("TikTok").
 CAMEL_CASE_SURNAME = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|O['’])[A-Z]")
 CAMEL_CASE = re.compile(r"^[A-Z][a-z]+[A-Z][a-z]")
@@ -39,11 +42,24 @@ def is_brand(word: str) -> bool:
 
 
 def could_be_a_person(name: str, gaz: Gazetteer) -> bool:
-    """Not "La Guajira" (an article), "Los Angeles Dodgers" (a place first), "Energy Agency"."""
+    """Not "La Guajira" (an article), "Los Angeles Dodgers" (a place first), "Energy Agency",
+    "Moana New Zealand" (a country last, unless it is a given name too: "Michael Jordan")."""
     words = name.split()
     if words[0] in vocab.ARTICLES or any(names_a_thing(word, gaz) for word in words):
         return False
+    if ends_with_a_country(words, gaz):
+        return False
     return all(gaz.place(" ".join(words[:size])) is None for size in range(1, len(words)))
+
+
+def ends_with_a_country(words: list[str], gaz: Gazetteer) -> bool:
+    """``Moana New Zealand``, ``Transport Infrastructure Ireland``: no person's name ends with
+    a country's, unless that is a given name too ("Michael Jordan")."""
+    for size in range(1, len(words)):
+        tail = gaz.place(" ".join(words[size:]))
+        if tail is not None and tail.is_country and not gaz.is_given_name(words[size]):
+            return True
+    return False
 
 
 def opens_like_a_person(name: str, gaz: Gazetteer) -> bool:

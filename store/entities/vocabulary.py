@@ -35,6 +35,7 @@ WEEKDAYS_AND_MONTHS = frozenset(
     if name
 ) | {"Sept", "Tues", "Thurs"}
 
+MONTHS = frozenset(name for name in (*calendar.month_name, *calendar.month_abbr) if name) | {"Sept"}
 # Months that are also given names: one before another capitalised word opens a person's name
 # ("Jan Simpson", "April Ryan"), not a date ("Jan 24").
 MONTHS_THAT_ARE_NAMES = frozenset("Jan April May June August".split())
@@ -55,11 +56,17 @@ ORG_HEADS = frozenset(
     Coalition Movement Network Exchange Reserve Commissioner Club FC United City Rovers
     Athletic Wanderers Times Post News Journal Herald Tribune Gazette Press Review Monitor
     Broadcasting Radio Television Church Forum Centre Center Programme Program Consortium
+    """.split()
+)
+# Words that end a company's name but open no "X of Y" name ("Construction of the line") and
+# are seldom surnames: what a firm does.
+COMPANY_TAILS = frozenset(
+    """
     Properties Homes Estates Developments Resources Minerals Mining Metals Petroleum Utilities
     Logistics Shipping Pharma Therapeutics Biotech Robotics Solutions Ventures Financial
     Brewery Breweries Automotive Aerospace Chemicals Retail Hotels Resorts Records Publishing
     Renewables Promotions Productions Pictures Films Associates Advisers Advisors Consulting
-    Engineering Construction Contractors Farms Dairies Mills Cement
+    Engineering Construction Contractors Farms Dairies Cement
     """.split()
 )
 
@@ -83,6 +90,7 @@ PLACE_FEATURES = frozenset(
     Square Park Province Region Prefecture County Oblast Territory Territories Bridge
     Airport Harbour Harbor Falls Glacier Reef Archipelago Steppe Highlands Lowlands Dam
     Stadium Arena Oval Field Highway Motorway Expressway Freeway Avenue Street Boulevard Line
+    Road Lane Corner
     """.split()
 )
 
@@ -96,7 +104,12 @@ INSTITUTIONS = frozenset(
     """.split()
 )
 # Two last words that make a place of a name that would otherwise read as an organisation's.
-PLACE_ENDINGS = frozenset({("Space", "Centre"), ("Space", "Center"), ("Launch", "Complex")})
+PLACE_ENDINGS = frozenset(
+    {
+        ("Space", "Centre"), ("Space", "Center"), ("Launch", "Complex"),
+        ("Power", "Plant"), ("Power", "Station"),
+    }
+)  # fmt: skip
 
 # Geographic words that open a name: "Lake Victoria", "Gulf of Mexico".
 PLACE_OPENERS = frozenset(
