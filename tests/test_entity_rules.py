@@ -197,6 +197,11 @@ FIRES: list[Row] = [
     ("a regnal number after a role", "Pope Leo XIV spoke.", "Leo XIV", "PERSON"),
     ("a company's trade ends its name", "Bellwether Construction said so.",
      "Bellwether Construction", "ORG"),
+    ("any given name before no ordinary words, after a weak role", "Senate Minority Leader "
+     "Chuck Schumer said so.", "Chuck Schumer", "PERSON"),
+    ("cue word: Airshow", "Deals at the Dubai Airshow rose.", "Dubai Airshow", "OTHER"),
+    ("a product's model", "Emirates ordered 20 Airbus A321neo jets.", "Airbus A321neo",
+     "OTHER"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -365,6 +370,10 @@ DOES_NOT_FIRE: list[Row] = [
     ("a regnal number after a role", "NASA delayed Artemis II again.", "Artemis II", "PERSON"),
     ("a company's trade ends its name", "Plans for the Construction of the Tarvino line "
      "moved.", "Plans for the Construction of the Tarvino", "ORG"),
+    ("any given name before no ordinary words, after a weak role", "Shares in Royal Mail "
+     "fell.", "Mail", "PERSON"),
+    ("cue word: Airshow", "The airshow closed.", "airshow", "OTHER"),
+    ("a product's model", "Ferry operator Fjord1 said so.", "Fjord1", "OTHER"),
 ]  # fmt: skip
 
 

@@ -156,13 +156,18 @@ def opens_with_a_place_of_words(words: list[str], gaz: Gazetteer) -> bool:
 
 
 def only_a_person(tokens: list[Token], gaz: Gazetteer) -> bool:
-    """One to three name-shaped words that open with a common given name or hold no ordinary
-    word, and could be a person's: "Abdourahamane Tiani", "Bill Gates"; not "Motors"."""
+    """One to three name-shaped words that open with a common given name, or with any given
+    name before words that are no ordinary words, or hold no ordinary word at all, and could
+    be a person's: "Abdourahamane Tiani", "Bill Gates", "Chuck Schumer"; not "Motors"."""
     words = [token.text for token in trim(tokens) if not token.connector]
     return (
         1 <= len(words) <= 3
         and all(map(name_shaped, words))
-        and (gaz.is_common_given_name(words[0]) or not any(map(gaz.is_ordinary, words)))
+        and (
+            gaz.is_common_given_name(words[0])
+            or (gaz.is_given_name(words[0]) and not any(map(gaz.is_ordinary, words[1:])))
+            or not any(map(gaz.is_ordinary, words))
+        )
         and could_be_a_person(" ".join(words), gaz)
     )
 

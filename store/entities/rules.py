@@ -338,7 +338,8 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
                 person.append(candidate)
         return person
     if (count == 1 and last in vocab.SINGLE_WORD_EVENTS) or (
-        count > 1 and (last in vocab.EVENT_HEADS or words[0] in vocab.STORM_OPENERS)
+        count > 1
+        and (last in vocab.EVENT_HEADS or words[0] in vocab.STORM_OPENERS or _a_model(last))
     ):
         return make("OTHER")
     after_of = organisation_after_of(tokens)
@@ -429,6 +430,15 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         # A small town's name outside a place context: keep it for the context pass.
         return [Candidate(start, end, name, None, place.key, count, maybe_place=True)]
     return make(None)
+
+
+_MODEL = re.compile(r"^[A-Z]{1,3}-?\d")
+
+
+def _a_model(word: str) -> bool:
+    """``Airbus A321neo``, ``Galaxy S25``: a last word of a few capitals then digits names a
+    product's model, so the whole is a product (not "Highway 8", nor the company "Fjord1")."""
+    return _MODEL.match(word) is not None
 
 
 def _opens_a_dateline(name: str, start: int, end: int, text: str) -> bool:

@@ -121,7 +121,7 @@ EVENT_HEADS = frozenset(
     """
     Open Cup Games Olympics Paralympics Championship Championships Trophy Prix Summit
     Festival Awards Expo Series Tournament Marathon Biennale Week War Revolution Accords
-    Index
+    Index Show Airshow Fair Classic
     """.split()
 )
 # Sports whose national governing bodies are named "<Sport> <Country>": "Athletics Kenya".
