@@ -186,8 +186,7 @@ def _month_after_a_given_name(word: str, current: list[Token], text: str, end: i
         and bool(current)
         and not current[-1].connector
         and gazetteer().is_given_name(current[-1].text)
-        and not text[end : end + 3].strip().isdigit()
-        and not re.match(r"\s\d", text[end : end + 2])
+        and re.match(r"\s?\d", text[end : end + 2]) is None
     )
 
 

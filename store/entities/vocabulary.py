@@ -312,7 +312,7 @@ ORG_NOUN_AFTER = re.compile(
 
 # What follows a dateline's place at the start of a paragraph: a state or country, a date, the
 # agency, a dash ("TOLEDO, Ohio (AP) —", "Oslo, 12 March –", "Manila, Nov 9:").
-DATELINE_AFTER = re.compile(
+_DATELINE_AFTER = (
     r"(?:,\s[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?"
     r"(?P<date>,?\s(?:[A-Z][a-z]{2,8}\.?\s\d{1,2}|\d{1,2}\s[A-Z][a-z]{2,8}))?"
     r"(?P<agency>\s\([^()\n]{1,40}\))?"
@@ -320,7 +320,7 @@ DATELINE_AFTER = re.compile(
 )
 
 # A paragraph's whole dateline, up to where its first sentence starts.
-DATELINE = re.compile(rf"(?P<place>[A-ZÀ-Þ][^\n,(—–-]{{0,40}}?){DATELINE_AFTER.pattern}")
+DATELINE = re.compile(rf"(?P<place>[A-ZÀ-Þ][^\n,(—–-]{{0,40}}?){_DATELINE_AFTER}")
 
 # Whole paragraphs that are page furniture rather than article text.
 BOILERPLATE_PARAGRAPH = re.compile(
