@@ -202,6 +202,20 @@ FIRES: list[Row] = [
     ("cue word: Airshow", "Deals at the Dubai Airshow rose.", "Dubai Airshow", "OTHER"),
     ("a product's model", "Emirates ordered 20 Airbus A321neo jets.", "Airbus A321neo",
      "OTHER"),
+    ("unknown name: an organisation in apposition", "Strikes hit Varnet, the state-owned "
+     "rail and ports group, on Monday.", "Varnet", "ORG"),
+    ("unknown name: a place in apposition", "Floods reached Tulvani, a small fishing town, "
+     "overnight.", "Tulvani", "PLACE"),
+    ("unknown name: examples of organisations", "Couriers such as Presko gained customers.",
+     "Presko", "ORG"),
+    ("unknown name: examples of places", "Hill stations such as Morvani were shut.", "Morvani",
+     "PLACE"),
+    ("unknown name: a post after it", "Untavi general secretary Sipho Dlamini spoke.", "Untavi",
+     "ORG"),
+    ("unknown name: the place it is in", "A station at Korvalla, in Lapland, measured it.",
+     "Korvalla", "PLACE"),
+    ("unknown name: a station or terminal after", "Trains stopped at the Velmore station.",
+     "Velmore", "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -374,6 +388,18 @@ DOES_NOT_FIRE: list[Row] = [
      "fell.", "Mail", "PERSON"),
     ("cue word: Airshow", "The airshow closed.", "airshow", "OTHER"),
     ("a product's model", "Ferry operator Fjord1 said so.", "Fjord1", "OTHER"),
+    ("unknown name: an organisation in apposition", "Talks with Varnet, the union's leader, "
+     "went on.", "Varnet", "ORG"),
+    ("unknown name: a place in apposition", "Tulvani, a town planner, spoke.", "Tulvani",
+     "PLACE"),
+    ("unknown name: examples of organisations", "Cities such as Presko grew.", "Presko", "ORG"),
+    ("unknown name: examples of places", "Couriers such as Morvani grew.", "Morvani", "PLACE"),
+    ("unknown name: a post after it", "Regional president Marga Prohens spoke.", "Regional",
+     "ORG"),
+    ("unknown name: the place it is in", "A station at Korvalla, in short, measured it.",
+     "Korvalla", "PLACE"),
+    ("unknown name: a station or terminal after", "Trains stopped at the Velmore stations.",
+     "Velmore", "PLACE"),
 ]  # fmt: skip
 
 

@@ -31,8 +31,15 @@ def label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -
             continue
         after = text[candidate.end : candidate.end + 48]
         before_start = max(0, candidate.start - 32)
-        if not candidate.maybe_place and (
+        if vocab.PLACE_APPOSITION.match(after) or vocab.PLACE_EXAMPLES_BEFORE.search(
+            text, before_start, candidate.start
+        ):
+            candidate.label = "PLACE"
+        elif not candidate.maybe_place and (
             vocab.ORG_AFTER.match(after)
+            or vocab.ORG_APPOSITION.match(after)
+            or (vocab.ORG_POST_AFTER.match(after) and not _an_ordinary_word(candidate, gaz))
+            or vocab.ORG_EXAMPLES_BEFORE.search(text, before_start, candidate.start)
             or vocab.ORG_BEFORE.search(text, before_start, candidate.start)
             or (vocab.ORG_NOUN_AFTER.match(after) and not _an_ordinary_word(candidate, gaz))
             or vocab.ORG_NOUN_BEFORE.search(text, before_start, candidate.start)
@@ -53,9 +60,13 @@ def label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -
             and could_be_a_person(candidate.text, gaz)
         ):
             candidate.label = "PERSON"
-        elif vocab.PLACE_CONTEXT_AFTER.match(after) or (
-            vocab.PLACE_CONTEXT_BEFORE.search(text, before_start, candidate.start)
-            and not vocab.MODIFIED_NOUN_AFTER.match(after)
+        elif (
+            vocab.PLACE_CONTEXT_AFTER.match(after)
+            or vocab.PLACE_IN_AFTER.match(after)
+            or (
+                vocab.PLACE_CONTEXT_BEFORE.search(text, before_start, candidate.start)
+                and not vocab.MODIFIED_NOUN_AFTER.match(after)
+            )
         ):
             # A surname among these ("a letter from Okafor") is a person again once the
             # article's full names are known (resolve_person_keys).

@@ -283,7 +283,8 @@ MODIFIED_NOUN_AFTER = re.compile(
 PLACE_CONTEXT_AFTER = re.compile(
     r"^\s(?:region|province|district|county|valley|river|delta|basin|peninsula|island|"
     r"gas\sfield|oil\s?field|field|mine|site|plant|factory|municipality|prefecture|"
-    r"governorate|township|village|neighbou?rhood)\b"
+    r"governorate|township|village|neighbou?rhood|islet|atoll|lagoon|station|terminal|"
+    r"councillor|councilman|councilwoman|residents|villagers|constituency)\b"
 )
 # Around a name that no list knows, the words that make an organisation of it: what it is,
 # right before or after it ("the newspaper El Tiempo", "the IG Metall union", "the national
@@ -303,6 +304,64 @@ ORG_NOUN_BEFORE = re.compile(
     r"employees?|executives?)\s(?:at|with)\s)$",
     re.IGNORECASE,
 )
+# What a name is, said in apposition after it: "Transnet, the state-owned rail and ports group",
+# "Kazatomprom, the world's largest uranium producer", "Parcelyte, a Singapore start-up". Not a
+# possessive ("Kamau, the union's leader" is a person), and the noun ends the phrase ("a town
+# planner" is no town).
+_APPOSITION = (
+    r"^,\s(?:the|a|an)\s(?:[\w’'&-]+\s){{0,5}}?(?:{nouns})"
+    r"(?=[,.;:)]|\s(?:of|in|on|at|near|that|which|where|whose|with|based|known|owned|run|led)\b)"
+)
+ORG_APPOSITION = re.compile(
+    _APPOSITION.format(
+        nouns="company|firm|group|maker|carmaker|retailer|lender|bank|insurer|airline|carrier|"
+        "start-?up|chipmaker|giant|platform|broadcaster|producer|operator|miner|exporter|"
+        "importer|developer|manufacturer|supplier|distributor|utility|conglomerate|"
+        "cooperative|co-?op|union|federation|association|regulator|watchdog|agency|charity|"
+        "foundation|club|party|newspaper|outlet|network|chain|grocer|supermarket|consortium|"
+        "subsidiary|brokerage|publisher|studio|label|fund|investor|owner|authority"
+    )
+)
+PLACE_APPOSITION = re.compile(
+    _APPOSITION.format(
+        nouns="town|village|city|suburb|district|neighbou?rhood|island|islet|atoll|region|"
+        "province|port|resort|hamlet|municipality|county|township|settlement|enclave|"
+        "archipelago|peninsula|valley"
+    )
+)
+# A name placed by the place after it: "a station at Sodankylä, in Lapland".
+PLACE_IN_AFTER = re.compile(r"^,\s(?:in|near)\s[A-ZÀ-Þ]")
+# Examples of a kind, after the kind in the plural: "couriers such as Purolator", "crushers
+# including Cargill", "hill stations such as Munnar", "members include Sealord".
+_EXAMPLES_OF = r"\b(?:{nouns})(?:,?\s(?:such\sas|including|like)|\sinclude)\s$"
+ORG_EXAMPLES_BEFORE = re.compile(
+    _EXAMPLES_OF.format(
+        nouns="companies|firms|groups|banks|lenders|insurers|brands|retailers|carriers|"
+        "airlines|couriers|investors|crushers|exporters|importers|producers|manufacturers|"
+        "makers|carmakers|automakers|miners|rivals|clubs|teams|unions|charities|"
+        "organi[sz]ations|agencies|operators|suppliers|platforms|start-?ups|outlets|"
+        "broadcasters|newspapers|publishers|studios|labels|funds|utilities|giants|"
+        "conglomerates|sponsors|bidders|competitors|members|shareholders|customers|clients|"
+        "partners|buyers|chains|supermarkets|grocers|developers|contractors|traders|refiners|"
+        "cooperatives"
+    ),
+    re.IGNORECASE,
+)
+PLACE_EXAMPLES_BEFORE = re.compile(
+    _EXAMPLES_OF.format(
+        nouns="towns|cities|villages|areas|districts|regions|provinces|states|countries|"
+        "destinations|resorts|islands|stations|ports|suburbs|neighbou?rhoods|hubs|places|"
+        "locations|communities|municipalities|counties|capitals"
+    ),
+    re.IGNORECASE,
+)
+# A post in an organisation right after its name, then the holder's: "Untu general secretary
+# Sipho Mahlangu", "Ocesa president Ana Ruiz".
+ORG_POST_AFTER = re.compile(
+    r"^\s(?:general\ssecretary|secretary-general|president|chairman|chairwoman|chair|"
+    r"chief\sexecutive|CEO|founder|boss|director|head|spokes(?:man|woman|person))\s[A-ZÀ-Þ]"
+)
+
 # A news agency's name in brackets after a dateline: "NAIROBI, June 3 (Reuters) -".
 AGENCY_AFTER_DATELINE = re.compile(r"^\)\s[-—–]")
 ORG_NOUN_AFTER = re.compile(
