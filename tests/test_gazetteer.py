@@ -80,6 +80,8 @@ def test_the_blocker_blocks() -> None:
         (("Hague",), "The Hague"),  # the extractor never starts a name with "The"
         (("US", "U.S.", "United States", "USA"), "United States"),
         (("Bogota", "Bogotá"), "Bogotá"),
+        (("Goyang",), "Goyang"),  # GeoNames' "Goyang-si", without its administrative suffix
+        (("Bedok",), "Bedok"),  # GeoNames' "Bedok New Town"
     ],
 )
 def test_spellings_share_one_key(spellings: tuple[str, ...], key: str) -> None:

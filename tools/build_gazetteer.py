@@ -16,8 +16,9 @@ What goes in:
   demonyms (countryinfo); each name also without accents, the most important place winning a
   name (a country beats a city, a bigger city a smaller one);
 - the cities' GeoNames alternate names that read as English proper names ("Seville",
-  "Frankfurt", "Cologne"), and a name without its "The" ("Hague" for "The Hague": the
-  extractor never starts a name with "The");
+  "Frankfurt", "Cologne") or that drop an administrative suffix ("Goyang" for "Goyang-si"),
+  and a name without its "The" ("Hague" for "The Hague": the extractor never starts a name
+  with "The");
 - the AP style's abbreviations of US states ("N.J.", "Calif"), from the ``us`` package;
 - world regions as news names them ("Central Asia", "the Indo-Pacific"), from the list in
   ``tools/data/regions.txt``, when no other source names them;
@@ -195,8 +196,22 @@ def add_other_city_names(others: Places, wordnet: WordNet, given: frozenset[str]
         if name.startswith("The ") and not wordnet.is_ordinary(name[4:]):
             add(others, name[4:], place)  # "Hague": the extractor drops a leading "The"
         for alternate in city.get("alternatenames") or ():
-            if plausible_alternate(alternate, wordnet, given):
+            if short_form(alternate, name):
+                add(others, alternate, Place(alternate, place.population))  # keyed as news has it
+            elif plausible_alternate(alternate, wordnet, given):
                 add(others, alternate, place)
+
+
+# What GeoNames' name of a city may add to the name news uses: Korea's and Japan's
+# administrative suffixes ("Goyang-si", "Hachioji-shi") and Singapore's "New Town" ("Bedok").
+_ADMINISTRATIVE_SUFFIXES = ("-si", "-gun", "-gu", "-shi", "-ku", "-machi", " New Town")
+
+
+def short_form(alternate: str, name: str) -> bool:
+    """An alternate name that is the city's name without its administrative suffix."""
+    return any(name == alternate + suffix for suffix in _ADMINISTRATIVE_SUFFIXES) and all(
+        char.isascii() for char in alternate
+    )
 
 
 # Lower-case words that may sit inside a place's name: "Frankfurt am Main", "Rio de Janeiro".
