@@ -216,6 +216,15 @@ FIRES: list[Row] = [
      "Korvalla", "PLACE"),
     ("unknown name: a station or terminal after", "Trains stopped at the Velmore station.",
      "Velmore", "PLACE"),
+    ("foreign institution word first", "Officials said the Banco de Portugal would wait.",
+     "Banco de Portugal", "ORG"),
+    ("Irish article before a body's name", "He appealed to An Bord Soláthair on Monday.",
+     "An Bord Soláthair", "ORG"),
+    ("hyphenated foreign movement", "Supporters of Tehreek-e-Labbaik marched.",
+     "Tehreek-e-Labbaik", "ORG"),
+    ("foreign geographic word first", "Fans filled the Estadio Olímpico Atahualpa.",
+     "Estadio Olímpico Atahualpa", "PLACE"),
+    ("foreign legislature last", "The Rajya Sabha passed the bill.", "Rajya Sabha", "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -400,6 +409,14 @@ DOES_NOT_FIRE: list[Row] = [
      "Korvalla", "PLACE"),
     ("unknown name: a station or terminal after", "Trains stopped at the Velmore stations.",
      "Velmore", "PLACE"),
+    ("foreign institution word first", "Officials said Marco Banco would wait.",
+     "Marco Banco", "ORG"),
+    ("Irish article before a body's name", "An Bord Soláthair spokesman said no.",
+     "An Bord Soláthair", "ORG"),
+    ("hyphenated foreign movement", "The Tehreek office was shut.", "Tehreek", "ORG"),
+    ("foreign geographic word first", "Fans cheered Atahualpa Estadio.",
+     "Atahualpa Estadio", "PLACE"),
+    ("foreign legislature last", "Members met the Sabha chairman.", "Sabha", "ORG"),
 ]  # fmt: skip
 
 

@@ -351,7 +351,12 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
     if count > 2 and tuple(words[-2:]) in vocab.PLACE_ENDINGS:
         return make("PLACE")  # "Kennedy Space Center": where rockets go up
     if count > 1 and looks_like_organisation(tokens):
+        if words[0] in vocab.FOREIGN_ORG_OPENERS and _IRISH_ARTICLE.search(text, 0, start):
+            # "and An Bord Pleanála": Irish bodies' names keep their article.
+            return [Candidate(start - 3, end, f"An {name}", "ORG", f"An {name}", count + 1)]
         return make("ORG")
+    if count == 1 and "-" in name and name.partition("-")[0] in vocab.FOREIGN_ORG_OPENERS:
+        return make("ORG")  # "Jamaat-e-Islami", "Lashkar-e-Taiba"
     if count > 1 and (last in vocab.PLACE_FEATURES or words[0] in vocab.PLACE_OPENERS):
         return make("PLACE")
     with_role = _split_role(tokens, initial, text, gaz)
@@ -431,6 +436,8 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
     return make(None)
 
 
+# A capitalised "An" inside a sentence, right before a name.
+_IRISH_ARTICLE = re.compile(r"[a-z,] An $")
 _MODEL = re.compile(r"^[A-Z]{1,3}-?\d")
 
 

@@ -56,6 +56,7 @@ ORG_HEADS = frozenset(
     Coalition Movement Network Exchange Reserve Commissioner Club FC United City Rovers
     Athletic Wanderers Times Post News Journal Herald Tribune Gazette Press Review Monitor
     Broadcasting Radio Television Church Forum Centre Center Programme Program Consortium
+    Sabha Sena Dal Morcha Aayog Sangh Parishad Nigam
     """.split()
 )
 # Words that end a company's name but open no "X of Y" name ("Construction of the line") and
@@ -81,6 +82,30 @@ ORG_OPENERS = frozenset(
     Union Organisation Organization Bureau Agency Chamber Federal National
     """.split()
 )
+# Organisation heads in the languages whose institutions world news names untranslated, where
+# the head opens the name, "of" or no "of": "Banco de España", "Partido Popular", "Bord
+# Pleanála", "Jamaat-e-Islami". Words that are also given names ("Isla", "Sierra") are left out.
+FOREIGN_ORG_OPENERS = frozenset(
+    """
+    Banco Banca Banque Grupo Groupe Gruppo Compañía Companhia Compagnie Empresa Empresas
+    Universidad Universidade Université Università Universität Universiteit Instituto
+    Institut Istituto Ministerio Ministério Ministère Ministero Ministerium Comisión Comissão
+    Commissione Kommission Consejo Conselho Conseil Consiglio Corte Cour Agencia Agência
+    Agence Agenzia Asociación Associação Fédération Federación Federação Federazione
+    Sindicato Syndicat Confederación Confédération Fundación Fundação Fondation Fondazione
+    Stiftung Editorial Éditions Ediciones Edizioni Médecins Médicos Acción Ação Alianza
+    Aliança Coalición Partido Partito Parti Partei Partij Frente Movimiento Movimento
+    Mouvement Unión União Unione Asamblea Assemblée Assembleia Cámara Câmara Chambre Camera
+    Senado Sénat Congreso Policía Polícia Polizia Polizei Guardia Guarda Fuerzas Forças
+    Ejército Exército Armée Esercito Servicio Serviço Servizio Comité Comitê Comitato
+    Secretaría Procuraduría Fiscalía Contraloría Defensoría Superintendencia Dirección
+    Direção Autoridad Autoridade Autorité Autorità Cooperativa Coopérative Sociedad
+    Sociedade Société Società Gesellschaft Verband Verein Stichting Vereniging Bord
+    Coimisiún Comhairle Údarás Oifig Seirbhís Jamaat Jamiat Hizb Harakat Jabhat Tehreek
+    Tehrik Lashkar Muttahida
+    """.split()
+)
+ORG_OPENERS |= FOREIGN_ORG_OPENERS
 
 # The last word of a geographic name: "Taiwan Strait", "Amazon River".
 PLACE_FEATURES = frozenset(
@@ -113,7 +138,12 @@ PLACE_ENDINGS = frozenset(
 
 # Geographic words that open a name: "Lake Victoria", "Gulf of Mexico".
 PLACE_OPENERS = frozenset(
-    "Lake Mount Mt Gulf Sea Bay Isle Strait Cape Port Fort Highway Route".split()
+    """
+    Lake Mount Mt Gulf Sea Bay Isle Strait Cape Port Fort Highway Route
+    Estadio Estádio Stadion Lago Laguna Monte Cerro Bahía Baía Puerto Plaza Praça Piazza
+    Avenida Calle Río Pulau Bukit Jalan Kampung Tanjung Gunung Danau Selat Teluk Sungai
+    Sungei Wadi Jebel Jabal Republika
+    """.split()
 )
 
 # The last word of an event's name: "Australian Open", "World Cup".
