@@ -225,6 +225,10 @@ FIRES: list[Row] = [
     ("foreign geographic word first", "Fans filled the Estadio Olímpico Atahualpa.",
      "Estadio Olímpico Atahualpa", "PLACE"),
     ("foreign legislature last", "The Rajya Sabha passed the bill.", "Rajya Sabha", "ORG"),
+    ("a body's fields listed with commas", "The Ministry of Agriculture, Forestry and "
+     "Fisheries said.", "Ministry of Agriculture, Forestry and Fisheries", "ORG"),
+    ("one body of two fields, qualified", "The Global Federation of Miners and Metal Workers "
+     "said.", "Global Federation of Miners and Metal Workers", "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -417,6 +421,10 @@ DOES_NOT_FIRE: list[Row] = [
     ("foreign geographic word first", "Fans cheered Atahualpa Estadio.",
      "Atahualpa Estadio", "PLACE"),
     ("foreign legislature last", "Members met the Sabha chairman.", "Sabha", "ORG"),
+    ("a body's fields listed with commas", "The Ministry of Finance, Apple and Google met.",
+     "Ministry of Finance, Apple and Google", "ORG"),
+    ("one body of two fields, qualified", "The Global Federation of Miners and Goldman Sachs "
+     "said.", "Global Federation of Miners and Goldman Sachs", "ORG"),
 ]  # fmt: skip
 
 

@@ -5,8 +5,10 @@ used by ``rules`` to decide where to cut a run."""
 
 from __future__ import annotations
 
+import itertools
+
 from store.entities import vocabulary as vocab
-from store.entities.candidates import Token
+from store.entities.candidates import Candidate, Token
 from store.entities.gazetteer import BIG_CITY_POPULATION, Gazetteer
 from store.entities.shapes import (
     could_be_a_person,
@@ -49,17 +51,19 @@ def organisation_of_a_country(tokens: list[Token], gaz: Gazetteer) -> bool:
 def one_body_of_two_fields(
     tokens: list[Token], joined: list[int], text: str, gaz: Gazetteer
 ) -> bool:
-    """``Ministry of Water and Irrigation``, ``Department of Health and Human Services``: one
-    body in charge of two things, not a body and a second name; but ``University of Tokyo
-    and Toyota`` (a name the lists know) and ``... and the ...`` are two."""
+    """``Ministry of Water and Irrigation``, ``Department of Health and Human Services``,
+    ``International Association of Machinists and Aerospace Workers``: one body in charge of
+    two things, not a body and a second name; but ``University of Tokyo and Toyota`` (a name
+    the lists know) and ``... and the ...`` are two."""
     if len(joined) != 1 or tokens[joined[0]].text != "and":
         return False
     before, after = trim(tokens[: joined[0]]), trim(tokens[joined[0] + 1 :])
     if not (
         len(before) >= 3
-        and before[0].text in vocab.ORG_OPENERS
-        and before[1].connector
-        and before[1].text in ("of", "for")
+        and (
+            (before[0].text in vocab.ORG_OPENERS and before[1].text in ("of", "for"))
+            or (_a_body_of(before) and all(gaz.is_ordinary(token.text) for token in after))
+        )
         and 1 <= len(after) <= 2
         and not any(token.connector for token in after)
         # "... and Curtin University" is a second body; "... and Renewables" a second field.
@@ -68,6 +72,15 @@ def one_body_of_two_fields(
         return False
     name = text[after[0].start : after[-1].end]
     return gaz.place(name) is None and gaz.organisation(name) is None
+
+
+def _a_body_of(tokens: list[Token]) -> bool:
+    """A body's word, then "of" or "for", after words that qualify it: "International
+    Association of"."""
+    return any(
+        token.text in vocab.ORG_OPENERS and following.connector and following.text in ("of", "for")
+        for token, following in itertools.pairwise(tokens[1:])
+    )
 
 
 def two_names(tokens: list[Token], joined: list[int], text: str, gaz: Gazetteer) -> bool:
@@ -204,3 +217,60 @@ def split_at(tokens: list[Token], cuts: list[int]) -> list[list[Token]]:
             parts.append(part)
         previous = cut + 1
     return parts
+
+
+# What separates the fields a body's name lists: "Health, Labour and Welfare".
+_FIELD_SEPARATORS = frozenset({", ", " and ", ", and ", " & ", ", & "})
+
+
+def join_listed_fields(candidates: list[Candidate], text: str, gaz: Gazetteer) -> list[Candidate]:
+    """``Commission for Conciliation, Mediation and Arbitration``, ``Ministry of Health, Labour
+    and Welfare``: a body's name that lists its fields with commas, which end the runs the
+    names are made from, is one name; each field is a capitalised ordinary word or two that
+    names nothing on its own ("Central Bank", "Apple"), and the list ends with "and"."""
+    joined: list[Candidate] = []
+    index = 0
+    while index < len(candidates):
+        head = candidates[index]
+        last = _last_listed_field(candidates, index, text, gaz) if _lists_fields(head) else None
+        if last is None:
+            joined.append(head)
+            index += 1
+            continue
+        end = candidates[last].end
+        name = text[head.start : end]
+        joined.append(Candidate(head.start, end, name, "ORG", name, len(name.split())))
+        index = last + 1
+    return joined
+
+
+def _lists_fields(candidate: Candidate) -> bool:
+    words = candidate.text.split()
+    return (
+        candidate.label == "ORG"
+        and len(words) >= 3
+        and words[-2] in ("of", "for")
+        and words[-3] in vocab.ORG_OPENERS
+    )
+
+
+def _last_listed_field(
+    candidates: list[Candidate], index: int, text: str, gaz: Gazetteer
+) -> int | None:
+    """Where the fields after ``candidates[index]`` end: the index of the field after "and".
+    A comma comes first, or "Ministry of Finance and Treasury" would be decided here."""
+    for following in range(index + 1, len(candidates)):
+        field = candidates[following]
+        separator = text[candidates[following - 1].end : field.start]
+        words = field.text.replace(" and ", " ").split()
+        if (
+            separator not in _FIELD_SEPARATORS
+            or (following == index + 1 and separator != ", ")
+            or field.label is not None
+            or len(words) > 3
+            or not all(map(gaz.is_ordinary, words))
+        ):
+            return None
+        if separator != ", " or " and " in field.text:
+            return following
+    return None

@@ -21,6 +21,7 @@ from store.entities.context import label_from_context, settle_guesses
 from store.entities.gazetteer import BIG_CITY_POPULATION, Gazetteer, Organisation, Place, gazetteer
 from store.entities.groupings import (
     ends_with_organisation,
+    join_listed_fields,
     looks_like_organisation,
     one_body_of_two_fields,
     only_a_person,
@@ -110,6 +111,7 @@ def extract_with_rules(text: str) -> list[Mention]:
             for group in _groups(run.start(), run.group(), text):
                 initial = _sentence_initial(text, group[0].start)
                 candidates.extend(_classify(group, initial, text, gaz))
+    candidates = join_listed_fields(candidates, text, gaz)
     label_from_context(candidates, text, gaz)
     link_acronyms(candidates, text)
     return _finish(candidates, text)
