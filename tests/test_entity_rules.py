@@ -229,6 +229,12 @@ FIRES: list[Row] = [
      "Fisheries said.", "Ministry of Agriculture, Forestry and Fisheries", "ORG"),
     ("one body of two fields, qualified", "The Global Federation of Miners and Metal Workers "
      "said.", "Global Federation of Miners and Metal Workers", "ORG"),
+    ("unknown name: a government named after its leader", "The Malvane administration "
+     "appealed.", "Malvane", "PERSON"),
+    ("River opens a place", "Flooding on the River Tervane closed roads.", "River Tervane",
+     "PLACE"),
+    ("Garden ends a place", "Fans at Corvel Square Garden cheered.", "Corvel Square Garden",
+     "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -425,6 +431,10 @@ DOES_NOT_FIRE: list[Row] = [
      "Ministry of Finance, Apple and Google", "ORG"),
     ("one body of two fields, qualified", "The Global Federation of Miners and Goldman Sachs "
      "said.", "Global Federation of Miners and Goldman Sachs", "ORG"),
+    ("unknown name: a government named after its leader", "The Malvane administrations "
+     "appealed.", "Malvane", "PERSON"),
+    ("River opens a place", "River Phoenix starred in the film.", "River Phoenix", "PLACE"),
+    ("Garden ends a place", "The Garden Route Trust said so.", "Garden Route Trust", "PLACE"),
 ]  # fmt: skip
 
 

@@ -50,15 +50,7 @@ def label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -
         ):
             # Tentative: "Tinubu's spokesman" after "Bola Tinubu" is the person.
             candidate.label, candidate.tentative = "ORG", True
-        elif (
-            2 <= candidate.words <= 3
-            and (
-                (vocab.PERSON_VERBS.match(after) and opens_like_a_person(candidate.text, gaz))
-                or role_before(candidate.start, text, gaz)
-            )
-            and all(map(name_shaped, candidate.text.split()))
-            and could_be_a_person(candidate.text, gaz)
-        ):
+        elif _named_as_a_person(candidate, text, gaz):
             candidate.label = "PERSON"
         elif (
             vocab.PLACE_CONTEXT_AFTER.match(after)
@@ -79,6 +71,31 @@ def label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -
             the_before = text[max(0, candidate.start - 4) : candidate.start].lower() == "the "
             candidate.label = unknown_name_label(candidate.text, the_before, gaz)
             candidate.guessed = candidate.label == "PERSON"
+
+
+def _named_as_a_person(candidate: Candidate, text: str, gaz: Gazetteer) -> bool:
+    """A name with a role before it or a person's verb after it ("opposition leader Atiku
+    Abubakar", "Dawa Sherpa said"), or the leader a government is named after ("the Trump
+    administration")."""
+    after = text[candidate.end : candidate.end + 48]
+    if candidate.words == 1:
+        return (
+            vocab.PERSON_GOVERNMENT_AFTER.match(after) is not None
+            and text[max(0, candidate.start - 4) : candidate.start].lower() == "the "
+            and name_shaped(candidate.text)
+        )
+    return (
+        candidate.words <= 3
+        and (
+            (
+                vocab.PERSON_VERBS.match(after) is not None
+                and opens_like_a_person(candidate.text, gaz)
+            )
+            or role_before(candidate.start, text, gaz)
+        )
+        and all(map(name_shaped, candidate.text.split()))
+        and could_be_a_person(candidate.text, gaz)
+    )
 
 
 def _an_ordinary_word(candidate: Candidate, gaz: Gazetteer) -> bool:

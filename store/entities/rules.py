@@ -359,7 +359,7 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         return make("ORG")
     if count == 1 and "-" in name and name.partition("-")[0] in vocab.FOREIGN_ORG_OPENERS:
         return make("ORG")  # "Jamaat-e-Islami", "Lashkar-e-Taiba"
-    if count > 1 and (last in vocab.PLACE_FEATURES or words[0] in vocab.PLACE_OPENERS):
+    if count > 1 and (last in vocab.PLACE_FEATURES or _opens_a_place(words, gaz)):
         return make("PLACE")
     with_role = _split_role(tokens, initial, text, gaz)
     if with_role is not None:
@@ -436,6 +436,14 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         # A small town's name outside a place context: keep it for the context pass.
         return [Candidate(start, end, name, None, place.key, count, maybe_place=True)]
     return make(None)
+
+
+def _opens_a_place(words: list[str], gaz: Gazetteer) -> bool:
+    """ "Lake Victoria", "River Kennet", "Pulau Ubin"; not "River Phoenix", where a given name
+    goes before a place's."""
+    if words[0] not in vocab.PLACE_OPENERS:
+        return False
+    return not (gaz.is_given_name(words[0]) and gaz.place(" ".join(words[1:])) is not None)
 
 
 # A capitalised "An" inside a sentence, right before a name.

@@ -115,7 +115,7 @@ PLACE_FEATURES = frozenset(
     Square Park Province Region Prefecture County Oblast Territory Territories Bridge
     Airport Harbour Harbor Falls Glacier Reef Archipelago Steppe Highlands Lowlands Dam
     Stadium Arena Oval Field Highway Motorway Expressway Freeway Avenue Street Boulevard Line
-    Road Lane Corner
+    Road Lane Corner Garden Gardens
     """.split()
 )
 
@@ -139,7 +139,7 @@ PLACE_ENDINGS = frozenset(
 # Geographic words that open a name: "Lake Victoria", "Gulf of Mexico".
 PLACE_OPENERS = frozenset(
     """
-    Lake Mount Mt Gulf Sea Bay Isle Strait Cape Port Fort Highway Route
+    Lake Mount Mt Gulf Sea Bay Isle Strait Cape Port Fort Highway Route River
     Estadio Estádio Stadion Lago Laguna Monte Cerro Bahía Baía Puerto Plaza Praça Piazza
     Avenida Calle Río Pulau Bukit Jalan Kampung Tanjung Gunung Danau Selat Teluk Sungai
     Sungei Wadi Jebel Jabal Republika
@@ -233,6 +233,8 @@ PERSON_VERBS = re.compile(
     r"explained|smiled|laughed|insists|believes|thinks|accused|criticised|criticized|vowed|"
     r"pledged|noted|stressed|suggested|who)\b)"
 )
+# A government named after the person who leads it: "the Trump administration".
+PERSON_GOVERNMENT_AFTER = re.compile(r"^\s(?:administration|presidency)\b")
 ORG_AFTER = re.compile(
     r"^(?:['’]s)?\s(?:said(?:\son\s[A-Z][a-z]+day)?\sits?\b|shares\b|reported\b|"
     r"announced\sit\b|"
