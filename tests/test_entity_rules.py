@@ -235,6 +235,12 @@ FIRES: list[Row] = [
      "PLACE"),
     ("Garden ends a place", "Fans at Corvel Square Garden cheered.", "Corvel Square Garden",
      "PLACE"),
+    ("an elided d' inside a name", "Cocoa from Côte d'Ivoire rose.", "Côte d'Ivoire", "PLACE"),
+    ("a listed name with its 's", "Ratings agency Moody's cut its outlook.", "Moody's", "ORG"),
+    ("a title with a prefix", "Co-director Namita Gokhale spoke.", "Namita Gokhale", "PERSON"),
+    ("foreign street or square last", "Crowds filled Tervaner Platz.", "Tervaner Platz", "PLACE"),
+    ("foreign company tail", "Lawyers at Corvi Associati said so.", "Corvi Associati", "ORG"),
+    ("a stock index's head", "The Veltra Composite rose 1%.", "Veltra Composite", "OTHER"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -435,6 +441,12 @@ DOES_NOT_FIRE: list[Row] = [
      "appealed.", "Malvane", "PERSON"),
     ("River opens a place", "River Phoenix starred in the film.", "River Phoenix", "PLACE"),
     ("Garden ends a place", "The Garden Route Trust said so.", "Garden Route Trust", "PLACE"),
+    ("an elided d' inside a name", "He said d'Ivoire alone.", "d'Ivoire", "PLACE"),
+    ("a listed name with its 's", "Tesla's profit rose.", "Tesla's", "ORG"),
+    ("a title with a prefix", "Co-op Namita Gokhale spoke.", "Namita Gokhale", "PERSON"),
+    ("foreign street or square last", "Platz Tervaner spoke.", "Platz Tervaner", "PLACE"),
+    ("foreign company tail", "Associati Corvi said so.", "Associati Corvi", "ORG"),
+    ("a stock index's head", "Composite Veltra rose 1%.", "Composite Veltra", "OTHER"),
 ]  # fmt: skip
 
 

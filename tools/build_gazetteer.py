@@ -80,6 +80,8 @@ DATA_PACKAGES = (
 # Two- and three-letter country codes are ordinary words too often ("ID", "CAN", "ARE") except
 # for the most populous countries, whose codes the press uses as names ("US", "USA").
 CODE_COUNTRY_POPULATION = 300_000_000
+# Smaller countries' codes that news writes as names: "NZ dairy exports", "PNG's government".
+CODES_NEWS_USES = frozenset({"NZ", "PNG", "HK"})
 SUBDIVISION_TYPES = frozenset(
     {
         "State", "Province", "Prefecture", "Region", "Autonomous region",
@@ -316,7 +318,7 @@ def add_countries(places: Places, demonyms: dict[str, str]) -> None:
             add(places, name.replace(" of the ", " of "), place)  # "Democratic Republic of Congo"
         for spelling in info.get("altSpellings") or ():
             if spelling in codes or (spelling.isupper() and len(spelling) <= 3):
-                if population >= CODE_COUNTRY_POPULATION:
+                if population >= CODE_COUNTRY_POPULATION or spelling in CODES_NEWS_USES:
                     add(places, spelling, place)
                 if len(spelling) >= 2 and spelling.isalpha():
                     add(places, ".".join(spelling) + ".", place)  # "U.S.", "U.K."

@@ -64,7 +64,8 @@ _TOKEN = (
     r"|(?:Corp|Inc|Co|Ltd|Bros)\."  # "Toyota Motor Corp.": the abbreviation's dot is the name's
     r"|[A-Z][^\W_]*s['’](?= [A-Z])"  # a plural possessive before a name: "Farmers' Union"
     # Capitals of Latin-1 and of Latin Extended ("Łódź", "Đà Nẵng", "Şanlıurfa").
-    r"|[A-ZÀ-ÖØ-Þ\u0100-\u024f\u1e00-\u1eff][^\W_]*(?:[-'’][^\W_]+)*)"
+    # An elided "d'" joins the word after it: "Côte d'Ivoire", "Palme d'Or".
+    r"|[A-ZÀ-ÖØ-Þ\u0100-\u024f\u1e00-\u1eff][^\W_]*(?:[-'’][^\W_]+| d['’][A-ZÀ-Þ][^\W_]*)*)"
 )
 _CONNECTOR = (
     r"(?:of|for|and|de|da|das|do|dos|del|della|der|di|du|la|le|van|von|bin|bint|al|el|the|&)"
@@ -209,8 +210,10 @@ def _word_token(start: int, end: int, word: str) -> tuple[Token, bool] | None:
     split_after = False
     if word.isdigit():
         return Token(start, end, word), True  # "Highway 8": _TOKEN takes a number only there
-    if word in vocab.NAME_POSSESSIVES:
-        pass
+    if word in vocab.NAME_POSSESSIVES or (
+        word.endswith(_POSSESSIVE) and gazetteer().organisation(word) is not None
+    ):
+        pass  # "Moody's", "McDonald's": the lists know the name with its "'s"
     elif word.endswith(_POSSESSIVE):
         word, end, split_after = word[:-2], end - 2, True
     elif word.endswith(("'", "’")):

@@ -86,9 +86,16 @@ def is_title(word: str, gaz: Gazetteer) -> bool:
     lower = word.lower().rstrip(".")
     if word.isupper() and gaz.place(word) is not None:
         return False  # "US" in "US President" is the country
+    prefix, _, rest = lower.partition("-")
     return lower in gaz.titles or (
-        "-" in lower and all(part in gaz.titles for part in lower.split("-"))
+        bool(rest)
+        and (prefix in _TITLE_PREFIXES or prefix in gaz.titles)
+        and all(part in gaz.titles for part in rest.split("-"))
     )
+
+
+# What may go before a title with a hyphen: "Co-director", "Ex-president", "Vice-chair".
+_TITLE_PREFIXES = frozenset({"co", "ex", "vice", "deputy", "acting"})
 
 
 def name_shaped(word: str) -> bool:

@@ -68,6 +68,7 @@ COMPANY_TAILS = frozenset(
     Brewery Breweries Automotive Aerospace Chemicals Retail Hotels Resorts Records Publishing
     Renewables Promotions Productions Pictures Films Associates Advisers Advisors Consulting
     Engineering Construction Contractors Farms Dairies Cement
+    Associati Associés Asociados Hermanos Frères Söhne Gruppe
     """.split()
 )
 
@@ -116,6 +117,7 @@ PLACE_FEATURES = frozenset(
     Airport Harbour Harbor Falls Glacier Reef Archipelago Steppe Highlands Lowlands Dam
     Stadium Arena Oval Field Highway Motorway Expressway Freeway Avenue Street Boulevard Line
     Road Lane Corner Garden Gardens
+    Platz Straße Strasse Allee Ufer Bahnhof Hauptbahnhof
     """.split()
 )
 
@@ -151,7 +153,7 @@ EVENT_HEADS = frozenset(
     """
     Open Cup Games Olympics Paralympics Championship Championships Trophy Prix Summit
     Festival Awards Expo Series Tournament Marathon Biennale Week War Revolution Accords
-    Index Show Airshow Fair Classic
+    Index Show Airshow Fair Classic Composite Average
     """.split()
 )
 # Sports whose national governing bodies are named "<Sport> <Country>": "Athletics Kenya".
