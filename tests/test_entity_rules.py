@@ -241,6 +241,11 @@ FIRES: list[Row] = [
     ("foreign street or square last", "Crowds filled Tervaner Platz.", "Tervaner Platz", "PLACE"),
     ("foreign company tail", "Lawyers at Corvi Associati said so.", "Corvi Associati", "ORG"),
     ("a stock index's head", "The Veltra Composite rose 1%.", "Veltra Composite", "OTHER"),
+    ("ordinary words with a plural open a sentence", "Federated Growers said prices fell.",
+     "Federated Growers", "ORG"),
+    ("unknown name: a verb, then its", "Korvanta raised its forecast.", "Korvanta", "ORG"),
+    ("no person after 'the'", "Runs for the Grey Herons, who lost, came late.", "Grey Herons",
+     "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -447,6 +452,11 @@ DOES_NOT_FIRE: list[Row] = [
     ("foreign street or square last", "Platz Tervaner spoke.", "Platz Tervaner", "PLACE"),
     ("foreign company tail", "Associati Corvi said so.", "Associati Corvi", "ORG"),
     ("a stock index's head", "Composite Veltra rose 1%.", "Composite Veltra", "OTHER"),
+    ("ordinary words with a plural open a sentence", "Fourteen Democrats joined them.",
+     "Fourteen Democrats", "ORG"),
+    ("unknown name: a verb, then its", "Korvanta raised his glass.", "Korvanta", "ORG"),
+    ("no person after 'the'", "Runs for Tomas Herons, who lost, came late.", "Tomas Herons",
+     "ORG"),
 ]  # fmt: skip
 
 

@@ -95,6 +95,8 @@ def _named_as_a_person(candidate: Candidate, text: str, gaz: Gazetteer) -> bool:
         )
         and all(map(name_shaped, candidate.text.split()))
         and could_be_a_person(candidate.text, gaz)
+        # "for the Blue Jays, who": no person's name takes "the"
+        and text[max(0, candidate.start - 4) : candidate.start].lower() != "the "
     )
 
 

@@ -411,9 +411,20 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         if name_shaped(words[0]) and not gaz.is_ordinary(words[0]):
             # "Shohei Ohtani went": a first word that is no ordinary word is part of the name.
             return _classify(tokens, False, text, gaz)
-        if count >= 3 and count == len(tokens) and any(map(gaz.is_ordinary, words[1:])):
-            # "Human Rights Watch said": ordinary words all through make one organisation's
-            # name, of which the first is part.
+        if (
+            count == len(tokens)
+            and any(map(gaz.is_ordinary, words[1:]))
+            and (
+                count >= 3
+                or (
+                    words[1].endswith("s")
+                    and not is_title(words[0], gaz)
+                    and not vocab.NUMBER_WORD.match(words[0])
+                )
+            )
+        ):
+            # "Human Rights Watch said", "Federated Farmers said": ordinary words all through
+            # make one organisation's name, of which the first is part.
             return _classify(tokens, False, text, gaz)
         return _classify(strip_first(tokens), False, text, gaz)
     connectors = [

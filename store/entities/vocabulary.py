@@ -40,6 +40,14 @@ MONTHS = frozenset(name for name in (*calendar.month_name, *calendar.month_abbr)
 # ("Jan Simpson", "April Ryan"), not a date ("Jan 24").
 MONTHS_THAT_ARE_NAMES = frozenset("Jan April May June August".split())
 
+# Numbers in words that open a sentence before a plural: "Fourteen Democrats joined".
+NUMBER_WORD = re.compile(
+    r"^(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-\w+)?|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    r"eighteen|nineteen|hundreds|thousands|dozens|millions|several|some|many|most|few|all)$",
+    re.IGNORECASE,
+)
+
 # The last word of an organisation's name says what it is.
 ORG_HEADS = frozenset(
     """
@@ -238,6 +246,8 @@ PERSON_VERBS = re.compile(
 # A government named after the person who leads it: "the Trump administration".
 PERSON_GOVERNMENT_AFTER = re.compile(r"^\s(?:administration|presidency)\b")
 ORG_AFTER = re.compile(
+    # A verb, then "its": "Fonterra raised its forecast", "Qantas cancelled its flights".
+    r"^\s(?:has\s|had\s|will\s|would\s)?[a-z]{3,}(?:ed|s)\sits\b|"
     r"^(?:['’]s)?\s(?:said(?:\son\s[A-Z][a-z]+day)?\sits?\b|shares\b|reported\b|"
     r"announced\sit\b|"
     r"chief\sexecutive\b|spokesperson\b|spokesman\b|spokeswoman\b)|"
