@@ -246,6 +246,8 @@ FIRES: list[Row] = [
     ("unknown name: a verb, then its", "Korvanta raised its forecast.", "Korvanta", "ORG"),
     ("no person after 'the'", "Runs for the Grey Herons, who lost, came late.", "Grey Herons",
      "ORG"),
+    ("team: a country that plays", "Ireland beat Wales 24-10 in the league final after a "
+     "tense game.", "Ireland", "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -457,6 +459,8 @@ DOES_NOT_FIRE: list[Row] = [
     ("unknown name: a verb, then its", "Korvanta raised his glass.", "Korvanta", "ORG"),
     ("no person after 'the'", "Runs for Tomas Herons, who lost, came late.", "Tomas Herons",
      "ORG"),
+    ("team: a country that plays", "Noah Ellis of Ireland beat Tom Wales in the final of "
+     "the season's match, a win for the club.", "Ireland", "ORG"),
 ]  # fmt: skip
 
 
