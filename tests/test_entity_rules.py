@@ -248,6 +248,8 @@ FIRES: list[Row] = [
      "ORG"),
     ("team: a country that plays", "Ireland beat Wales 24-10 in the league final after a "
      "tense game.", "Ireland", "ORG"),
+    ("a prize, treaty or law's head", "The Corvane Prize went to her under the Velmor "
+     "Treaty.", "Corvane Prize", "OTHER"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -461,6 +463,7 @@ DOES_NOT_FIRE: list[Row] = [
      "ORG"),
     ("team: a country that plays", "Noah Ellis of Ireland beat Tom Wales in the final of "
      "the season's match, a win for the club.", "Ireland", "ORG"),
+    ("a prize, treaty or law's head", "Prize Corvane went home.", "Prize Corvane", "OTHER"),
 ]  # fmt: skip
 
 

@@ -161,7 +161,8 @@ EVENT_HEADS = frozenset(
     """
     Open Cup Games Olympics Paralympics Championship Championships Trophy Prix Summit
     Festival Awards Expo Series Tournament Marathon Biennale Week War Revolution Accords
-    Index Show Airshow Fair Classic Composite Average
+    Index Show Airshow Fair Classic Composite Average Prize Medal Derby Rally Regatta Slam
+    Carnival Jubilee Treaty Accord Agreement Act Protocol Declaration Convention
     """.split()
 )
 # Sports whose national governing bodies are named "<Sport> <Country>": "Athletics Kenya".
