@@ -250,6 +250,8 @@ FIRES: list[Row] = [
      "tense game.", "Ireland", "ORG"),
     ("a prize, treaty or law's head", "The Corvane Prize went to her under the Velmor "
      "Treaty.", "Corvane Prize", "OTHER"),
+    ("unknown name: an age after it", "Lawyers for Korvane, 80, argued.", "Korvane",
+     "PERSON"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -464,6 +466,7 @@ DOES_NOT_FIRE: list[Row] = [
     ("team: a country that plays", "Noah Ellis of Ireland beat Tom Wales in the final of "
      "the season's match, a win for the club.", "Ireland", "ORG"),
     ("a prize, treaty or law's head", "Prize Corvane went home.", "Prize Corvane", "OTHER"),
+    ("unknown name: an age after it", "Sales at Korvane, 2024, grew.", "Korvane", "PERSON"),
 ]  # fmt: skip
 
 

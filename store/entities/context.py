@@ -79,10 +79,12 @@ def _named_as_a_person(candidate: Candidate, text: str, gaz: Gazetteer) -> bool:
     administration")."""
     after = text[candidate.end : candidate.end + 48]
     if candidate.words == 1:
-        return (
-            vocab.PERSON_GOVERNMENT_AFTER.match(after) is not None
-            and text[max(0, candidate.start - 4) : candidate.start].lower() == "the "
-            and name_shaped(candidate.text)
+        return name_shaped(candidate.text) and (
+            vocab.AGE_AFTER.match(after) is not None
+            or (
+                vocab.PERSON_GOVERNMENT_AFTER.match(after) is not None
+                and text[max(0, candidate.start - 4) : candidate.start].lower() == "the "
+            )
         )
     return (
         candidate.words <= 3

@@ -246,6 +246,8 @@ PERSON_VERBS = re.compile(
 )
 # A government named after the person who leads it: "the Trump administration".
 PERSON_GOVERNMENT_AFTER = re.compile(r"^\s(?:administration|presidency)\b")
+# A person's age in commas after the name: "Duterte, 80, had argued".
+AGE_AFTER = re.compile(r"^,\s\d{1,3},\s")
 ORG_AFTER = re.compile(
     # A verb, then "its": "Fonterra raised its forecast", "Qantas cancelled its flights".
     r"^\s(?:has\s|had\s|will\s|would\s)?[a-z]{3,}(?:ed|s)\sits\b|"
