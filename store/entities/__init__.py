@@ -29,7 +29,7 @@ __all__ = [
     "warm_up",
 ]
 
-EXTRACTOR_VERSION = 6
+EXTRACTOR_VERSION = 7
 """Bumped whenever the default extractor's output changes; stored mentions and summaries made
 by an older version are recomputed lazily."""
 _BACKEND_SLOTS = 100
