@@ -252,6 +252,8 @@ FIRES: list[Row] = [
      "Treaty.", "Corvane Prize", "OTHER"),
     ("unknown name: an age after it", "Lawyers for Korvane, 80, argued.", "Korvane",
      "PERSON"),
+    ("Co or County opens a place", "Homes on the edge of Tervik, Co Galway, flooded.",
+     "Co Galway", "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -467,6 +469,7 @@ DOES_NOT_FIRE: list[Row] = [
      "the season's match, a win for the club.", "Ireland", "ORG"),
     ("a prize, treaty or law's head", "Prize Corvane went home.", "Prize Corvane", "OTHER"),
     ("unknown name: an age after it", "Sales at Korvane, 2024, grew.", "Korvane", "PERSON"),
+    ("Co or County opens a place", "Ford Motor Co said so.", "Ford Motor Co", "PLACE"),
 ]  # fmt: skip
 
 
@@ -528,3 +531,9 @@ def test_a_title_case_sentence_yields_only_the_names_the_lists_know() -> None:
 def test_a_sentence_full_of_names_is_not_taken_for_a_headline() -> None:
     sentence = "Guests included Angela Merkel, Olaf Scholz and Emmanuel Macron at the dinner."
     assert {("Angela Merkel", "PERSON"), ("Emmanuel Macron", "PERSON")} <= found(sentence)
+
+
+def test_a_currency_is_no_place() -> None:
+    # "NZ$", "HK$": the country's code before "$" names its money, not the country.
+    assert found("Investors bought NZ$4 billion of bonds.") == set()
+    assert found("Investors in NZ bought bonds.") == {("NZ", "PLACE")}

@@ -112,6 +112,8 @@ def extract_with_rules(text: str) -> list[Mention]:
             for group in _groups(run.start(), run.group(), text):
                 initial = _sentence_initial(text, group[0].start)
                 candidates.extend(_classify(group, initial, text, gaz))
+    # "NZ$10.25", "HK$18 billion": a currency, not the place.
+    candidates = [c for c in candidates if text[c.end : c.end + 1] != "$"]
     candidates = join_listed_fields(candidates, text, gaz)
     label_from_context(candidates, text, gaz)
     link_acronyms(candidates, text)

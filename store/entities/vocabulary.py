@@ -149,7 +149,7 @@ PLACE_ENDINGS = frozenset(
 # Geographic words that open a name: "Lake Victoria", "Gulf of Mexico".
 PLACE_OPENERS = frozenset(
     """
-    Lake Mount Mt Gulf Sea Bay Isle Strait Cape Port Fort Highway Route River
+    Lake Mount Mt Gulf Sea Bay Isle Strait Cape Port Fort Highway Route River County Co
     Estadio Estádio Stadion Lago Laguna Monte Cerro Bahía Baía Puerto Plaza Praça Piazza
     Avenida Calle Río Pulau Bukit Jalan Kampung Tanjung Gunung Danau Selat Teluk Sungai
     Sungei Wadi Jebel Jabal Republika
