@@ -83,6 +83,7 @@ def test_the_blocker_blocks() -> None:
         (("Goyang",), "Goyang"),  # GeoNames' "Goyang-si", without its administrative suffix
         (("Bedok",), "Bedok"),  # GeoNames' "Bedok New Town"
         (("NZ", "New Zealand"), "New Zealand"),  # a small country's code the press uses
+        (("Ibri", "Ibrī"), "Ibrī"),  # GeoNames' "‘Ibrī", without the ayn's mark
     ],
 )
 def test_spellings_share_one_key(spellings: tuple[str, ...], key: str) -> None:

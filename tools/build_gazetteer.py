@@ -183,10 +183,19 @@ def cities() -> list[dict[str, Any]]:
     ]
 
 
+# Marks of Arabic's ayn and hamza opening a word of GeoNames' transliterations ("‘Ibrī",
+# "Madīnat ‘Īsá"), which news leaves out ("Ibri", "Madinat Isa"). Inside a word they stay:
+# "Dā‘il" is not the Dáil.
+_TRANSLITERATION_MARKS = re.compile(r"(?<!\S)[\u2018\u02bf\u02be]")
+
+
 def add_cities(places: Places) -> None:
     for city in cities():
         name = city["name"]
         add(places, name, Place(name, int(city["population"] or 0)))
+        plain = _TRANSLITERATION_MARKS.sub("", name)
+        if plain != name:
+            add(places, plain, Place(plain, int(city["population"] or 0)))
     for state in geonames_data("us_states.json").values():
         add(places, state["name"], Place(state["name"], BIG_CITY_POPULATION))
 
