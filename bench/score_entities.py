@@ -1,15 +1,15 @@
 """Print entity-level precision, recall and F1 per label, with bootstrap 95% intervals.
 
-    python bench/score_entities.py [--set dev|heldout|dev2...dev8, or a half: dev2-even,
+    python bench/score_entities.py [--set dev|heldout|dev2...dev10, or a half: dev2-even,
                                    dev2-odd...] [--errors]
                                    [--backend rules|spacy]
 
-Rules are tuned on ``dev`` and on the even halves of ``dev2`` to ``dev7`` only, so
-``--errors`` lists the mistakes on those alone. ``heldout`` and the odd halves are scored,
-never read for errors: their figures say how the rules do on text they were not made for
-(the whole sets include an odd half, so they are scored only too). ``dev3`` to ``dev7`` were
-written blind to the rules and each scored whole, once, before any rule was tuned on it;
-``dev8``, written the same way, is kept whole and only ever scored.
+Rules are tuned on ``dev`` and on the even halves of ``dev2`` to ``dev7``, ``dev9`` and
+``dev10`` only, so ``--errors`` lists the mistakes on those alone. ``heldout`` and the odd
+halves are scored, never read for errors: their figures say how the rules do on text they
+were not made for (the whole sets include an odd half, so they are scored only too).
+``dev3`` to ``dev10`` were written blind to the rules and each scored whole, once, before any
+rule was tuned on it; ``dev8`` is kept whole and only ever scored.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ TUNING_SETS = (
     "dev5-even",
     "dev6-even",
     "dev7-even",
+    "dev9-even",
+    "dev10-even",
 )
 
 
