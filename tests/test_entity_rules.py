@@ -254,6 +254,9 @@ FIRES: list[Row] = [
      "PERSON"),
     ("Co or County opens a place", "Homes on the edge of Tervik, Co Galway, flooded.",
      "Co Galway", "PLACE"),
+    ("foreign company word last", "Output at Korvik Energi rose.", "Korvik Energi", "ORG"),
+    ("Secretariat heads a body", "The State Secretariat for Trade said so.",
+     "State Secretariat for Trade", "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -470,6 +473,8 @@ DOES_NOT_FIRE: list[Row] = [
     ("a prize, treaty or law's head", "Prize Corvane went home.", "Prize Corvane", "OTHER"),
     ("unknown name: an age after it", "Sales at Korvane, 2024, grew.", "Korvane", "PERSON"),
     ("Co or County opens a place", "Ford Motor Co said so.", "Ford Motor Co", "PLACE"),
+    ("foreign company word last", "Energi Korvik spoke.", "Energi Korvik", "ORG"),
+    ("Secretariat heads a body", "Secretariat won the race.", "Secretariat", "ORG"),
 ]  # fmt: skip
 
 

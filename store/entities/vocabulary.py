@@ -64,6 +64,7 @@ ORG_HEADS = frozenset(
     Coalition Movement Network Exchange Reserve Commissioner Club FC United City Rovers
     Athletic Wanderers Times Post News Journal Herald Tribune Gazette Press Review Monitor
     Broadcasting Radio Television Church Forum Centre Center Programme Program Consortium
+    Secretariat
     Sabha Sena Dal Morcha Aayog Sangh Parishad Nigam
     """.split()
 )
@@ -76,7 +77,9 @@ COMPANY_TAILS = frozenset(
     Brewery Breweries Automotive Aerospace Chemicals Retail Hotels Resorts Records Publishing
     Renewables Promotions Productions Pictures Films Associates Advisers Advisors Consulting
     Engineering Construction Contractors Farms Dairies Cement
-    Associati Associés Asociados Hermanos Frères Söhne Gruppe
+    Associati Associés Asociados Hermanos Frères Söhne Gruppe Gruppen Laboratories
+    Energi Energia Energía Énergie Energie Telekom Invest Kapital Industrier Industrie
+    Industria Industrias Assurances Versicherung Banken Finans
     """.split()
 )
 
@@ -88,7 +91,7 @@ ORG_OPENERS = frozenset(
     """
     University Bank Ministry Department Institute Office House Council Court Commission
     Board Federation Association Church Party Museum College School Academy Society League
-    Union Organisation Organization Bureau Agency Chamber Federal National
+    Union Organisation Organization Bureau Agency Chamber Federal National Secretariat
     """.split()
 )
 # Organisation heads in the languages whose institutions world news names untranslated, where
@@ -111,7 +114,7 @@ FOREIGN_ORG_OPENERS = frozenset(
     Direção Autoridad Autoridade Autorité Autorità Cooperativa Coopérative Sociedad
     Sociedade Société Società Gesellschaft Verband Verein Stichting Vereniging Bord
     Coimisiún Comhairle Údarás Oifig Seirbhís Jamaat Jamiat Hizb Harakat Jabhat Tehreek
-    Tehrik Lashkar Muttahida
+    Tehrik Lashkar Muttahida Bangko
     """.split()
 )
 ORG_OPENERS |= FOREIGN_ORG_OPENERS
