@@ -257,6 +257,12 @@ FIRES: list[Row] = [
     ("foreign company word last", "Output at Korvik Energi rose.", "Korvik Energi", "ORG"),
     ("Secretariat heads a body", "The State Secretariat for Trade said so.",
      "State Secretariat for Trade", "ORG"),
+    ("unknown name: people from it", "A woman from Tervalla was hurt.", "Tervalla", "PLACE"),
+    ("unknown name: several of a kind after a list", "Water from the Korva and Melvane "
+     "rivers rose.", "Melvane", "PLACE"),
+    ("unknown name: a crossing or works after it", "Commuters waited at the Tarvane "
+     "crossing.", "Tarvane", "PLACE"),
+    ("unknown name: beside it", "The ground opens beside the Orvane.", "Orvane", "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -475,6 +481,14 @@ DOES_NOT_FIRE: list[Row] = [
     ("Co or County opens a place", "Ford Motor Co said so.", "Ford Motor Co", "PLACE"),
     ("foreign company word last", "Energi Korvik spoke.", "Energi Korvik", "ORG"),
     ("Secretariat heads a body", "Secretariat won the race.", "Secretariat", "ORG"),
+    ("unknown name: people from it", "Engineers from Tervalla were hired.", "Tervalla",
+     "PLACE"),
+    ("unknown name: several of a kind after a list", "The Korva and Melvane brands grew.",
+     "Melvane", "PLACE"),
+    ("unknown name: a crossing or works after it", "Commuters praised the Tarvane "
+     "crossings app.", "Tarvane", "PLACE"),
+    ("unknown name: beside it", "Homes went up beside Orvane communities.", "Orvane",
+     "PLACE"),
 ]  # fmt: skip
 
 

@@ -313,7 +313,8 @@ LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|from|outside|at|to|across|towards?)\
 # after it ("the Amhara region", "the Jackdaw gas field"). Not "at", "from" or "to": people
 # work at, hear from and sell to organisations as often as they go to places.
 PLACE_CONTEXT_BEFORE = re.compile(
-    r"(?:\b(?:in|near|outside|above|below|along|around|across|towards?|into|through|beyond)"
+    r"(?:\b(?:in|near|outside|above|below|along|around|across|towards?|into|through|beyond|"
+    r"beside)"
     r"\s(?:the\s)?"
     r"|\b(?:town|village|city|region|province|district|county|island|port|suburb|state|"
     r"coast|shores?|outskirts|residents|inhabitants|people|citizens|mayor|governor|"
@@ -322,7 +323,9 @@ PLACE_CONTEXT_BEFORE = re.compile(
     # Where a journey ends or a person comes from: "flights to Lukla", "a farmer from X".
     r"|\b(?:flights?|trains?|line|road|route|ferr(?:y|ies)|trip|journey|travel(?:led|ed)?|"
     r"moved|fled|evacuated|returned|relocated|sailed|flew|drove|headed)\sto\s"
-    r"|\b(?:farmers?|residents?|villagers?|families|refugees?|migrants?|natives?)\sfrom\s)$",
+    r"|\b(?:farmers?|residents?|villagers?|families|family|refugees?|migrants?|natives?|"
+    r"wom[ae]n|m[ae]n|boys?|girls?|teenagers?|students|pupils|children|child|people|fans|"
+    r"voters|fishermen|pilgrims|delegation|youths?)\sfrom\s)$",
     re.IGNORECASE,
 )
 # A plural noun after a name makes the name its modifier, not the place a preposition
@@ -334,7 +337,13 @@ PLACE_CONTEXT_AFTER = re.compile(
     r"^\s(?:region|province|district|county|valley|river|delta|basin|peninsula|island|"
     r"gas\sfield|oil\s?field|field|mine|site|plant|factory|municipality|prefecture|"
     r"governorate|township|village|neighbou?rhood|islet|atoll|lagoon|station|terminal|"
-    r"councillor|councilman|councilwoman|residents|villagers|constituency)\b"
+    r"councillor|councilman|councilwoman|residents|villagers|constituency|crossing|junction|"
+    r"intersection|roundabout|interchange|"
+    # Several of a kind after a list: "the Surma and Kushiyara rivers".
+    r"rivers|lakes|islands|districts|provinces|regions|counties|valleys|villages|towns|"
+    # A named place's works: "the Daboase treatment plant", "the Ülemiste passenger terminal".
+    r"(?:treatment|power|water|passenger|ferry|bus|railway|rail|train|police|fire|border)\s"
+    r"(?:plant|station|terminal|post|crossing))\b"
 )
 # Around a name that no list knows, the words that make an organisation of it: what it is,
 # right before or after it ("the newspaper El Tiempo", "the IG Metall union", "the national
