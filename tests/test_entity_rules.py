@@ -263,6 +263,8 @@ FIRES: list[Row] = [
     ("unknown name: a crossing or works after it", "Commuters waited at the Tarvane "
      "crossing.", "Tarvane", "PLACE"),
     ("unknown name: beside it", "The ground opens beside the Orvane.", "Orvane", "PLACE"),
+    ("a person's name where a place goes", "A car was swept away near Al Tarvan in Oman.",
+     "Al Tarvan", "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -488,6 +490,8 @@ DOES_NOT_FIRE: list[Row] = [
     ("unknown name: a crossing or works after it", "Commuters praised the Tarvane "
      "crossings app.", "Tarvane", "PLACE"),
     ("unknown name: beside it", "Homes went up beside Orvane communities.", "Orvane",
+     "PLACE"),
+    ("a person's name where a place goes", "Rain fell in Al Tarvan's garden.", "Al Tarvan",
      "PLACE"),
 ]  # fmt: skip
 

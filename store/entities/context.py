@@ -63,6 +63,9 @@ def label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -
             # A surname among these ("a letter from Okafor") is a person again once the
             # article's full names are known (resolve_person_keys).
             candidate.label = "PLACE"
+    for candidate in candidates:
+        if candidate.label == "PERSON" and candidate.role is None and _placed(candidate, text):
+            candidate.label = "PLACE"
     label_teams(candidates, text, gaz)
     label_lists(candidates, text, gaz)
     # Last, a guess from the words alone, for what neither its context nor a list labelled.
@@ -71,6 +74,20 @@ def label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -
             the_before = text[max(0, candidate.start - 4) : candidate.start].lower() == "the "
             candidate.label = unknown_name_label(candidate.text, the_before, gaz)
             candidate.guessed = candidate.label == "PERSON"
+
+
+def _placed(candidate: Candidate, text: str) -> bool:
+    """A name read as a person's only because a given name opens it, where the words around
+    it say place: "near Al Hamra", "Sharjah's Al Nahda district"."""
+    after = text[candidate.end : candidate.end + 48]
+    return bool(
+        vocab.PLACE_CONTEXT_AFTER.match(after)
+        or (
+            re.search(r"\b(?:in|near)\s$", text[max(0, candidate.start - 6) : candidate.start])
+            and not vocab.MODIFIED_NOUN_AFTER.match(after)
+            and not after.startswith(("'", "’"))
+        )
+    )
 
 
 def _named_as_a_person(candidate: Candidate, text: str, gaz: Gazetteer) -> bool:
