@@ -265,6 +265,9 @@ FIRES: list[Row] = [
     ("unknown name: beside it", "The ground opens beside the Orvane.", "Orvane", "PLACE"),
     ("a person's name where a place goes", "A car was swept away near Al Tarvan in Oman.",
      "Al Tarvan", "PLACE"),
+    # "Lujan" is a town's name, so "Lujan Grisham" alone reads as an organisation.
+    ("the end of a person's full name", "Gov. Ana Lujan Grisham spoke. Lujan Grisham said "
+     "troops were coming.", "Lujan Grisham", "PERSON"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -493,6 +496,8 @@ DOES_NOT_FIRE: list[Row] = [
      "PLACE"),
     ("a person's name where a place goes", "Rain fell in Al Tarvan's garden.", "Al Tarvan",
      "PLACE"),
+    ("the end of a person's full name", "Analysts at Velmar Ortiz Group said.",
+     "Velmar Ortiz", "PERSON"),
 ]  # fmt: skip
 
 

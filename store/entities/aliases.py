@@ -74,14 +74,17 @@ def resolve_person_keys(
 
 
 def _join_name_tails(candidates: Sequence[Named]) -> None:
+    """A name of two words or more that ends the one full name of a person in the article is
+    that person, whatever the words alone suggested: "De Minaur" after "Alex de Minaur",
+    "Lujan Grisham" after "Michelle Lujan Grisham"."""
     full_names = {c.key for c in candidates if c.label == "PERSON" and c.words > 1}
     for candidate in candidates:
-        if candidate.label != "PERSON" or candidate.words < 2:
+        if candidate.label not in ("PERSON", "ORG", None) or candidate.words < 2:
             continue
-        tail = f" {candidate.key.lower()}"
+        tail = f" {candidate.text.lower()}"
         longer = [name for name in full_names if name.lower().endswith(tail)]
         if len(longer) == 1:
-            candidate.key = longer[0]
+            candidate.label, candidate.key = "PERSON", longer[0]
 
 
 def link_acronyms(candidates: Sequence[Spanned], text: str) -> None:
