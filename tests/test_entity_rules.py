@@ -268,6 +268,14 @@ FIRES: list[Row] = [
     # "Lujan" is a town's name, so "Lujan Grisham" alone reads as an organisation.
     ("the end of a person's full name", "Gov. Ana Lujan Grisham spoke. Lujan Grisham said "
      "troops were coming.", "Lujan Grisham", "PERSON"),
+    ("Lough or Loch opens a place", "Algae coated Lough Tarvane again.", "Lough Tarvane",
+     "PLACE"),
+    ("Operation opens an OTHER", "Police began Operation Tarvane on Monday.",
+     "Operation Tarvane", "OTHER"),
+    ("a school's word opens its name", "Pupils at Ysgol Tarvane went home.", "Ysgol Tarvane",
+     "ORG"),
+    ("a district's or a works' word ends a place", "Crowds filled the Tarvane Quarter.",
+     "Tarvane Quarter", "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -498,6 +506,11 @@ DOES_NOT_FIRE: list[Row] = [
      "PLACE"),
     ("the end of a person's full name", "Analysts at Velmar Ortiz Group said.",
      "Velmar Ortiz", "PERSON"),
+    ("Lough or Loch opens a place", "Tarvane Lough spoke.", "Tarvane Lough", "PLACE"),
+    ("Operation opens an OTHER", "Tarvane Operation spoke.", "Tarvane Operation", "OTHER"),
+    ("a school's word opens its name", "Tarvane Ysgol spoke.", "Tarvane Ysgol", "ORG"),
+    ("a district's or a works' word ends a place", "Quarter Tarvane spoke.",
+     "Quarter Tarvane", "PLACE"),
 ]  # fmt: skip
 
 

@@ -64,7 +64,7 @@ ORG_HEADS = frozenset(
     Coalition Movement Network Exchange Reserve Commissioner Club FC United City Rovers
     Athletic Wanderers Times Post News Journal Herald Tribune Gazette Press Review Monitor
     Broadcasting Radio Television Church Forum Centre Center Programme Program Consortium
-    Secretariat
+    Secretariat Elementary
     Sabha Sena Dal Morcha Aayog Sangh Parishad Nigam
     """.split()
 )
@@ -114,7 +114,7 @@ FOREIGN_ORG_OPENERS = frozenset(
     Direção Autoridad Autoridade Autorité Autorità Cooperativa Coopérative Sociedad
     Sociedade Société Società Gesellschaft Verband Verein Stichting Vereniging Bord
     Coimisiún Comhairle Údarás Oifig Seirbhís Jamaat Jamiat Hizb Harakat Jabhat Tehreek
-    Tehrik Lashkar Muttahida Bangko
+    Tehrik Lashkar Muttahida Bangko Ysgol Scoil Escuela Colegio Liceo Lycée Collège
     """.split()
 )
 ORG_OPENERS |= FOREIGN_ORG_OPENERS
@@ -129,6 +129,7 @@ PLACE_FEATURES = frozenset(
     Stadium Arena Oval Field Highway Motorway Expressway Freeway Avenue Street Boulevard Line
     Road Lane Corner Garden Gardens
     Platz Straße Strasse Allee Ufer Bahnhof Hauptbahnhof
+    Quarter Point Wharf Quay Stand Grandstand Reservation
     """.split()
 )
 
@@ -153,6 +154,7 @@ PLACE_ENDINGS = frozenset(
 PLACE_OPENERS = frozenset(
     """
     Lake Mount Mt Gulf Sea Bay Isle Strait Cape Port Fort Highway Route River County Co
+    Lough Loch
     Estadio Estádio Stadion Lago Laguna Monte Cerro Bahía Baía Puerto Plaza Praça Piazza
     Avenida Calle Río Pulau Bukit Jalan Kampung Tanjung Gunung Danau Selat Teluk Sungai
     Sungei Wadi Jebel Jabal Republika
@@ -181,7 +183,7 @@ COMPASS_OPENERS = frozenset(
     "North South East West Northern Southern Eastern Western Central Upper Lower Greater".split()
 )
 # Words that open the name of a storm: "Cyclone Ditwah", "Typhoon Kalmaegi".
-STORM_OPENERS = frozenset("Cyclone Typhoon Hurricane Storm".split())
+STORM_OPENERS = frozenset("Cyclone Typhoon Hurricane Storm Operation".split())
 SINGLE_WORD_EVENTS = frozenset("Olympics Paralympics Brexit Ramadan Christmas Easter".split())
 
 # Words that, with the titles from the ``nameparser`` data, make up roles ("Chief Justice",
