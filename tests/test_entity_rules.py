@@ -276,6 +276,9 @@ FIRES: list[Row] = [
      "ORG"),
     ("a district's or a works' word ends a place", "Crowds filled the Tarvane Quarter.",
      "Tarvane Quarter", "PLACE"),
+    ("a saint's name is no person's", "Voters in St Tarvan queued.", "St Tarvan", "PLACE"),
+    ("a saint's possessive inside a name", "Patients at St Tarvan's Hospital waited.",
+     "St Tarvan's Hospital", "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -511,6 +514,9 @@ DOES_NOT_FIRE: list[Row] = [
     ("a school's word opens its name", "Tarvane Ysgol spoke.", "Tarvane Ysgol", "ORG"),
     ("a district's or a works' word ends a place", "Quarter Tarvane spoke.",
      "Quarter Tarvane", "PLACE"),
+    ("a saint's name is no person's", "Voters met Tarvan Stone.", "Tarvan Stone", "PLACE"),
+    ("a saint's possessive inside a name", "Patients at Tarvan's Hospital waited.",
+     "Tarvan's Hospital", "ORG"),
 ]  # fmt: skip
 
 

@@ -158,7 +158,10 @@ def _groups(offset: int, run: str, text: str) -> list[list[Token]]:
         if found is None:
             close()
             continue
-        if found[1] and _possessive_inside_a_name(found[0], parts[index + 1 : index + 2]):
+        if found[1] and (
+            _possessive_inside_a_name(found[0], parts[index + 1 : index + 2])
+            or _a_saints_possessive(current, parts[index + 1 : index + 2])
+        ):
             current.append(Token(start, end, word))
             continue
         current.append(found[0])
@@ -204,6 +207,11 @@ def _possessive_inside_a_name(token: Token, following: list[tuple[str, int, int]
         and following[0][0] in vocab.ORG_HEADS
         and (token.text.lower() in gazetteer().titles or token.text.endswith("s"))
     )
+
+
+def _a_saints_possessive(current: list[Token], following: list[tuple[str, int, int]]) -> bool:
+    """``St Mary's Hospital``, ``St Peter's Square``: a saint's possessive inside a name."""
+    return bool(current) and current[-1].text in vocab.SAINTS and bool(following)
 
 
 def _word_token(start: int, end: int, word: str) -> tuple[Token, bool] | None:
@@ -366,6 +374,8 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         return make("ORG")  # "Jamaat-e-Islami", "Lashkar-e-Taiba"
     if count > 1 and (last in vocab.PLACE_FEATURES or _opens_a_place(words, gaz)):
         return make("PLACE")
+    if count > 1 and words[0] in vocab.SAINTS:
+        return make("PLACE")  # "St Philip" (a parish), "St Kilda": a saint names no person here
     with_role = _split_role(tokens, initial, text, gaz)
     if with_role is not None:
         return with_role

@@ -183,6 +183,8 @@ COMPASS_OPENERS = frozenset(
     "North South East West Northern Southern Eastern Western Central Upper Lower Greater".split()
 )
 # Words that open the name of a storm: "Cyclone Ditwah", "Typhoon Kalmaegi".
+# A saint's title opens names of places, churches, schools and hospitals, not of people.
+SAINTS = frozenset("St St. Saint Ste Ste. Sainte".split())
 STORM_OPENERS = frozenset("Cyclone Typhoon Hurricane Storm Operation".split())
 SINGLE_WORD_EVENTS = frozenset("Olympics Paralympics Brexit Ramadan Christmas Easter".split())
 
