@@ -279,6 +279,12 @@ FIRES: list[Row] = [
     ("a saint's name is no person's", "Voters in St Tarvan queued.", "St Tarvan", "PLACE"),
     ("a saint's possessive inside a name", "Patients at St Tarvan's Hospital waited.",
      "St Tarvan's Hospital", "ORG"),
+    ("a nationality before a place", "Drilling in the Norwegian Arctic grew.", "Arctic",
+     "PLACE"),
+    ("an industry's word ends a company's name", "Ulsan Shipbuilding, Japan's rival, took "
+     "control.", "Ulsan Shipbuilding", "ORG"),
+    ("a company's first word alone", "Tarvex Semiconductor will sell. Tarvex, based in "
+     "Hsinchu, said so.", "Tarvex", "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -517,6 +523,12 @@ DOES_NOT_FIRE: list[Row] = [
     ("a saint's name is no person's", "Voters met Tarvan Stone.", "Tarvan Stone", "PLACE"),
     ("a saint's possessive inside a name", "Patients at Tarvan's Hospital waited.",
      "Tarvan's Hospital", "ORG"),
+    ("a nationality before a place", "The Norwegian Arcticus group grew.", "Arcticus",
+     "PLACE"),
+    ("an industry's word ends a company's name", "Shipbuilding Korvane spoke.",
+     "Shipbuilding Korvane", "ORG"),
+    ("a company's first word alone", "Tarvex Semiconductor will sell. Staff in Tarvex said so.",
+     "Tarvex", "ORG"),
 ]  # fmt: skip
 
 

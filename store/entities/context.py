@@ -228,3 +228,28 @@ def settle_guesses(candidates: list[Candidate]) -> None:
                 if name.startswith(opened):
                     candidate.label = label
                     break
+
+
+def short_company_names(candidates: list[Candidate], text: str) -> None:
+    """A company's first word alone, after its full name, is the company: "Powerchip" after
+    "Powerchip Semiconductor Manufacturing Corp", "Imabari, which is unlisted" after "Imabari
+    Shipbuilding"; not where a preposition of place makes it the town ("in Imabari")."""
+    companies: dict[str, str] = {}
+    for candidate in candidates:
+        words = candidate.text.split()
+        if (
+            candidate.label == "ORG"
+            and len(words) > 1
+            and all(word in vocab.COMPANY_TAILS or word in vocab.LEGAL_FORMS for word in words[1:])
+        ):
+            companies.setdefault(words[0], candidate.key)
+    for candidate in candidates:
+        key = companies.get(candidate.text)
+        if (
+            key is not None
+            and candidate.label in (None, "PLACE")
+            and not vocab.LOCATIVE_BEFORE.search(
+                text, max(0, candidate.start - 12), candidate.start
+            )
+        ):
+            candidate.label, candidate.key = "ORG", key

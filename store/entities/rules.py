@@ -17,7 +17,7 @@ import re
 from store.entities import vocabulary as vocab
 from store.entities.aliases import PARTICLES, link_acronyms, resolve_person_keys
 from store.entities.candidates import Candidate, Token
-from store.entities.context import label_from_context, settle_guesses
+from store.entities.context import label_from_context, settle_guesses, short_company_names
 from store.entities.gazetteer import BIG_CITY_POPULATION, Gazetteer, Organisation, Place, gazetteer
 from store.entities.groupings import (
     ends_with_organisation,
@@ -385,12 +385,18 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         return make("ORG")  # "a vote in the Senate", "the Bundestag approved"
     if count > 1 and words[0] in gaz.demonyms and not tokens[1].connector:
         rest = strip_first(tokens)
+        nationality = Candidate(start, tokens[0].end, words[0], "OTHER", gaz.demonyms[words[0]], 1)
+        region = gaz.place(text[rest[0].start : end])
+        if region is not None:
+            # "the Norwegian Arctic": the nationality, then the place.
+            rest_name = text[rest[0].start : end]
+            return [
+                nationality,
+                Candidate(rest[0].start, end, rest_name, "PLACE", region.key, count - 1),
+            ]
         if only_a_person(rest, gaz):
             # "Ethiopian Tadese Takele": the nationality, then the person.
-            return [
-                Candidate(start, tokens[0].end, words[0], "OTHER", gaz.demonyms[words[0]], 1),
-                *_classify(rest, False, text, gaz),
-            ]
+            return [nationality, *_classify(rest, False, text, gaz)]
         # A nationality that opens a name is part of it, and people's names do not start
         # with one: "Egyptian Red Crescent", "Turkish Airlines" (a role went above).
         return make("ORG")
@@ -629,6 +635,7 @@ def _finish(candidates: list[Candidate], text: str) -> list[Mention]:
     """Settle leftovers by names found elsewhere in the article; give people one key each."""
     gaz = gazetteer()
     settle_guesses(candidates)
+    short_company_names(candidates, text)
     resolve_person_keys(candidates, is_country=lambda key: is_country(key, gaz))
     _take_particles_back(candidates, text)
     known: dict[str, tuple[EntityLabel, str]] = {}

@@ -80,6 +80,8 @@ COMPANY_TAILS = frozenset(
     Associati Associés Asociados Hermanos Frères Söhne Gruppe Gruppen Laboratories
     Energi Energia Energía Énergie Energie Telekom Invest Kapital Industrier Industrie
     Industria Industrias Assurances Versicherung Banken Finans
+    Shipbuilding Semiconductor Semiconductors Electronics Steel Chemical Textiles Beverages
+    Mills Plastics Fertilizers Fertilisers Refining Telecommunications Biosciences Biopharma
     """.split()
 )
 
