@@ -285,6 +285,8 @@ FIRES: list[Row] = [
      "control.", "Ulsan Shipbuilding", "ORG"),
     ("a company's first word alone", "Tarvex Semiconductor will sell. Tarvex, based in "
      "Hsinchu, said so.", "Tarvex", "ORG"),
+    ("a known place and City", "Crowds filled Iloilo City on Sunday.", "Iloilo City",
+     "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -529,6 +531,8 @@ DOES_NOT_FIRE: list[Row] = [
      "Shipbuilding Korvane", "ORG"),
     ("a company's first word alone", "Tarvex Semiconductor will sell. Staff in Tarvex said so.",
      "Tarvex", "ORG"),
+    ("a known place and City", "Leicester City beat Hull City 2-0 in the league match as "
+     "fans and the coach cheered the goal.", "Leicester City", "PLACE"),
 ]  # fmt: skip
 
 

@@ -51,7 +51,7 @@ from store.entities.shapes import (
     opens_like_a_person,
     words_more_than_name,
 )
-from store.entities.teams import is_country
+from store.entities.teams import is_country, sport_words
 from store.models import EntityLabel, Mention
 
 _TOKEN = (
@@ -365,6 +365,8 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         ]
     if count > 2 and tuple(words[-2:]) in vocab.PLACE_ENDINGS:
         return make("PLACE")  # "Kennedy Space Center": where rockets go up
+    if count > 1 and last == "City" and _a_city_not_its_club(words, start, text, gaz):
+        return make("PLACE")  # "Iloilo City", "Cebu City"; not "Leicester City" in a match report
     if count > 1 and looks_like_organisation(tokens):
         if words[0] in vocab.FOREIGN_ORG_OPENERS and _IRISH_ARTICLE.search(text, 0, start):
             # "and An Bord Pleanála": Irish bodies' names keep their article.
@@ -468,6 +470,15 @@ def _classify(tokens: list[Token], initial: bool, text: str, gaz: Gazetteer) -> 
         # A small town's name outside a place context: keep it for the context pass.
         return [Candidate(start, end, name, None, place.key, count, maybe_place=True)]
     return make(None)
+
+
+def _a_city_not_its_club(words: list[str], start: int, text: str, gaz: Gazetteer) -> bool:
+    if gaz.place(" ".join(words[:-1])) is None:
+        return False
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", start)
+    paragraph = text[first : len(text) if last < 0 else last]
+    return len(sport_words(paragraph)) < vocab.SPORT_WORDS_NEEDED
 
 
 def _opens_a_place(words: list[str], gaz: Gazetteer) -> bool:
