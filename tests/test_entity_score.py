@@ -24,7 +24,7 @@ def test_halves_split_a_set_by_the_parity_of_the_ids(base: str) -> None:
 
 def test_an_unknown_set_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown gold set"):
-        load_set("dev9", DATA)
+        load_set("dev99", DATA)
 
 
 def gold_extractor(documents: list[GoldDocument]) -> dict[str, list[Mention]]:
