@@ -287,6 +287,8 @@ FIRES: list[Row] = [
      "Hsinchu, said so.", "Tarvex", "ORG"),
     ("a known place and City", "Crowds filled Iloilo City on Sunday.", "Iloilo City",
      "PLACE"),
+    ("an Arabic article inside a name", "Resident Hamood al-Tarvi said the wadi rose.",
+     "Hamood al-Tarvi", "PERSON"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -533,6 +535,8 @@ DOES_NOT_FIRE: list[Row] = [
      "Tarvex", "ORG"),
     ("a known place and City", "Leicester City beat Hull City 2-0 in the league match as "
      "fans and the coach cheered the goal.", "Leicester City", "PLACE"),
+    ("an Arabic article inside a name", "The al-Tarvi clan said the wadi rose.", "al-Tarvi",
+     "PERSON"),
 ]  # fmt: skip
 
 

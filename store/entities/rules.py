@@ -67,12 +67,14 @@ _TOKEN = (
     # An elided "d'" joins the word after it: "Côte d'Ivoire", "Palme d'Or".
     r"|[A-ZÀ-ÖØ-Þ\u0100-\u024f\u1e00-\u1eff][^\W_]*(?:[-'’][^\W_]+| d['’][A-ZÀ-Þ][^\W_]*)*)"
 )
+# An Arabic article with a hyphen goes on a name as a word of its own: "Hamood al-Abri".
+_ARTICLED = r"(?:al|el)-[A-ZÀ-Þ][^\W_]*"
 _CONNECTOR = (
     r"(?:of|for|and|de|da|das|do|dos|del|della|der|di|du|la|le|van|von|bin|bint|al|el|the|&)"
 )
 # The look-behind keeps "eSafety" and "iPhone" from yielding "Safety" and "Phone".
-_RUN = re.compile(rf"(?<![^\W_]){_TOKEN}(?:(?: {_CONNECTOR})* {_TOKEN})*")
-_PART = re.compile(rf"{_TOKEN}|{_CONNECTOR}")
+_RUN = re.compile(rf"(?<![^\W_]){_TOKEN}(?:(?: {_CONNECTOR})* {_TOKEN}| {_ARTICLED})*")
+_PART = re.compile(rf"{_TOKEN}|{_ARTICLED}|{_CONNECTOR}")
 _CONNECTORS = frozenset(_CONNECTOR[3:-1].split("|"))
 _POSSESSIVE = ("'s", "’s")
 # Connectors that join two names rather than make one: "China and Japan", "Sinner of Italy".
@@ -234,7 +236,8 @@ def _word_token(start: int, end: int, word: str) -> tuple[Token, bool] | None:
             word, end, split_after = head, start + len(head), True
     if (
         len(word) < 2
-        or not word[0].isupper()  # the Latin Extended ranges in _TOKEN hold small letters too
+        # The Latin Extended ranges in _TOKEN hold small letters too; "al-Abri" is a name.
+        or not (word[0].isupper() or word[:3] in ("al-", "el-"))
         or word in vocab.WEEKDAYS_AND_MONTHS
         or (word[1:].islower() and word.lower() in vocab.FUNCTION_WORDS)
     ):
