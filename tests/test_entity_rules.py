@@ -289,6 +289,8 @@ FIRES: list[Row] = [
      "PLACE"),
     ("an Arabic article inside a name", "Resident Hamood al-Tarvi said the wadi rose.",
      "Hamood al-Tarvi", "PERSON"),
+    ("unknown name: a preposition of place before a guess", "A complex at Tarvo Elmesh "
+     "rose.", "Tarvo Elmesh", "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -537,6 +539,8 @@ DOES_NOT_FIRE: list[Row] = [
      "fans and the coach cheered the goal.", "Leicester City", "PLACE"),
     ("an Arabic article inside a name", "The al-Tarvi clan said the wadi rose.", "al-Tarvi",
      "PERSON"),
+    ("unknown name: a preposition of place before a guess", "Officials met Tarvo Elmesh.",
+     "Tarvo Elmesh", "PLACE"),
 ]  # fmt: skip
 
 
@@ -604,3 +608,9 @@ def test_a_currency_is_no_place() -> None:
     # "NZ$", "HK$": the country's code before "$" names its money, not the country.
     assert found("Investors bought NZ$4 billion of bonds.") == set()
     assert found("Investors in NZ bought bonds.") == {("NZ", "PLACE")}
+
+
+def test_no_person_is_guessed_after_the_and_a_word() -> None:
+    # "the historic Rione Terra" is no person; "the late X" is.
+    assert ("Tarvo Elmesh", "PERSON") not in found("The historic Tarvo Elmesh was closed.")
+    assert ("Tarvo Elmesh", "PERSON") in found("The late Tarvo Elmesh was praised.")

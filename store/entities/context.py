@@ -71,8 +71,10 @@ def label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -
     # Last, a guess from the words alone, for what neither its context nor a list labelled.
     for candidate in candidates:
         if candidate.label is None and candidate.words >= 2 and not candidate.maybe_place:
-            the_before = text[max(0, candidate.start - 4) : candidate.start].lower() == "the "
-            candidate.label = unknown_name_label(candidate.text, the_before, gaz)
+            before = _NO_PERSON_BEFORE.search(text, max(0, candidate.start - 24), candidate.start)
+            candidate.label = unknown_name_label(
+                candidate.text, before.group(1) if before else None, gaz
+            )
             candidate.guessed = candidate.label == "PERSON"
 
 
@@ -125,12 +127,18 @@ def _an_ordinary_word(candidate: Candidate, gaz: Gazetteer) -> bool:
     return candidate.words == 1 and gaz.is_ordinary(candidate.text)
 
 
-def unknown_name_label(name: str, the_before: bool, gaz: Gazetteer) -> EntityLabel | None:
+# What goes before a name only where it is no person's: "the" (with a word between, "the
+# historic Rione Terra"), or a preposition of place ("at Tân Sơn Nhất").
+_NO_PERSON_BEFORE = re.compile(r"\b(the|[Tt]he\s(?!late\b)[a-z]+|at|in|into|near|from|to)\s$")
+
+
+def unknown_name_label(name: str, before: str | None, gaz: Gazetteer) -> EntityLabel | None:
     """A name of two words or more that no list, shape or context could label. With an
     ordinary word in it, it is most often an organisation ("Human Rights Watch", "United
     Steelworkers"); made only of words that are no ordinary words, a person ("Abdourahamane
-    Tiani"), unless "the" goes before it, as it never does before a person's name ("the
-    Estadio Metropolitano"); opened by a place's name, an organisation ("Balfour Beatty", "San
+    Tiani"), unless what goes ``before`` it never goes before a person's name: "the" ("the
+    Estadio Metropolitano"), or a preposition of place, which makes it a place ("a complex at
+    Wa'ad Al Shamal"); opened by a place's name, an organisation ("Balfour Beatty", "San
     Diego Padres"). A given name common as a name ("Bill", not "Blue"), an article ("La
     Guajira") or a title first leaves it to the other rules."""
     words = name.split()
@@ -154,13 +162,11 @@ def unknown_name_label(name: str, the_before: bool, gaz: Gazetteer) -> EntityLab
     named = [word for word in words if word[0].isupper()]  # not "van" in "Koos van der Merwe"
     if any(map(gaz.is_ordinary, named)):
         return "ORG"
-    if (
-        not the_before
-        and len(named) <= 3
-        and all(map(name_shaped, named))
-        and could_be_a_person(name, gaz)
-    ):
-        return "PERSON"
+    if len(named) <= 3 and all(map(name_shaped, named)) and could_be_a_person(name, gaz):
+        if before is None:
+            return "PERSON"
+        if not before.lower().startswith("the"):
+            return "PLACE"
     if opened_by_a_place:
         return "ORG"  # "Balfour Beatty": a place's name opens it
     return None
