@@ -291,6 +291,13 @@ FIRES: list[Row] = [
      "Hamood al-Tarvi", "PERSON"),
     ("unknown name: a preposition of place before a guess", "A complex at Tarvo Elmesh "
      "rose.", "Tarvo Elmesh", "PLACE"),
+    ("unknown name: works at it", "Mines at Tervanne will run.", "Tervanne", "PLACE"),
+    ("unknown name: what it is, in one word before", "Agribusiness group Korvex owns a "
+     "terminal.", "Korvex", "ORG"),
+    ("unknown name: a place's -based before it", "The Nijmegen-based Korvex makes chips.",
+     "Korvex", "ORG"),
+    ("unknown name: a criminal network after it", "It was run by the Varnek criminal network.",
+     "Varnek", "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -541,6 +548,13 @@ DOES_NOT_FIRE: list[Row] = [
      "PERSON"),
     ("unknown name: a preposition of place before a guess", "Officials met Tarvo Elmesh.",
      "Tarvo Elmesh", "PLACE"),
+    ("unknown name: works at it", "Analysts at Tervanne said so.", "Tervanne", "PLACE"),
+    ("unknown name: what it is, in one word before", "Agribusiness grew in Korvex.", "Korvex",
+     "ORG"),
+    ("unknown name: a place's -based before it", "The firm is based in Korvex.", "Korvex",
+     "ORG"),
+    ("unknown name: a criminal network after it", "It was heard by the Varnek criminal "
+     "court.", "Varnek", "ORG"),
 ]  # fmt: skip
 
 

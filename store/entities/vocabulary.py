@@ -329,6 +329,10 @@ PLACE_CONTEXT_BEFORE = re.compile(
     # Where a journey ends or a person comes from: "flights to Lukla", "a farmer from X".
     r"|\b(?:flights?|trains?|line|road|route|ferr(?:y|ies)|trip|journey|travel(?:led|ed)?|"
     r"moved|fled|evacuated|returned|relocated|sailed|flew|drove|headed)\sto\s"
+    # Where works are, or a river's mark: "mines at Rocanville", "the danger mark at Dhubri".
+    r"|\b(?:mines?|plants?|factor(?:y|ies)|fab|smelters?|refiner(?:y|ies)|ports?|terminals?|"
+    r"shore|bases?|camps?|sites?|output|production|airports?|depots?|docks?|yards?|mark|"
+    r"wells?|fields?|checkpoint)\s(?:at|near)\s"
     r"|\b(?:farmers?|residents?|villagers?|families|family|refugees?|migrants?|natives?|"
     r"wom[ae]n|m[ae]n|boys?|girls?|teenagers?|students|pupils|children|child|people|fans|"
     r"voters|fishermen|pilgrims|delegation|youths?)\sfrom\s)$",
@@ -358,7 +362,12 @@ PLACE_CONTEXT_AFTER = re.compile(
 ORG_NOUN_BEFORE = re.compile(
     r"(?:\b(?:newspaper|daily|broadcaster|journal|magazine|agency|airline|carrier|union|party|"
     r"company|firm|regulator|operator|utility|insurer|lender|watchdog|service|station|"
-    r"channel|network|club|outlet|tabloid|conglomerate|investor),?\s"
+    r"channel|network|club|outlet|tabloid|conglomerate|investor|chipmaker|carmaker|automaker|"
+    r"drugmaker|miner|bottler|group|fund|grocer|retailer|supermarket|manufacturer|exporter|"
+    r"importer|brokerage|consultancy|start-?up|platform|marketplace|refiner|shipper|"
+    r"shipbuilder|cooperative|charity|pollster),?\s"
+    # "Nijmegen-based Nexperia": what a place's adjective goes before is based there.
+    r"|\w-based\s"
     r"|\b(?:built|operated|owned|run|developed|manufactured|financed|funded|acquired|"
     r"bought|backed)\sby\s"
     r"|\bpublished\sin\s(?:the\s)?"
@@ -431,7 +440,9 @@ ORG_POST_AFTER = re.compile(
 AGENCY_AFTER_DATELINE = re.compile(r"^\)\s[-—–]")
 ORG_NOUN_AFTER = re.compile(
     r"^\s(?:union|newspaper|daily|broadcaster|party|airline|carrier|group|company|bank|"
-    r"agency|network|magazine|journal|club|utility|regulator|watchdog)\b"
+    r"agency|network|magazine|journal|club|utility|regulator|watchdog|"
+    # With what kind it is between: "the Foxtrot criminal network".
+    r"(?:criminal|armed|rebel|militant|drug|crime)\s(?:network|gang|group|cartel|organi[sz]ation))\b"
 )
 
 # What follows a dateline's place at the start of a paragraph: a state or country, a date, the
