@@ -298,6 +298,8 @@ FIRES: list[Row] = [
      "Korvex", "ORG"),
     ("unknown name: a criminal network after it", "It was run by the Varnek criminal network.",
      "Varnek", "ORG"),
+    ("unknown name: via it, or a part of it", "A pipeline via Tervanne opened near the hills "
+     "of Korvalle.", "Korvalle", "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -555,6 +557,8 @@ DOES_NOT_FIRE: list[Row] = [
      "ORG"),
     ("unknown name: a criminal network after it", "It was heard by the Varnek criminal "
      "court.", "Varnek", "ORG"),
+    ("unknown name: via it, or a part of it", "The heart of the Korvalle plan is sound.",
+     "Korvalle", "PLACE"),
 ]  # fmt: skip
 
 

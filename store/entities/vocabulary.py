@@ -320,15 +320,15 @@ LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|from|outside|at|to|across|towards?)\
 # work at, hear from and sell to organisations as often as they go to places.
 PLACE_CONTEXT_BEFORE = re.compile(
     r"(?:\b(?:in|near|outside|above|below|along|around|across|towards?|into|through|beyond|"
-    r"beside)"
+    r"beside|via)"
     r"\s(?:the\s)?"
     r"|\b(?:town|village|city|region|province|district|county|island|port|suburb|state|"
     r"coast|shores?|outskirts|residents|inhabitants|people|citizens|mayor|governor|"
-    r"streets)\sof\s"
+    r"streets|hills|slopes|banks|edge|heart|suburbs|canton|parish)\sof\s"
     r"|\b(?:north|south|east|west)(?:-?(?:east|west))?\sof\s"
     # Where a journey ends or a person comes from: "flights to Lukla", "a farmer from X".
     r"|\b(?:flights?|trains?|line|road|route|ferr(?:y|ies)|trip|journey|travel(?:led|ed)?|"
-    r"moved|fled|evacuated|returned|relocated|sailed|flew|drove|headed)\sto\s"
+    r"moved|fled|evacuated|returned|relocated|sailed|flew|drove|headed|heading|climb)\sto\s"
     # Where works are, or a river's mark: "mines at Rocanville", "the danger mark at Dhubri".
     r"|\b(?:mines?|plants?|factor(?:y|ies)|fab|smelters?|refiner(?:y|ies)|ports?|terminals?|"
     r"shore|bases?|camps?|sites?|output|production|airports?|depots?|docks?|yards?|mark|"
