@@ -300,6 +300,8 @@ FIRES: list[Row] = [
      "Varnek", "ORG"),
     ("unknown name: via it, or a part of it", "A pipeline via Tervanne opened near the hills "
      "of Korvalle.", "Korvalle", "PLACE"),
+    ("unknown name: said that it", "Korvex said on Thursday that its field had peaked.",
+     "Korvex", "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -559,6 +561,8 @@ DOES_NOT_FIRE: list[Row] = [
      "court.", "Varnek", "ORG"),
     ("unknown name: via it, or a part of it", "The heart of the Korvalle plan is sound.",
      "Korvalle", "PLACE"),
+    ("unknown name: said that it", "Korvex said on Thursday that his field had peaked.",
+     "Korvex", "ORG"),
 ]  # fmt: skip
 
 

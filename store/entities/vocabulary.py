@@ -260,7 +260,7 @@ AGE_AFTER = re.compile(r"^,\s\d{1,3},\s")
 ORG_AFTER = re.compile(
     # A verb, then "its": "Fonterra raised its forecast", "Qantas cancelled its flights".
     r"^\s(?:has\s|had\s|will\s|would\s)?[a-z]{3,}(?:ed|s)\sits\b|"
-    r"^(?:['’]s)?\s(?:said(?:\son\s[A-Z][a-z]+day)?\sits?\b|shares\b|reported\b|"
+    r"^(?:['’]s)?\s(?:said(?:\son\s[A-Z][a-z]+day)?(?:\sthat)?\sits?\b|shares\b|reported\b|"
     r"announced\sit\b|"
     r"chief\sexecutive\b|spokesperson\b|spokesman\b|spokeswoman\b)|"
     r"^,\s(?:the|a|which)\s(?:[a-z-]+\s)?(?:company|firm|group|maker|carmaker|retailer|"
