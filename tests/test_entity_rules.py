@@ -1,8 +1,8 @@
 """One row per rule of the default extractor: a sentence it must fire on, and one it must not.
 
-Each rule is named as in ``store/entities/rules.py``, ``context.py`` and ``aliases.py``; a
-row says which mention (text, label) the sentence must or must not yield. The sentences are
-made up for the rule, not taken from the evaluation sets.
+Each rule is named as in ``store/entities/rules.py``, ``tokens.py``, ``context.py``,
+``teams.py`` and ``aliases.py``; a row says which mention (text, label) the sentence must or
+must not yield. The sentences are made up for the rule, not taken from the evaluation sets.
 """
 
 from __future__ import annotations
