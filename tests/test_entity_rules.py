@@ -302,6 +302,10 @@ FIRES: list[Row] = [
      "of Korvalle.", "Korvalle", "PLACE"),
     ("unknown name: said that it", "Korvex said on Thursday that its field had peaked.",
      "Korvex", "ORG"),
+    ("unknown name: an apposition that goes on", "Korvex, the Swedish start-up building a "
+     "plant, raised money.", "Korvex", "ORG"),
+    ("unknown name: a survey or poll after it", "A Korvex survey put him ahead.", "Korvex",
+     "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -563,6 +567,9 @@ DOES_NOT_FIRE: list[Row] = [
      "Korvalle", "PLACE"),
     ("unknown name: said that it", "Korvex said on Thursday that his field had peaked.",
      "Korvex", "ORG"),
+    ("unknown name: an apposition that goes on", "Korvex, the Swedish start-up's founder, "
+     "raised money.", "Korvex", "ORG"),
+    ("unknown name: a survey or poll after it", "A Korvex surveyor came.", "Korvex", "ORG"),
 ]  # fmt: skip
 
 

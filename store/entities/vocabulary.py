@@ -384,7 +384,8 @@ ORG_NOUN_BEFORE = re.compile(
 # planner" is no town).
 _APPOSITION = (
     r"^,\s(?:the|a|an)\s(?:[\w’'&-]+\s){{0,5}}?(?:{nouns})"
-    r"(?=[,.;:)]|\s(?:of|in|on|at|near|that|which|where|whose|with|based|known|owned|run|led)\b)"
+    r"(?=[,.;:)]|\s(?:of|in|on|at|near|that|which|where|whose|with|based|known|owned|run|led|"
+    r"[a-z]+ing)\b)"
 )
 ORG_APPOSITION = re.compile(
     _APPOSITION.format(
@@ -393,7 +394,9 @@ ORG_APPOSITION = re.compile(
         "importer|developer|manufacturer|supplier|distributor|utility|conglomerate|"
         "cooperative|co-?op|union|federation|association|regulator|watchdog|agency|charity|"
         "foundation|club|party|newspaper|outlet|network|chain|grocer|supermarket|consortium|"
-        "subsidiary|brokerage|publisher|studio|label|fund|investor|owner|authority"
+        "subsidiary|brokerage|publisher|studio|label|fund|investor|owner|authority|office|body|"
+        "board|bureau|ministry|department|council|commission|court|tribunal|institute|"
+        "university|hospital|school|museum|service|pollster"
     )
 )
 PLACE_APPOSITION = re.compile(
@@ -417,7 +420,7 @@ ORG_EXAMPLES_BEFORE = re.compile(
         "broadcasters|newspapers|publishers|studios|labels|funds|utilities|giants|"
         "conglomerates|sponsors|bidders|competitors|members|shareholders|customers|clients|"
         "partners|buyers|chains|supermarkets|grocers|developers|contractors|traders|refiners|"
-        "cooperatives"
+        "cooperatives|backers"
     ),
     re.IGNORECASE,
 )
@@ -440,7 +443,7 @@ ORG_POST_AFTER = re.compile(
 AGENCY_AFTER_DATELINE = re.compile(r"^\)\s[-—–]")
 ORG_NOUN_AFTER = re.compile(
     r"^\s(?:union|newspaper|daily|broadcaster|party|airline|carrier|group|company|bank|"
-    r"agency|network|magazine|journal|club|utility|regulator|watchdog|"
+    r"agency|network|magazine|journal|club|utility|regulator|watchdog|survey|poll|"
     # With what kind it is between: "the Foxtrot criminal network".
     r"(?:criminal|armed|rebel|militant|drug|crime)\s(?:network|gang|group|cartel|organi[sz]ation))\b"
 )
