@@ -306,6 +306,8 @@ FIRES: list[Row] = [
      "plant, raised money.", "Korvex", "ORG"),
     ("unknown name: a survey or poll after it", "A Korvex survey put him ahead.", "Korvex",
      "ORG"),
+    ("unknown name: a mine or a field's works after it", "Soldiers went to the Tervan gold "
+     "mine.", "Tervan", "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -570,6 +572,8 @@ DOES_NOT_FIRE: list[Row] = [
     ("unknown name: an apposition that goes on", "Korvex, the Swedish start-up's founder, "
      "raised money.", "Korvex", "ORG"),
     ("unknown name: a survey or poll after it", "A Korvex surveyor came.", "Korvex", "ORG"),
+    ("unknown name: a mine or a field's works after it", "The Tervan project was delayed.",
+     "Tervan", "PLACE"),
 ]  # fmt: skip
 
 

@@ -353,7 +353,11 @@ PLACE_CONTEXT_AFTER = re.compile(
     r"rivers|lakes|islands|districts|provinces|regions|counties|valleys|villages|towns|"
     # A named place's works: "the Daboase treatment plant", "the Ülemiste passenger terminal".
     r"(?:treatment|power|water|passenger|ferry|bus|railway|rail|train|police|fire|border)\s"
-    r"(?:plant|station|terminal|post|crossing))\b"
+    r"(?:plant|station|terminal|post|crossing)|"
+    # An oil field's or a mine's works: "the Isflak discovery", "the Porgera gold mine".
+    r"(?:gold|copper|lithium|coal|iron|uranium|nickel|cobalt|diamond|oil|gas|export|"
+    r"container|LNG)\s(?:mines?|terminals?|ports?|projects?|deposits?|refinery|smelter)|"
+    r"mines|discovery|deposits?|refinery|refineries|smelter|shaft)\b"
 )
 # Around a name that no list knows, the words that make an organisation of it: what it is,
 # right before or after it ("the newspaper El Tiempo", "the IG Metall union", "the national
