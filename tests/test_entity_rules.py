@@ -308,6 +308,10 @@ FIRES: list[Row] = [
      "ORG"),
     ("unknown name: a mine or a field's works after it", "Soldiers went to the Tervan gold "
      "mine.", "Tervan", "PLACE"),
+    ("team: a country's squad", "Coach Tom Reilly named four new players in his Ireland squad "
+     "for the league final after the season's last match.", "Ireland", "ORG"),
+    ("unknown name: a compass word opens it", "Islanders on South Tervaig were cut off.",
+     "South Tervaig", "PLACE"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -574,6 +578,10 @@ DOES_NOT_FIRE: list[Row] = [
     ("unknown name: a survey or poll after it", "A Korvex surveyor came.", "Korvex", "ORG"),
     ("unknown name: a mine or a field's works after it", "The Tervan project was delayed.",
      "Tervan", "PLACE"),
+    ("team: a country's squad", "Police in Ireland named a squad for the league final after "
+     "the season's last match.", "Ireland", "ORG"),
+    ("unknown name: a compass word opens it", "Islanders on South Beach were cut off.",
+     "South Beach", "PLACE"),
 ]  # fmt: skip
 
 

@@ -142,6 +142,8 @@ def unknown_name_label(name: str, before: str | None, gaz: Gazetteer) -> EntityL
     Diego Padres"). A given name common as a name ("Bill", not "Blue"), an article ("La
     Guajira") or a title first leaves it to the other rules."""
     words = name.split()
+    if len(words) == 2 and words[0] in vocab.COMPASS_OPENERS and not gaz.is_ordinary(words[1]):
+        return "PLACE"  # "South Uist", "North Waziristan": a region of a place no list knows
     opened_by_a_place = gaz.place(name) is None and any(
         gaz.place(" ".join(words[:size])) is not None for size in range(1, len(words))
     )

@@ -308,7 +308,9 @@ TEAM_AFTER = re.compile(
     r"striker|goalkeeper|fly-half|scrum-half|head\scoach)\b|"
     # "Leinster coach Leo Cullen", "Yorkshire head coach Anthony McGrath"
     r"\s(?:head\s)?(?:coach|manager|captain|striker|goalkeeper)\s[A-Z]|"
-    r"\s(?:beat|defeated|drew|lost|won|thrashed|edged|host|hosted|face|faced|play|played)\b)"
+    r"\s(?:beat|defeated|drew|lost|won|thrashed|edged|host|hosted|face|faced|play|played)\b|"
+    # "his Ireland squad", "the India side"
+    r"\s(?:squad|side|XV|XI)\b)"
 )
 
 # Prepositions of place before a name: they let smaller towns count ("near Sukkur").
