@@ -312,6 +312,8 @@ FIRES: list[Row] = [
      "for the league final after the season's last match.", "Ireland", "ORG"),
     ("unknown name: a compass word opens it", "Islanders on South Tervaig were cut off.",
      "South Tervaig", "PLACE"),
+    ("other languages' small words inside a name", "The Ministerio de Ciencia y Tecnología "
+     "said so.", "Ministerio de Ciencia y Tecnología", "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -582,6 +584,8 @@ DOES_NOT_FIRE: list[Row] = [
      "the season's last match.", "Ireland", "ORG"),
     ("unknown name: a compass word opens it", "Islanders on South Beach were cut off.",
      "South Beach", "PLACE"),
+    ("other languages' small words inside a name", "Ciencia y tecnología went on.",
+     "Ciencia y tecnología", "ORG"),
 ]  # fmt: skip
 
 

@@ -28,7 +28,10 @@ _TOKEN = (
 # An Arabic article with a hyphen goes on a name as a word of its own: "Hamood al-Abri".
 _ARTICLED = r"(?:al|el)-[A-ZÀ-Þ][^\W_]*"
 _CONNECTOR = (
-    r"(?:of|for|and|de|da|das|do|dos|del|della|der|di|du|la|le|van|von|bin|bint|al|el|the|&)"
+    r"(?:of|for|and|de|da|das|do|dos|del|della|der|di|du|la|le|van|von|bin|bint|al|el|the|&|"
+    # Other languages' "and", "of the" and "at": "Ciencia y Tecnología", "Bangko Sentral ng
+    # Pilipinas", "Comhairle nan Eilean Siar", "Place des Vosges".
+    r"y|e|et|und|des|ng|nan|zu|zur|à)"
 )
 # The look-behind keeps "eSafety" and "iPhone" from yielding "Safety" and "Phone".
 RUN = re.compile(rf"(?<![^\W_]){_TOKEN}(?:(?: {_CONNECTOR})* {_TOKEN}| {_ARTICLED})*")
