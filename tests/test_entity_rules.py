@@ -314,6 +314,8 @@ FIRES: list[Row] = [
      "South Tervaig", "PLACE"),
     ("other languages' small words inside a name", "The Ministerio de Ciencia y Tecnología "
      "said so.", "Ministerio de Ciencia y Tecnología", "ORG"),
+    ("foreign institution word inside", "Engineers from the Technische Universität Korvel "
+     "said so.", "Technische Universität Korvel", "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -586,6 +588,8 @@ DOES_NOT_FIRE: list[Row] = [
      "South Beach", "PLACE"),
     ("other languages' small words inside a name", "Ciencia y tecnología went on.",
      "Ciencia y tecnología", "ORG"),
+    ("foreign institution word inside", "Engineers from Korvel Technische said so.",
+     "Korvel Technische", "ORG"),
 ]  # fmt: skip
 
 
