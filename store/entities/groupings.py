@@ -149,8 +149,10 @@ def organisation_after_of(tokens: list[Token]) -> list[list[Token]] | None:
 def looks_like_organisation(tokens: list[Token]) -> bool:
     if tokens[-1].text in vocab.ORG_HEADS or tokens[-1].text in vocab.COMPANY_TAILS:
         return True
-    if any(token.text in vocab.FOREIGN_ORG_OPENERS for token in tokens):
-        return True  # "Partido Popular", "Médecins Sans Frontières", "Technische Universität"
+    if any(token.text in vocab.FOREIGN_ORG_OPENERS for token in tokens[:-1]):
+        # "Partido Popular", "Médecins Sans Frontières", "Technische Universität Dresden":
+        # the head opens what it names (last, it is a surname: "Marco Banco").
+        return True
     for index, token in enumerate(tokens[:-1]):
         following = tokens[index + 1]
         if (
