@@ -316,6 +316,8 @@ FIRES: list[Row] = [
      "said so.", "Ministerio de Ciencia y Tecnología", "ORG"),
     ("foreign institution word inside", "Engineers from the Technische Universität Korvel "
      "said so.", "Technische Universität Korvel", "ORG"),
+    ("a legal form with its dot ends a name", "The sale was advised by Korvex & Co.",
+     "Korvex & Co", "ORG"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -590,6 +592,8 @@ DOES_NOT_FIRE: list[Row] = [
      "Ciencia y tecnología", "ORG"),
     ("foreign institution word inside", "Engineers from Korvel Technische said so.",
      "Korvel Technische", "ORG"),
+    ("a legal form with its dot ends a name", "Korvex & Co. said profit rose.",
+     "Korvex & Co", "ORG"),
 ]  # fmt: skip
 
 

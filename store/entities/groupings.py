@@ -147,7 +147,8 @@ def organisation_after_of(tokens: list[Token]) -> list[list[Token]] | None:
 
 
 def looks_like_organisation(tokens: list[Token]) -> bool:
-    if tokens[-1].text in vocab.ORG_HEADS or tokens[-1].text in vocab.COMPANY_TAILS:
+    last = tokens[-1].text.removesuffix(".")  # "Rothschild & Co.", "Acme Corp."
+    if last in vocab.ORG_HEADS or last in vocab.COMPANY_TAILS:
         return True
     if any(token.text in vocab.FOREIGN_ORG_OPENERS for token in tokens[:-1]):
         # "Partido Popular", "Médecins Sans Frontières", "Technische Universität Dresden":

@@ -94,10 +94,29 @@ def extract_with_rules(text: str) -> list[Mention]:
                 candidates.extend(_classify(group, initial, text, gaz))
     # "NZ$10.25", "HK$18 billion": a currency, not the place.
     candidates = [c for c in candidates if text[c.end : c.end + 1] != "$"]
+    _leave_the_full_stop(candidates, text)
     candidates = join_listed_fields(candidates, text, gaz)
     label_from_context(candidates, text, gaz)
     link_acronyms(candidates, text)
     return _finish(candidates, text)
+
+
+_LEGAL_ABBREVIATIONS = (" Co.", " Corp.", " Inc.", " Ltd.", " Bros.")
+# What follows a sentence, not an abbreviation: the paragraph's end, or a quotation opening.
+_AFTER_A_SENTENCE = re.compile(r"\s*$|\s+[\"“‘']")
+
+
+def _leave_the_full_stop(candidates: list[Candidate], text: str) -> None:
+    """ "advised by Rothschild & Co. "Everyone...": a company's legal form's dot ends the
+    sentence too, and the sentence keeps it ("in the U.S." keeps its own)."""
+    for candidate in candidates:
+        if candidate.text.endswith(_LEGAL_ABBREVIATIONS) and _AFTER_A_SENTENCE.match(
+            text[candidate.end : candidate.end + 3]
+        ):
+            candidate.end -= 1
+            candidate.text = candidate.text[:-1]
+            if candidate.key.endswith("."):
+                candidate.key = candidate.key[:-1]
 
 
 def _shouting(line: str) -> bool:
