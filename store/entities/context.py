@@ -128,8 +128,9 @@ def _an_ordinary_word(candidate: Candidate, gaz: Gazetteer) -> bool:
 
 
 # What goes before a name only where it is no person's: "the" (with a word between, "the
-# historic Rione Terra"), or a preposition of place ("at Tân Sơn Nhất").
-_NO_PERSON_BEFORE = re.compile(r"\b(the|[Tt]he\s(?!late\b)[a-z]+|at|in|into|near|from|to)\s$")
+# historic Rione Terra"), or a preposition of place ("at Tân Sơn Nhất"; not "to" or "from":
+# "the title went to Machel Montano").
+_NO_PERSON_BEFORE = re.compile(r"\b(the|[Tt]he\s(?!late\b)[a-z]+|at|in|into|near)\s$")
 
 
 def unknown_name_label(name: str, before: str | None, gaz: Gazetteer) -> EntityLabel | None:

@@ -333,7 +333,7 @@ PLACE_CONTEXT_BEFORE = re.compile(
     r"moved|fled|evacuated|returned|relocated|sailed|flew|drove|headed|heading|climb)\sto\s"
     # Where works are, or a river's mark: "mines at Rocanville", "the danger mark at Dhubri".
     r"|\b(?:mines?|plants?|factor(?:y|ies)|fab|smelters?|refiner(?:y|ies)|ports?|terminals?|"
-    r"shore|bases?|camps?|sites?|output|production|airports?|depots?|docks?|yards?|mark|"
+    r"shore|bases?|camps?|sites?|airports?|depots?|docks?|yards?|mark|"
     r"wells?|fields?|checkpoint)\s(?:at|near)\s"
     r"|\b(?:farmers?|residents?|villagers?|families|family|refugees?|migrants?|natives?|"
     r"wom[ae]n|m[ae]n|boys?|girls?|teenagers?|students|pupils|children|child|people|fans|"
@@ -370,7 +370,7 @@ ORG_NOUN_BEFORE = re.compile(
     r"company|firm|regulator|operator|utility|insurer|lender|watchdog|service|station|"
     r"channel|network|club|outlet|tabloid|conglomerate|investor|chipmaker|carmaker|automaker|"
     r"drugmaker|miner|bottler|group|fund|grocer|retailer|supermarket|manufacturer|exporter|"
-    r"importer|brokerage|consultancy|start-?up|platform|marketplace|refiner|shipper|"
+    r"importer|brokerage|consultancy|start-?up|refiner|shipper|"
     r"shipbuilder|cooperative|charity|pollster),?\s"
     # "Nijmegen-based Nexperia": what a place's adjective goes before is based there.
     r"|\w-based\s"
