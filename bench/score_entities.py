@@ -1,6 +1,6 @@
 """Print entity-level precision, recall and F1 per label, with bootstrap 95% intervals.
 
-    python bench/score_entities.py [--set dev|heldout|dev2...dev10, or a half: dev2-even,
+    python bench/score_entities.py [--set dev|heldout|dev2...dev11, or a half: dev2-even,
                                    dev2-odd...] [--errors]
                                    [--backend rules|spacy]
 
@@ -8,8 +8,8 @@ Rules are tuned on ``dev`` and on the even halves of ``dev2`` to ``dev7``, ``dev
 ``dev10`` only, so ``--errors`` lists the mistakes on those alone. ``heldout`` and the odd
 halves are scored, never read for errors: their figures say how the rules do on text they
 were not made for (the whole sets include an odd half, so they are scored only too).
-``dev3`` to ``dev10`` were written blind to the rules and each scored whole, once, before any
-rule was tuned on it; ``dev8`` is kept whole and only ever scored.
+``dev3`` to ``dev11`` were written blind to the rules and each scored whole, once, before any
+rule was tuned on it; ``dev8`` and ``dev11`` are kept whole and only ever scored.
 """
 
 from __future__ import annotations
