@@ -318,6 +318,8 @@ FIRES: list[Row] = [
      "said so.", "Technische Universität Korvel", "ORG"),
     ("a legal form with its dot ends a name", "The sale was advised by Korvex & Co.",
      "Korvex & Co", "ORG"),
+    ("a sentence's ordinary word is no organisation", "It was approved. Acting chief executive "
+     "Liz Korvane said so.", "Liz Korvane", "PERSON"),
 ]  # fmt: skip
 
 DOES_NOT_FIRE: list[Row] = [
@@ -594,6 +596,8 @@ DOES_NOT_FIRE: list[Row] = [
      "Korvel Technische", "ORG"),
     ("a legal form with its dot ends a name", "Korvex & Co. said profit rose.",
      "Korvex & Co", "ORG"),
+    ("a sentence's ordinary word is no organisation", "It was approved. Acting chief "
+     "executive Liz Korvane said so.", "Acting", "ORG"),
 ]  # fmt: skip
 
 
@@ -667,3 +671,9 @@ def test_no_person_is_guessed_after_the_and_a_word() -> None:
     # "the historic Rione Terra" is no person; "the late X" is.
     assert ("Tarvo Elmesh", "PERSON") not in found("The historic Tarvo Elmesh was closed.")
     assert ("Tarvo Elmesh", "PERSON") in found("The late Tarvo Elmesh was praised.")
+
+
+def test_numbers_are_no_places() -> None:
+    # A number word is no place's name, and a word before a number is a designation.
+    assert found("Sixty residents were evacuated.") == set()
+    assert ("Game", "PLACE") not in found("The Dodgers won in Game 7 of the series.")

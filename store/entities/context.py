@@ -27,25 +27,29 @@ LOWER_WORD_BEFORE = re.compile(r"([a-z][a-z-]+),?\s$")
 def label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None:
     """Label what the first pass could not from the words around it."""
     for candidate in candidates:
-        if candidate.label is not None:
-            continue
+        if candidate.label is not None or vocab.NUMBER_WORD.match(candidate.text):
+            continue  # "Sixty residents were evacuated"
         after = text[candidate.end : candidate.end + 48]
         before_start = max(0, candidate.start - 32)
         if vocab.PLACE_APPOSITION.match(after) or vocab.PLACE_EXAMPLES_BEFORE.search(
             text, before_start, candidate.start
         ):
             candidate.label = "PLACE"
-        elif not candidate.maybe_place and (
-            vocab.ORG_AFTER.match(after)
-            or vocab.ORG_APPOSITION.match(after)
-            or (vocab.ORG_POST_AFTER.match(after) and not _an_ordinary_word(candidate, gaz))
-            or vocab.ORG_EXAMPLES_BEFORE.search(text, before_start, candidate.start)
-            or vocab.ORG_BEFORE.search(text, before_start, candidate.start)
-            or (vocab.ORG_NOUN_AFTER.match(after) and not _an_ordinary_word(candidate, gaz))
-            or vocab.ORG_NOUN_BEFORE.search(text, before_start, candidate.start)
-            or (
-                text[candidate.start - 1 : candidate.start] == "("
-                and vocab.AGENCY_AFTER_DATELINE.match(after)
+        elif (
+            not candidate.maybe_place
+            and not _a_sentences_ordinary_word(candidate, text, gaz)
+            and (
+                vocab.ORG_AFTER.match(after)
+                or vocab.ORG_APPOSITION.match(after)
+                or (vocab.ORG_POST_AFTER.match(after) and not _an_ordinary_word(candidate, gaz))
+                or vocab.ORG_EXAMPLES_BEFORE.search(text, before_start, candidate.start)
+                or vocab.ORG_BEFORE.search(text, before_start, candidate.start)
+                or (vocab.ORG_NOUN_AFTER.match(after) and not _an_ordinary_word(candidate, gaz))
+                or vocab.ORG_NOUN_BEFORE.search(text, before_start, candidate.start)
+                or (
+                    text[candidate.start - 1 : candidate.start] == "("
+                    and vocab.AGENCY_AFTER_DATELINE.match(after)
+                )
             )
         ):
             # Tentative: "Tinubu's spokesman" after "Bola Tinubu" is the person.
@@ -119,6 +123,15 @@ def _named_as_a_person(candidate: Candidate, text: str, gaz: Gazetteer) -> bool:
         # "for the Blue Jays, who": no person's name takes "the"
         and text[max(0, candidate.start - 4) : candidate.start].lower() != "the "
     )
+
+
+def _a_sentences_ordinary_word(candidate: Candidate, text: str, gaz: Gazetteer) -> bool:
+    """An ordinary word capitalised only because it opens a sentence: "Acting chief executive
+    Liz Westcott said", "Officials said its..."."""
+    if not _an_ordinary_word(candidate, gaz):
+        return False
+    before = text[: candidate.start].rstrip(" \t\"'“‘([")
+    return not before or before[-1] in "\n.!?:;"
 
 
 def _an_ordinary_word(candidate: Candidate, gaz: Gazetteer) -> bool:

@@ -344,6 +344,7 @@ PLACE_CONTEXT_BEFORE = re.compile(
 # points to: "in Wayuu communities", "in U.S. Steel plants".
 MODIFIED_NOUN_AFTER = re.compile(
     r"^\s(?!(?:is|was|has|does|says|as|its|this|thus|plus)\b)[a-z]{2,}s\b"
+    r"|^\s\d"  # a number after it makes a designation: "in Game 7", "at Block 473"
 )
 PLACE_CONTEXT_AFTER = re.compile(
     r"^\s(?:region|province|district|county|valley|river|delta|basin|peninsula|island|"
