@@ -82,6 +82,9 @@ def label_from_context(candidates: list[Candidate], text: str, gaz: Gazetteer) -
             candidate.guessed = candidate.label == "PERSON"
 
 
+_IN_OR_NEAR_BEFORE = re.compile(r"\b(?:in|near)\s$")
+
+
 def _placed(candidate: Candidate, text: str) -> bool:
     """A name read as a person's only because a given name opens it, where the words around
     it say place: "near Al Hamra", "Sharjah's Al Nahda district"."""
@@ -89,7 +92,7 @@ def _placed(candidate: Candidate, text: str) -> bool:
     return bool(
         vocab.PLACE_CONTEXT_AFTER.match(after)
         or (
-            re.search(r"\b(?:in|near)\s$", text[max(0, candidate.start - 6) : candidate.start])
+            _IN_OR_NEAR_BEFORE.search(text, max(0, candidate.start - 6), candidate.start)
             and not vocab.MODIFIED_NOUN_AFTER.match(after)
             and not after.startswith(("'", "’"))
         )

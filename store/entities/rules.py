@@ -107,8 +107,9 @@ _AFTER_A_SENTENCE = re.compile(r"\s*$|\s+[\"“‘']")
 
 
 def _leave_the_full_stop(candidates: list[Candidate], text: str) -> None:
-    """ "advised by Rothschild & Co. "Everyone...": a company's legal form's dot ends the
-    sentence too, and the sentence keeps it ("in the U.S." keeps its own)."""
+    """A company's legal form's dot at a sentence's end, before a quotation or the paragraph's
+    end ("advised by Rothschild & Co."), ends the sentence too, and the sentence keeps it;
+    "in the U.S." keeps its own."""
     for candidate in candidates:
         if candidate.text.endswith(_LEGAL_ABBREVIATIONS) and _AFTER_A_SENTENCE.match(
             text[candidate.end : candidate.end + 3]
