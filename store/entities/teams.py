@@ -63,7 +63,8 @@ def label_teams(candidates: list[Candidate], text: str, gaz: Gazetteer) -> None:
 
 
 def _where_someone_is_from(candidate: Candidate, text: str) -> bool:
-    """ "Kishane Thompson of Jamaica beat Noah Lyles": the athlete beats, not a team."""
+    """A place after "of" is where an athlete is from: in "Kishane Thompson of Jamaica beat
+    Noah Lyles" the athlete beats, not a team."""
     return text[max(0, candidate.start - 3) : candidate.start] == "of "
 
 
